@@ -1,0 +1,5 @@
+"""`python -m analyzer` runs the CLI."""
+
+from analyzer.cli import main
+
+raise SystemExit(main())

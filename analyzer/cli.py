@@ -1,0 +1,258 @@
+"""The command line: a thin translator from flags to library calls.
+
+Only this module prints. Every ``AnalyzerError`` becomes one line on stderr and a non-zero exit;
+a user mistake never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import webbrowser
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError, ConfigError
+
+EPILOG = """\
+examples:
+  analyzer demo                              # built-in demo org -> out/demo/report.html
+  GITHUB_TOKEN=... analyzer run --org acme   # collect, score and report a real org
+  analyzer collect --org acme --max-wait 600
+  analyzer calibrate --csv labelled.csv --text-column body --label-column toxic --target harsh
+
+The token is read from GITHUB_TOKEN or GH_TOKEN, or from --token-file; never from config.toml.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except AnalyzerError as exc:
+        print(f"analyzer: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("analyzer: interrupted; the store is consistent - run the same command to resume", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="analyzer",
+        description="Measure how each engineer multiplies the team: review empathy and thoroughness, "
+        "mentoring reach, docs and CI credit, with the evidence behind every number.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="run everything on the built-in demo org (no network, no token)")
+    demo.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
+    demo.add_argument("--seed", type=int, default=7, help="demo generator seed (default: 7)")
+    demo.add_argument("--scale", type=float, default=1.0, help="demo size; 1.0 is about 1,500 PRs")
+    demo.add_argument("--open", action="store_true", help="open the report in a browser when done")
+    _common(demo, store=False)
+    demo.set_defaults(handler=_cmd_demo)
+
+    collect = sub.add_parser("collect", help="collect an org or repositories from GitHub into the store")
+    _source_flags(collect)
+    _common(collect)
+    collect.set_defaults(handler=_cmd_collect)
+
+    score = sub.add_parser("score", help="score the store; writes score_* tables and Parquet files")
+    score.add_argument("--parquet-dir", help="where to write Parquet (default: store.parquet_dir)")
+    _common(score)
+    score.set_defaults(handler=_cmd_score)
+
+    report = sub.add_parser("report", help="write the self-contained HTML report")
+    _report_flags(report)
+    _common(report)
+    report.set_defaults(handler=_cmd_report)
+
+    run = sub.add_parser("run", help="collect, score and report in one go")
+    _source_flags(run)
+    _report_flags(run)
+    _common(run)
+    run.set_defaults(handler=_cmd_run)
+
+    calibrate = sub.add_parser("calibrate", help="check the comment scorers against your own labelled CSV")
+    calibrate.add_argument("--csv", required=True, help="CSV file with one labelled comment per row")
+    calibrate.add_argument("--text-column", required=True, help="column holding the comment text")
+    calibrate.add_argument("--label-column", required=True, help="column holding the label")
+    calibrate.add_argument("--positive", help="label value meaning positive (default: 1/true/yes)")
+    calibrate.add_argument("--diff-column", help="optional column with the diff hunk of each comment")
+    calibrate.add_argument("--target", choices=["harsh", "useful"], required=True, help="which score to check")
+    calibrate.add_argument("--folds", type=int, default=5, help="k for k-fold cross-validation (default: 5)")
+    calibrate.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
+    calibrate.set_defaults(handler=_cmd_calibrate)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser, store: bool = True) -> None:
+    parser.add_argument("--config", help="config.toml to read (default: ./config.toml if present)")
+    if store:
+        parser.add_argument("--store", help="SQLite store path (default: store.path from the config)")
+    parser.add_argument("--now", help="treat this ISO date/time as now (reproducible windows and reports)")
+    parser.add_argument("--quiet", action="store_true", help="print only the final summary")
+
+
+def _source_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org", action="append", default=[], help="organization login (repeatable)")
+    parser.add_argument("--repo", action="append", default=[], help="OWNER/NAME repository (repeatable)")
+    parser.add_argument("--base-url", help="API URL, e.g. https://ghe.example.com/api/v3 for Enterprise")
+    parser.add_argument("--token-file", help="file holding the token (else GITHUB_TOKEN / GH_TOKEN)")
+    parser.add_argument("--max-wait", type=float, help="longest rate-limit wait in seconds before stopping")
+
+
+def _report_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", help="report file (default: report.output from the config)")
+    parser.add_argument("--open", action="store_true", help="open the report in a browser when done")
+    parser.add_argument("--pseudonymize", action="store_true", help="replace every login and name")
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import run_demo
+
+    say = _printer(args.quiet)
+    result = run_demo(
+        Path(args.out),
+        seed=args.seed,
+        scale=args.scale,
+        config=_config(args),
+        now=_now(args),
+        progress=say,
+    )
+    print(f"store:  {result.store}")
+    if result.report:
+        print(f"report: {result.report}")
+        if args.open:
+            webbrowser.open(result.report.resolve().as_uri())
+    return 0
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import collect_from_config
+
+    config = _with_source(_config(args), args)
+    result = collect_from_config(
+        config,
+        store=args.store,
+        token_file=args.token_file,
+        now=_now(args),
+        max_wait=args.max_wait,
+        progress=_printer(args.quiet),
+    )
+    budget = result.budget
+    print(
+        f"collected {len(result.repos)} repositories into {args.store or config.store.path}: "
+        f"{budget.graphql_requests} GraphQL + {budget.rest_requests} REST requests, "
+        f"{budget.graphql_points} GraphQL points; budget left: REST {budget.rest_remaining}, "
+        f"GraphQL {budget.graphql_remaining}"
+    )
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import score_store
+
+    config = _config(args)
+    written = score_store(config, store=args.store, parquet_dir=args.parquet_dir, now=_now(args),
+                          progress=_printer(args.quiet))
+    print(f"scores written: {len(written)} tables into {args.store or config.store.path} and Parquet")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analyzer.pipeline import report_store
+
+    config = _config(args)
+    path = report_store(config, store=args.store, out=args.out, now=_now(args),
+                        pseudonymize=args.pseudonymize or config.report.pseudonymize, progress=_printer(args.quiet))
+    print(f"report: {path}")
+    if args.open:
+        webbrowser.open(path.resolve().as_uri())
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    _cmd_collect(args)
+    _cmd_score(argparse.Namespace(**{**vars(args), "parquet_dir": None}))
+    return _cmd_report(args)
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from analyzer.scores.calibration import calibrate_csv
+
+    if args.folds < 2:
+        raise ConfigError("--folds must be at least 2")
+    result = calibrate_csv(
+        args.csv,
+        text_column=args.text_column,
+        label_column=args.label_column,
+        positive=args.positive,
+        diff_column=args.diff_column,
+        target=args.target,
+        k=args.folds,
+    )
+    for line in result.to_lines():
+        print(line)
+    return 0
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from analyzer.config import load_config
+
+    path = args.config
+    if path is None and Path("config.toml").exists():
+        path = "config.toml"
+    return load_config(path)
+
+
+def _with_source(config, args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    github = config.github
+    if args.org or args.repo:
+        github = replace(github, organizations=tuple(args.org), repositories=tuple(args.repo))
+    if args.base_url:
+        github = replace(github, base_url=args.base_url)
+    if args.token_file:
+        github = replace(github, token_file=args.token_file)
+    return replace(config, github=github)
+
+
+def _now(args: argparse.Namespace) -> datetime | None:
+    if not getattr(args, "now", None):
+        return None
+    try:
+        value = datetime.fromisoformat(str(args.now).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ConfigError(f'--now must be an ISO date or time like "2026-11-01", got {args.now!r}') from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _printer(quiet: bool) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        if not quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    return say
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

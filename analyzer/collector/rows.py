@@ -1,0 +1,281 @@
+"""GitHub payloads (GraphQL nodes, REST bodies) → store rows. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from analyzer.store.store import dumps
+
+JSON = dict[str, Any]
+
+
+@dataclass
+class PrBundle:
+    """Everything stored for one pull request, written in one transaction."""
+
+    pr: JSON
+    files: list[JSON] = field(default_factory=list)
+    commits: list[JSON] = field(default_factory=list)
+    reviews: list[JSON] = field(default_factory=list)
+    issue_comments: list[JSON] = field(default_factory=list)
+    threads: list[JSON] = field(default_factory=list)
+    review_comments: list[JSON] = field(default_factory=list)
+    actors: dict[str, JSON] = field(default_factory=dict)
+
+
+def _login(actor: JSON | None) -> str | None:
+    return str(actor["login"]) if actor and actor.get("login") else None
+
+
+def _type(actor: JSON | None) -> str | None:
+    return str(actor["__typename"]) if actor and actor.get("__typename") else None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
+
+
+def _note_actor(actors: dict[str, JSON], actor: JSON | None, fetched_at: str) -> None:
+    login = _login(actor)
+    if login and actor is not None:
+        actors[login] = {
+            "login": login,
+            "node_id": None,
+            "type": _type(actor),
+            "name": None,
+            "raw": dumps(actor),
+            "fetched_at": fetched_at,
+        }
+
+
+def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
+    """Rows for one PR node whose nested connections are complete (overflow already merged in)."""
+    pr_id = int(node["fullDatabaseId"])
+    core = {k: v for k, v in node.items() if k not in ("files", "commits", "reviews", "comments", "reviewThreads")}
+    state = "MERGED" if node.get("mergedAt") else str(node.get("state") or "OPEN")
+    bundle = PrBundle(
+        pr={
+            "id": pr_id,
+            "node_id": node["id"],
+            "repo": repo,
+            "number": int(node["number"]),
+            "title": node.get("title") or "",
+            "body": node.get("body"),
+            "author": _login(node.get("author")),
+            "author_type": _type(node.get("author")),
+            "author_association": node.get("authorAssociation"),
+            "state": state,
+            "draft": int(bool(node.get("isDraft"))),
+            "created_at": node["createdAt"],
+            "updated_at": node["updatedAt"],
+            "closed_at": node.get("closedAt"),
+            "merged_at": node.get("mergedAt"),
+            "merged_by": _login(node.get("mergedBy")),
+            "additions": int(node.get("additions") or 0),
+            "deletions": int(node.get("deletions") or 0),
+            "changed_files": int(node.get("changedFiles") or 0),
+            "base_ref": node.get("baseRefName"),
+            "head_ref": node.get("headRefName"),
+            "html_url": node.get("url"),
+            "raw": dumps(core),
+            "fetched_at": fetched_at,
+        }
+    )
+    for actor in (node.get("author"), node.get("mergedBy")):
+        _note_actor(bundle.actors, actor, fetched_at)
+    bundle.files = [_file_row(pr_id, f) for f in _nodes(node, "files")]
+    bundle.commits = [_pr_commit_row(pr_id, c) for c in _nodes(node, "commits")]
+    for review in _nodes(node, "reviews"):
+        bundle.reviews.append(_review_row(pr_id, review, fetched_at))
+        _note_actor(bundle.actors, review.get("author"), fetched_at)
+    for comment in _nodes(node, "comments"):
+        bundle.issue_comments.append(_issue_comment_row(pr_id, comment, fetched_at))
+        _note_actor(bundle.actors, comment.get("author"), fetched_at)
+    for thread in _nodes(node, "reviewThreads"):
+        bundle.threads.append(_thread_row(pr_id, thread, fetched_at))
+        for comment in _nodes(thread, "comments"):
+            bundle.review_comments.append(_review_comment_row(pr_id, thread["id"], comment, fetched_at))
+            _note_actor(bundle.actors, comment.get("author"), fetched_at)
+    return bundle
+
+
+def _nodes(parent: JSON, connection: str) -> list[JSON]:
+    conn = parent.get(connection) or {}
+    return [n for n in conn.get("nodes") or [] if n is not None]
+
+
+def _file_row(pr_id: int, f: JSON) -> JSON:
+    return {
+        "pr_id": pr_id,
+        "path": f["path"],
+        "additions": int(f.get("additions") or 0),
+        "deletions": int(f.get("deletions") or 0),
+        "change_type": f.get("changeType"),
+    }
+
+
+def _pr_commit_row(pr_id: int, node: JSON) -> JSON:
+    commit = node["commit"]
+    author = commit.get("author") or {}
+    return {
+        "pr_id": pr_id,
+        "sha": commit["oid"],
+        "author_login": _login(author.get("user")),
+        "author_name": author.get("name"),
+        "author_email": author.get("email"),
+        "authored_at": commit.get("authoredDate"),
+        "committed_at": commit.get("committedDate"),
+        "message": commit.get("messageHeadline"),
+        "additions": _int(commit.get("additions")),
+        "deletions": _int(commit.get("deletions")),
+    }
+
+
+def _review_row(pr_id: int, review: JSON, fetched_at: str) -> JSON:
+    return {
+        "id": int(review["fullDatabaseId"]),
+        "node_id": review["id"],
+        "pr_id": pr_id,
+        "author": _login(review.get("author")),
+        "author_type": _type(review.get("author")),
+        "author_association": review.get("authorAssociation"),
+        "state": review["state"],
+        "body": review.get("body"),
+        "submitted_at": review.get("submittedAt"),
+        "commit_sha": (review.get("commit") or {}).get("oid"),
+        "html_url": review.get("url"),
+        "raw": dumps(review),
+        "fetched_at": fetched_at,
+    }
+
+
+def _issue_comment_row(pr_id: int, comment: JSON, fetched_at: str) -> JSON:
+    return {
+        "id": int(comment["fullDatabaseId"]),
+        "node_id": comment["id"],
+        "pr_id": pr_id,
+        "author": _login(comment.get("author")),
+        "author_type": _type(comment.get("author")),
+        "author_association": comment.get("authorAssociation"),
+        "body": comment.get("body") or "",
+        "created_at": comment["createdAt"],
+        "updated_at": comment["updatedAt"],
+        "html_url": comment.get("url"),
+        "raw": dumps(comment),
+        "fetched_at": fetched_at,
+    }
+
+
+def _thread_row(pr_id: int, thread: JSON, fetched_at: str) -> JSON:
+    core = {k: v for k, v in thread.items() if k != "comments"}
+    return {
+        "node_id": thread["id"],
+        "pr_id": pr_id,
+        "path": thread.get("path"),
+        "line": _int(thread.get("line")),
+        "original_line": _int(thread.get("originalLine")),
+        "is_resolved": int(bool(thread.get("isResolved"))),
+        "is_outdated": int(bool(thread.get("isOutdated"))),
+        "resolved_by": _login(thread.get("resolvedBy")),
+        "raw": dumps(core),
+        "fetched_at": fetched_at,
+    }
+
+
+def _review_comment_row(pr_id: int, thread_id: str, comment: JSON, fetched_at: str) -> JSON:
+    return {
+        "id": int(comment["fullDatabaseId"]),
+        "node_id": comment["id"],
+        "pr_id": pr_id,
+        "review_id": _int((comment.get("pullRequestReview") or {}).get("fullDatabaseId")),
+        "thread_id": thread_id,
+        "in_reply_to_id": _int((comment.get("replyTo") or {}).get("fullDatabaseId")),
+        "author": _login(comment.get("author")),
+        "author_type": _type(comment.get("author")),
+        "author_association": comment.get("authorAssociation"),
+        "body": comment.get("body") or "",
+        "path": comment.get("path"),
+        "line": _int(comment.get("line")),
+        "original_line": _int(comment.get("originalLine")),
+        "diff_hunk": comment.get("diffHunk"),
+        "commit_sha": (comment.get("commit") or {}).get("oid"),
+        "original_commit_sha": (comment.get("originalCommit") or {}).get("oid"),
+        "created_at": comment["createdAt"],
+        "updated_at": comment["updatedAt"],
+        "html_url": comment.get("url"),
+        "raw": dumps(comment),
+        "fetched_at": fetched_at,
+    }
+
+
+def history_row(repo: str, node: JSON, fetched_at: str) -> JSON:
+    author = node.get("author") or {}
+    prs = (node.get("associatedPullRequests") or {}).get("nodes") or []
+    return {
+        "repo": repo,
+        "sha": node["oid"],
+        "author_login": _login(author.get("user")),
+        "author_name": author.get("name"),
+        "author_email": author.get("email"),
+        "committer_login": _login((node.get("committer") or {}).get("user")),
+        "message": node.get("message"),
+        "authored_at": node.get("authoredDate"),
+        "committed_at": node["committedDate"],
+        "pr_number": int(prs[0]["number"]) if prs and prs[0] else None,
+        "files_fetched": 0,
+        "html_url": node.get("url"),
+        "raw": dumps(node),
+        "fetched_at": fetched_at,
+    }
+
+
+def commit_file_rows(repo: str, sha: str, files: list[JSON]) -> Iterator[JSON]:
+    for f in files:
+        yield {
+            "repo": repo,
+            "sha": sha,
+            "path": f["filename"],
+            "additions": int(f.get("additions") or 0),
+            "deletions": int(f.get("deletions") or 0),
+            "status": f.get("status"),
+        }
+
+
+def run_row(repo: str, run: JSON, fetched_at: str) -> JSON:
+    return {
+        "id": int(run["id"]),
+        "repo": repo,
+        "workflow_id": int(run["workflow_id"]),
+        "name": run.get("name"),
+        "path": run.get("path"),
+        "event": run.get("event"),
+        "head_branch": run.get("head_branch"),
+        "head_sha": run.get("head_sha"),
+        "status": run.get("status"),
+        "conclusion": run.get("conclusion"),
+        "created_at": run["created_at"],
+        "run_started_at": run.get("run_started_at"),
+        "updated_at": run["updated_at"],
+        "run_attempt": int(run.get("run_attempt") or 1),
+        "actor": _login(run.get("actor")),
+        "html_url": run.get("html_url"),
+        "raw": dumps(run),
+        "fetched_at": fetched_at,
+    }
+
+
+def repo_row(node: JSON, fetched_at: str) -> JSON:
+    return {
+        "id": int(node["databaseId"]),
+        "node_id": node["id"],
+        "owner": str(node["nameWithOwner"]).split("/", 1)[0],
+        "name": node["name"],
+        "full_name": node["nameWithOwner"],
+        "default_branch": (node.get("defaultBranchRef") or {}).get("name"),
+        "archived": int(bool(node.get("isArchived"))),
+        "html_url": node.get("url"),
+        "raw": dumps({k: v for k, v in node.items() if k != "pullRequests"}),
+        "fetched_at": fetched_at,
+    }

@@ -1,0 +1,320 @@
+"""Per-repository streams: the PR graph with default-branch history (GraphQL), workflow runs and
+files of directly pushed commits (REST).
+
+Each page is written in one transaction together with the sync state that says how far the pass got,
+so a crash at any moment resumes at the page in flight. A pass that finishes moves the watermark; the
+next pass re-reads ``overlap`` before it, so late edits, comments and merges on old PRs are caught.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from analyzer.collector import queries
+from analyzer.collector.client import GitHubClient
+from analyzer.collector.clock import iso, parse_iso
+from analyzer.collector.rows import (
+    PrBundle,
+    commit_file_rows,
+    history_row,
+    pr_bundle,
+    repo_row,
+    run_row,
+)
+from analyzer.store.store import Store, SyncState
+
+JSON = dict[str, Any]
+PR_CHILD_TABLES = ("review_comments", "review_threads", "issue_comments", "reviews", "pr_commits", "pr_files")
+RUNS_CAP = 1000  # GitHub returns at most 1,000 runs for one filtered search
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    repo: str
+    stream: str
+    pages: int
+    items: int
+    requests: int
+    budget_left: int | None
+
+
+ProgressFn = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    start: float  # epoch seconds: nothing older is collected
+    end: float
+    overlap: float  # seconds re-read before a watermark
+
+
+class RepoSync:
+    """Collects one repository into the store."""
+
+    def __init__(
+        self,
+        client: GitHubClient,
+        store: Store,
+        repo_node: JSON,
+        window: SyncWindow,
+        page_size: int,
+        progress: ProgressFn,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.node = repo_node
+        self.repo = str(repo_node["nameWithOwner"])
+        self.owner, self.name = self.repo.split("/", 1)
+        self.window = window
+        self.page_size = page_size
+        self.progress = progress
+        self.counts: dict[str, int] = {}
+
+    def now_iso(self) -> str:
+        return iso(self.client.clock.now())
+
+    def run(self) -> dict[str, int]:
+        with self.store.transaction():
+            self.store.upsert("repos", [repo_row(self.node, self.now_iso())])
+        self.sync_graph()
+        self.sync_runs()
+        self.sync_commit_files()
+        return self.counts
+
+    def _emit(self, stream: str, pages: int, items: int) -> None:
+        budget = self.client.budget
+        left = budget.graphql_remaining if stream in ("pulls", "commits") else budget.rest_remaining
+        self.progress(ProgressEvent(self.repo, stream, pages, items, budget.requests, left))
+
+    # -- PR graph + default-branch history (GraphQL) ------------------------------------------
+
+    def _floor(self, watermark: str | None) -> str:
+        start = self.window.start
+        if watermark:
+            start = max(start, parse_iso(watermark) - self.window.overlap)
+        return iso(start)
+
+    def sync_graph(self) -> None:
+        pulls = self.store.sync_state(self.repo, "pulls")
+        hist = self.store.sync_state(self.repo, "commits")
+        latest_pr = ((self.node.get("pullRequests") or {}).get("nodes") or [None])[0]
+        latest_pr_at = latest_pr.get("updatedAt") if latest_pr else None
+        pushed_at = self.node.get("pushedAt")
+        has_branch = self.node.get("defaultBranchRef") is not None
+        pulls_on = latest_pr_at is not None and (
+            pulls.pass_started_at is not None or pulls.watermark is None or latest_pr_at > pulls.watermark
+        )
+        hist_on = has_branch and (
+            hist.pass_started_at is not None or hist.watermark is None or (pushed_at or "") > hist.watermark
+        )
+        now = self.now_iso()
+        if pulls_on and pulls.pass_started_at is None:
+            pulls = SyncState(self.repo, "pulls", pulls.watermark, now, None, None)
+        if hist_on and hist.pass_started_at is None:
+            # the commits watermark is the repo's pushedAt when the pass began (see module docstring)
+            hist = SyncState(self.repo, "commits", hist.watermark, now, pushed_at, None)
+        pr_floor = self._floor(pulls.watermark)
+        since = self._floor(hist.watermark)
+        pages = items_pr = items_hist = 0
+        while pulls_on or hist_on:
+            data = self.client.graphql(
+                queries.REPO_PAGE,
+                {
+                    "owner": self.owner,
+                    "name": self.name,
+                    "prFirst": self.page_size,
+                    "prAfter": pulls.cursor,
+                    "withPulls": pulls_on,
+                    "histAfter": hist.cursor,
+                    "since": since,
+                    "withHistory": hist_on,
+                },
+            )
+            repo = data.get("repository") or {}
+            bundles: list[PrBundle] = []
+            history: list[JSON] = []
+            if pulls_on:
+                pulls, pulls_on, bundles = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor)
+            if hist_on:
+                hist, hist_on, history = self._history_page(repo, hist)
+            self._write_graph_page(bundles, history, pulls, hist)
+            pages += 1
+            items_pr += len(bundles)
+            items_hist += len(history)
+            self._emit("pulls", pages, items_pr)
+        self.counts["pulls"] = items_pr
+        self.counts["commits"] = items_hist
+
+    def _pulls_page(self, conn: JSON, state: SyncState, floor: str) -> tuple[SyncState, bool, list[PrBundle]]:
+        nodes = [n for n in conn.get("nodes") or [] if n]
+        kept = [n for n in nodes if n["updatedAt"] >= floor]
+        fetched_at = self.now_iso()
+        bundles = [pr_bundle(self.repo, self._complete(n), fetched_at) for n in kept]
+        high = max([state.pass_high_water or "", *(n["updatedAt"] for n in kept)]) or None
+        page_info = conn.get("pageInfo") or {}
+        more = bool(page_info.get("hasNextPage")) and len(kept) == len(nodes)
+        if more:
+            return SyncState(self.repo, "pulls", state.watermark, state.pass_started_at, high,
+                             page_info.get("endCursor")), True, bundles
+        watermark = max(state.watermark or "", high or "") or None
+        return SyncState(self.repo, "pulls", watermark, None, None, None), False, bundles
+
+    def _history_page(self, repo: JSON, state: SyncState) -> tuple[SyncState, bool, list[JSON]]:
+        target = ((repo.get("defaultBranchRef") or {}).get("target")) or {}
+        history = target.get("history") or {}
+        fetched_at = self.now_iso()
+        rows = [history_row(self.repo, n, fetched_at) for n in history.get("nodes") or [] if n]
+        page_info = history.get("pageInfo") or {}
+        if page_info.get("hasNextPage"):
+            return SyncState(self.repo, "commits", state.watermark, state.pass_started_at,
+                             state.pass_high_water, page_info.get("endCursor")), True, rows
+        watermark = max(state.watermark or "", state.pass_high_water or "") or None
+        return SyncState(self.repo, "commits", watermark, None, None, None), False, rows
+
+    def _write_graph_page(
+        self, bundles: list[PrBundle], history: list[JSON], pulls: SyncState, hist: SyncState
+    ) -> None:
+        now = self.now_iso()
+        with self.store.transaction():
+            for bundle in bundles:
+                self._write_bundle(bundle)
+            if history:
+                self._write_history(history)
+            if bundles or pulls.pass_started_at or pulls.watermark:
+                self.store.save_sync_state(pulls, now)
+            if history or hist.pass_started_at or hist.watermark:
+                self.store.save_sync_state(hist, now)
+
+    def _write_bundle(self, bundle: PrBundle) -> None:
+        pr_id = bundle.pr["id"]
+        existing = self.store.conn.execute(
+            "SELECT id FROM pull_requests WHERE (repo = ? AND number = ?) OR id = ?",
+            (bundle.pr["repo"], bundle.pr["number"], pr_id),
+        ).fetchall()
+        stale_ids = {int(r[0]) for r in existing} | {pr_id}
+        for table in PR_CHILD_TABLES:
+            self.store.delete_children(table, "pr_id", stale_ids)
+        self.store.delete_children("pull_requests", "id", stale_ids)
+        self.store.upsert("pull_requests", [bundle.pr])
+        self.store.upsert("actors", list(bundle.actors.values()))
+        self.store.upsert("pr_files", bundle.files)
+        self.store.upsert("pr_commits", bundle.commits)
+        self.store.upsert("reviews", bundle.reviews)
+        self.store.upsert("issue_comments", bundle.issue_comments)
+        self.store.upsert("review_threads", bundle.threads)
+        self.store.upsert("review_comments", bundle.review_comments)
+
+    def _write_history(self, rows: list[JSON]) -> None:
+        shas = [r["sha"] for r in rows]
+        marks = ", ".join("?" for _ in shas)
+        done = {
+            str(r[0])
+            for r in self.store.conn.execute(
+                f"SELECT sha FROM commits WHERE repo = ? AND files_fetched = 1 AND sha IN ({marks})",
+                (self.repo, *shas),
+            )
+        }
+        for row in rows:
+            row["files_fetched"] = 1 if row["sha"] in done else 0
+        self.store.upsert("commits", rows)
+
+    # -- overflow of nested connections -------------------------------------------------------
+
+    def _complete(self, node: JSON) -> JSON:
+        """Page every nested connection of a PR that overflowed its first page."""
+        for connection in queries.PR_CONNECTION:
+            self._drain(node, connection, queries.pr_overflow_query(connection), "PullRequest")
+        for thread in (node.get("reviewThreads") or {}).get("nodes") or []:
+            if thread:
+                self._drain(thread, "comments", queries.thread_overflow_query(), "PullRequestReviewThread")
+        return node
+
+    def _drain(self, parent: JSON, connection: str, query: str, kind: str) -> None:
+        conn = parent.get(connection)
+        if not conn:
+            return
+        while (conn.get("pageInfo") or {}).get("hasNextPage"):
+            data = self.client.graphql(query, {"id": parent["id"], "after": conn["pageInfo"]["endCursor"]})
+            more = ((data.get("node") or {}).get(connection)) or {}
+            new_nodes = [n for n in more.get("nodes") or [] if n]
+            conn["nodes"] = [*(conn.get("nodes") or []), *new_nodes]
+            conn["pageInfo"] = more.get("pageInfo") or {"hasNextPage": False}
+            if not new_nodes:
+                break
+
+    # -- workflow runs (REST) --------------------------------------------------------------------
+
+    def sync_runs(self) -> None:
+        state = self.store.sync_state(self.repo, "workflow_runs")
+        if state.cursor:
+            plan = json.loads(state.cursor)
+        else:
+            start = self.window.start
+            if state.watermark:
+                start = max(start, parse_iso(state.watermark) - self.window.overlap)
+            plan = {"windows": [[start, self.window.end]], "page": 1}
+            state = SyncState(self.repo, "workflow_runs", state.watermark, self.now_iso(), state.watermark, None)
+        high = state.pass_high_water
+        pages = items = 0
+        while plan["windows"]:
+            lo, hi = plan["windows"][0]
+            page = int(plan["page"])
+            _, body = self.client.rest(
+                f"/repos/{self.repo}/actions/runs",
+                {"per_page": 100, "page": page, "created": f"{iso(lo)}..{iso(hi)}"},
+            )
+            runs = [r for r in (body or {}).get("workflow_runs") or [] if r]
+            total = int((body or {}).get("total_count") or 0)
+            if page == 1 and total > RUNS_CAP and hi - lo > 3600:
+                parts = -(-total // (RUNS_CAP - 100))
+                step = (hi - lo) / parts
+                plan["windows"][0:1] = [[lo + i * step, lo + (i + 1) * step] for i in range(parts)]
+            elif len(runs) < 100 or page * 100 >= min(total, RUNS_CAP):
+                plan["windows"].pop(0)
+                plan["page"] = 1
+            else:
+                plan["page"] = page + 1
+            fetched_at = self.now_iso()
+            rows = [run_row(self.repo, r, fetched_at) for r in runs]
+            high = max([high or "", *(r["created_at"] for r in rows)]) or None
+            if plan["windows"]:
+                state = SyncState(self.repo, "workflow_runs", state.watermark, state.pass_started_at, high,
+                                  json.dumps(plan))
+            else:
+                state = SyncState(self.repo, "workflow_runs", high or state.watermark, None, None, None)
+            with self.store.transaction():
+                self.store.upsert("workflow_runs", rows)
+                self.store.save_sync_state(state, fetched_at)
+            pages += 1
+            items += len(rows)
+            self._emit("workflow_runs", pages, items)
+        if state.pass_started_at is not None:  # an empty plan from the start
+            with self.store.transaction():
+                self.store.save_sync_state(SyncState(self.repo, "workflow_runs", high, None, None, None),
+                                           self.now_iso())
+        self.counts["workflow_runs"] = items
+
+    # -- files of commits pushed straight to the default branch (REST, one request each) ----------
+
+    def sync_commit_files(self) -> None:
+        shas = self.store.commits_missing_files(self.repo)
+        for done, sha in enumerate(shas, start=1):
+            files: list[JSON] = []
+            page = 1
+            while True:
+                _, body = self.client.rest(f"/repos/{self.repo}/commits/{sha}", {"page": page, "per_page": 300})
+                batch = (body or {}).get("files") or []
+                files.extend(batch)
+                if len(batch) < 300:
+                    break
+                page += 1
+            with self.store.transaction():
+                self.store.upsert("commit_files", list(commit_file_rows(self.repo, sha, files)))
+                self.store.conn.execute(
+                    "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
+                )
+            self._emit("commit_files", done, done)
+        self.counts["commit_files"] = len(shas)

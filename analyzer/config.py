@@ -1,0 +1,289 @@
+"""config.toml: one frozen, typed ``Config``, validated on load.
+
+A wrong type or an unknown key raises ``ConfigError`` with one line naming the key, its line in the
+file, what is expected and, for typos, the closest known key ("did you mean ...?").
+The GitHub token is never read from this file: it comes from GITHUB_TOKEN / GH_TOKEN or a token file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+
+DEFAULT_DOCS = (
+    "docs/**", "doc/**", "*.md", "**/*.md", "*.rst", "**/*.rst", "*.adoc", "README*", "CONTRIBUTING*",
+    "CODE_OF_CONDUCT*", "SECURITY*", "**/adr/**", "**/decisions/**", "mkdocs.yml",
+)
+DEFAULT_ONBOARDING = (
+    "README*", "**/README*", "CONTRIBUTING*", "docs/getting-started*", "docs/**/getting-started*",
+    "docs/**/install*", "docs/**/setup*", "docs/**/development*", "docs/onboarding*",
+)
+DEFAULT_CI = (
+    ".github/workflows/*", ".github/actions/**", "action.yml", "action.yaml", ".gitlab-ci.yml",
+    "Jenkinsfile", ".circleci/config.yml", "azure-pipelines.yml", ".travis.yml", "buildkite/**",
+    ".pre-commit-config.yaml", ".github/dependabot.yml", "renovate.json", "pytest.ini", "tox.ini",
+    "noxfile.py", "jest.config.*",
+)
+DEFAULT_GENERATED = (
+    "*.lock", "**/*.lock", "package-lock.json", "**/package-lock.json", "yarn.lock", "poetry.lock",
+    "**/vendor/**", "vendor/**", "**/*.min.*", "**/__snapshots__/**", "**/*.snap", "**/generated/**",
+)
+DEFAULT_BOTS = (
+    "dependabot", "renovate", "github-actions", "codecov", "sonarcloud", "netlify", "vercel",
+    "mergify", "allcontributors", "pre-commit-ci", "copilot",
+)
+
+
+@dataclass(frozen=True)
+class GitHubSection:
+    base_url: str = "https://api.github.com"
+    organizations: tuple[str, ...] = ()
+    repositories: tuple[str, ...] = ()  # "owner/name"
+    include: tuple[str, ...] = ("*",)
+    exclude: tuple[str, ...] = ()
+    token_file: str = ""
+    seconds_between_requests: float = 0.25
+    page_size: int = 25
+    max_wait: float = 900.0
+    overlap_days: float = 3.0
+    timeout: float = 30.0
+    max_retries: int = 5
+
+    def wants(self, repo_name: str) -> bool:
+        """True when ``repo_name`` passes the include and exclude globs."""
+        included = any(fnmatch.fnmatchcase(repo_name, pat) for pat in self.include)
+        return included and not any(fnmatch.fnmatchcase(repo_name, pat) for pat in self.exclude)
+
+
+@dataclass(frozen=True)
+class WindowSection:
+    since: str = ""  # ISO date; empty: `months` before now
+    until: str = ""  # ISO date; empty: now
+    months: int = 18
+
+    def bounds(self, now: datetime) -> tuple[datetime, datetime]:
+        end = _parse_day(self.until, "window.until") if self.until else now
+        start = (
+            _parse_day(self.since, "window.since")
+            if self.since
+            else end - timedelta(days=round(30.44 * self.months))
+        )
+        if start >= end:
+            raise ConfigError(f"window.since ({start:%Y-%m-%d}) must be before window.until; fix [window]")
+        return start, end
+
+
+@dataclass(frozen=True)
+class StoreSection:
+    path: str = "analyzer.sqlite"
+    parquet_dir: str = "out/scores"
+
+
+@dataclass(frozen=True)
+class PeopleSection:
+    bots: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (login, person)
+    newcomer_days: int = 90
+    newcomer_max_merged_prs: int = 5
+
+
+@dataclass(frozen=True)
+class PathsSection:
+    docs: tuple[str, ...] = DEFAULT_DOCS
+    onboarding_docs: tuple[str, ...] = DEFAULT_ONBOARDING
+    ci: tuple[str, ...] = DEFAULT_CI
+    generated: tuple[str, ...] = DEFAULT_GENERATED
+
+
+@dataclass(frozen=True)
+class WeightsSection:
+    empathy: float = 1.0
+    thoroughness: float = 1.0
+    mentoring: float = 1.0
+    docs: float = 1.0
+    ci: float = 1.0
+
+
+@dataclass(frozen=True)
+class ScoresSection:
+    weights: WeightsSection = field(default_factory=WeightsSection)
+    min_comments_considerate: int = 20
+    min_comments_harsh: int = 30
+    min_episodes_thoroughness: int = 10
+    min_eligible_approvals: int = 10
+    min_inline_comments_useful: int = 30
+    min_code_prs_docs_upkeep: int = 10
+    min_runs_ci: int = 30
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    output: str = "out/report.html"
+    title: str = "Multiplier report"
+    pseudonymize: bool = False
+    min_group_size: int = 5
+    github_url: str = ""  # web URL for links; empty: derived from github.base_url
+
+
+@dataclass(frozen=True)
+class Config:
+    github: GitHubSection = field(default_factory=GitHubSection)
+    window: WindowSection = field(default_factory=WindowSection)
+    store: StoreSection = field(default_factory=StoreSection)
+    people: PeopleSection = field(default_factory=PeopleSection)
+    paths: PathsSection = field(default_factory=PathsSection)
+    scores: ScoresSection = field(default_factory=ScoresSection)
+    report: ReportSection = field(default_factory=ReportSection)
+    source: str = ""  # the file this came from, "" for defaults
+
+    def web_url(self) -> str:
+        """Where humans browse: https://github.com, or https://host for an Enterprise server."""
+        if self.report.github_url:
+            return self.report.github_url.rstrip("/")
+        base = self.github.base_url.rstrip("/")
+        if base in ("https://api.github.com", "http://api.github.com"):
+            return "https://github.com"
+        return re.sub(r"/api/v3$", "", base)
+
+
+SECTIONS: dict[str, type] = {
+    "github": GitHubSection,
+    "window": WindowSection,
+    "store": StoreSection,
+    "people": PeopleSection,
+    "paths": PathsSection,
+    "scores": ScoresSection,
+    "report": ReportSection,
+}
+FORBIDDEN_KEYS = {"token", "github_token", "gh_token", "password", "api_token", "access_token"}
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read and validate ``path``; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    file = Path(path)
+    if not file.exists():
+        raise ConfigError(f"config file not found: {file} - copy config.toml from the project and edit it")
+    text = file.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML ({exc}); fix the syntax at that line") from exc
+    return parse_config(data, text=text, source=str(file))
+
+
+def parse_config(data: dict[str, Any], *, text: str = "", source: str = "<config>") -> Config:
+    locate = _Locator(text, source)
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in FORBIDDEN_KEYS:
+            raise ConfigError(locate.msg(name, "the token is never read from config.toml; set GITHUB_TOKEN"
+                                         " or GH_TOKEN, or point github.token_file at a file"))
+        if name not in SECTIONS:
+            raise ConfigError(locate.unknown(name, list(SECTIONS), "a section"))
+        if not isinstance(value, dict):
+            raise ConfigError(locate.msg(name, f"[{name}] must be a table (a [{name}] section)"))
+        sections[name] = _build_section(SECTIONS[name], value, name, locate)
+    return Config(**sections, source=source)
+
+
+def _build_section(cls: type, values: dict[str, Any], prefix: str, locate: _Locator) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        dotted = f"{prefix}.{key}"
+        if key in FORBIDDEN_KEYS:
+            raise ConfigError(locate.msg(key, "the token is never read from config.toml; set GITHUB_TOKEN"
+                                         " or GH_TOKEN, or use github.token_file"))
+        if key not in known:
+            raise ConfigError(locate.unknown(key, list(known), f"a key of [{prefix}]", dotted=dotted))
+        default = getattr(cls(), key)
+        kwargs[key] = _coerce(default, value, dotted, key, locate)
+    return cls(**kwargs)
+
+
+def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -> Any:
+    if isinstance(default, WeightsSection):
+        if not isinstance(value, dict):
+            raise ConfigError(locate.msg(key, f"{dotted} must be a table of numbers"))
+        return _build_section(WeightsSection, value, dotted, locate)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(locate.msg(key, f"{dotted} must be true or false, got {value!r}"))
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(locate.msg(key, f"{dotted} must be a whole number >= 0, got {value!r}"))
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(locate.msg(key, f"{dotted} must be a number >= 0, got {value!r}"))
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(locate.msg(key, f"{dotted} must be a string, got {value!r}"))
+        _check_string(dotted, key, value, locate)
+        return value
+    if dotted == "people.aliases":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(locate.msg(key, f'{dotted} must be a table of login = "person" strings'))
+        return tuple(sorted(value.items()))
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(locate.msg(key, f"{dotted} must be a list of strings, got {value!r}"))
+        if dotted == "github.repositories":
+            for repo in value:
+                if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
+                    raise ConfigError(locate.msg(key, f'{dotted}: "{repo}" must look like "owner/name"'))
+        return tuple(value)
+    raise ConfigError(locate.msg(key, f"{dotted} has an unsupported value {value!r}"))
+
+
+def _check_string(dotted: str, key: str, value: str, locate: _Locator) -> None:
+    if dotted == "github.base_url" and not re.match(r"^https?://[^/\s]+", value):
+        raise ConfigError(locate.msg(key, f'{dotted} must be an http(s) URL such as "https://api.github.com"'
+                                     ' or "https://ghe.example.com/api/v3"'))
+    if dotted in ("window.since", "window.until") and value:
+        _parse_day(value, dotted)
+
+
+def _parse_day(value: str, name: str) -> datetime:
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise ConfigError(f'{name} must be a date like "2025-01-31", got {value!r}') from exc
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class _Locator:
+    """Finds the line a key sits on so messages can point at it."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.lines = text.splitlines()
+        self.source = source
+
+    def line_of(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*(\[+\s*)?([\w.]*\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)")
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.search(line):
+                return number
+        return None
+
+    def msg(self, key: str, what: str) -> str:
+        line = self.line_of(key)
+        where = f"{self.source}:{line}" if line else self.source
+        return f"{where}: {what}"
+
+    def unknown(self, key: str, known: list[str], kind: str, dotted: str | None = None) -> str:
+        guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f'; did you mean "{guess[0]}"?' if guess else f"; expected one of: {', '.join(known)}"
+        return self.msg(key, f'unknown key "{dotted or key}" ({kind} is expected){hint}')

@@ -1,0 +1,190 @@
+"""Review rounds of one PR: first reviews, the author's answers and fixes, then re-reviews.
+
+The rubber-stamp path approves minutes after the last push with no inline comment. Substantive reviews
+open threads on real diff lines; the author answers some, pushes commits that rewrite some commented
+lines (the thread then becomes outdated: feedback "landed") and resolves most of those threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+from analyzer.demo.clock import after
+from analyzer.demo.code import followup_patch
+from analyzer.demo.episode import PRBuild, ThreadState
+from analyzer.demo.people import Person, Tone
+from analyzer.demo.texts import authoring, fill, inline, inline_comment, pick_tone, replies, review_body
+
+_LAND_CHANCE: dict[str, float] = {
+    "nit": 0.8, "suggestion": 0.8, "kind": 0.7, "neutral": 0.6, "terse": 0.6, "conventional": 0.6,
+    "question": 0.35, "harsh": 0.55, "foreign": 0.5, "praise": 0.0, "emoji": 0.0,
+}
+_STAMP_MINUTES = (2.0, 25.0)  # how soon after the last push a rubber stamp lands
+
+
+def _comment_count(build: PRBuild, person: Person) -> int:
+    if build.plan.mega_review and person is build.plan.reviewers[0]:
+        return build.plan.mega_review
+    size_factor = min(max(0.5 + math.log10(build.plan.size + 1) / 2, 0.5), 2.0)
+    return round(person.style.comments_mean * size_factor * build.rng.uniform(0.3, 1.7))
+
+
+def _stamps(build: PRBuild, person: Person) -> bool:
+    style = person.style
+    chance = style.stamp_large if build.plan.large else style.stamp_small
+    return build.rng.random() < chance
+
+
+def _stamp(build: PRBuild, person: Person) -> None:
+    lo, hi = _STAMP_MINUTES if person.trait == "rubber_stamper" else (5.0, 300.0)
+    at = after(build.rng, max(build.last_push, build.plan.created_at), lo, hi)
+    if build.fits(at):
+        build.new_review(person, "APPROVED", build.rng.choice(inline.TRIVIAL_APPROVALS), at)
+
+
+def _state(build: PRBuild, person: Person, n_comments: int) -> str:
+    roll = build.rng.random()
+    if n_comments and roll < person.style.changes_requested:
+        return "CHANGES_REQUESTED"
+    return "APPROVED" if roll > 0.75 or n_comments == 0 else "COMMENTED"
+
+
+def first_review(build: PRBuild, person: Person) -> str | None:
+    """The reviewer's first review; returns its state (None when nothing happened before the horizon)."""
+    if _stamps(build, person):
+        _stamp(build, person)
+        return "APPROVED"
+    count = _comment_count(build, person)
+    start = max(build.last_push, build.plan.created_at)
+    at = after(build.rng, start, 20 + 2 * count, 2880)
+    if not build.fits(at):
+        return None
+    state = _state(build, person, count)
+    main_tone: Tone = "harsh" if person.trait == "harsh_reviewer" and build.rng.random() < 0.6 else "neutral"
+    if person.trait == "mentor":
+        main_tone = "kind"
+    review = build.new_review(person, state, review_body(build.rng, state, main_tone, count), at)
+    for index in range(count):
+        anchor = build.pick_anchor()
+        if anchor is None:
+            break
+        tone = pick_tone(build.rng, person.style)
+        slots = build.slots_for(anchor)
+        body = inline_comment(build.rng, tone, slots, person.style, person.lang, anchor.text.strip() + "  # fixed")
+        if index == 0 and build.plan.first_inline and person is build.plan.reviewers[0]:
+            body = build.plan.first_inline
+        written = at - (count - index) * (at - start) / (count + 2)
+        build.open_thread(review, person, anchor, tone, body, written.replace(microsecond=0), slots)
+    return state
+
+
+def _reply(build: PRBuild, thread: ThreadState, person: Person, body: str, lo: float, hi: float) -> bool:
+    """``person`` answers in ``thread`` (a reply is its own one-comment review, as on GitHub)."""
+    at = after(build.rng, thread.last_at, lo, hi)
+    if not build.fits(at):
+        return False
+    review = build.new_review(person, "COMMENTED", "", at)
+    build.new_inline(review, person, thread.anchor, body, at, thread)
+    return True
+
+
+def _newcomer_dialogue(build: PRBuild, thread: ThreadState) -> None:
+    """A newcomer asks about the feedback and the reviewer explains (the mentoring pattern)."""
+    if not _reply(build, thread, build.author, fill(build.rng, replies.NEWCOMER_QUESTIONS, thread.slots), 10, 600):
+        return
+    teacher = thread.reviewer
+    answers = replies.MENTOR_ANSWERS if teacher.trait == "mentor" else replies.REVIEWER_FOLLOWUPS
+    if teacher.trait == "harsh_reviewer":
+        answers = ("It's in the docs. Read them.", "Obviously not. Figure it out.", "Just look at `{other}`.")
+    if _reply(build, thread, teacher, fill(build.rng, answers, thread.slots), 20, 900) \
+            and build.rng.random() < 0.5:
+        _reply(build, thread, build.author, build.rng.choice(replies.NEWCOMER_THANKS), 10, 600)
+
+
+def _answer(build: PRBuild, thread: ThreadState, landed: bool) -> None:
+    tone = thread.tone
+    if tone in ("praise", "emoji"):
+        if build.rng.random() < 0.2:
+            _reply(build, thread, build.author, build.rng.choice(("Thanks!", "🙏", "Thank you!")), 5, 600)
+        return
+    if build.newcomer_author and thread.reviewer.trait != "rubber_stamper" and build.rng.random() < 0.45:
+        _newcomer_dialogue(build, thread)
+        return
+    if tone == "harsh":
+        templates = replies.AFTER_HARSH
+    elif landed:
+        templates = replies.DONE
+    else:
+        templates = replies.PUSHBACK if build.rng.random() < 0.35 else replies.DONE
+    chance = 0.75 if tone in ("question", "conventional") else 0.55
+    if build.rng.random() < chance:
+        slots = build.slots_for(thread.anchor)
+        thread.replied = _reply(build, thread, build.author, fill(build.rng, templates, slots), 5, 900)
+        if thread.replied and build.rng.random() < 0.25 and thread.reviewer.trait != "harsh_reviewer":
+            _reply(build, thread, thread.reviewer, build.rng.choice(replies.REVIEWER_FOLLOWUPS), 10, 900)
+
+
+def _land(build: PRBuild, threads: list[ThreadState]) -> None:
+    """The author pushes a commit rewriting the commented lines; those threads become outdated."""
+    latest = max(t.last_at for t in threads)
+    at = after(build.rng, latest, 15, 1440)
+    if not build.fits(at):
+        return
+    files = [followup_patch(build.rng, t.anchor) for t in threads]
+    message = fill(build.rng, authoring.COMMIT_FEEDBACK, threads[0].slots)
+    commit = build.new_commit(message, at, files)
+    for state in threads:
+        state.thread.is_outdated = True
+        state.thread.line = None
+        state.last_at = max(state.last_at, at)
+        for comment_id in state.thread.comment_ids:
+            comment = build.ctx.model.review_comments[comment_id]
+            comment.line = None
+        state.slots = build.slots_for(state.anchor).__class__(**{**state.slots.as_dict(), "sha": commit.sha[:7]})
+
+
+def _resolve(build: PRBuild, state: ThreadState, landed: bool) -> None:
+    chance = 0.8 if landed else (0.3 if state.replied else 0.05)
+    if build.rng.random() < chance:
+        state.thread.is_resolved = True
+        resolver = build.author if build.rng.random() < 0.6 else state.reviewer
+        state.thread.resolved_by = None if resolver.role == "ghost" else resolver.login
+
+
+def respond(build: PRBuild, opened: list[ThreadState]) -> None:
+    """The author's side of one reviewer's threads: fixes, answers, resolutions."""
+    landed = [t for t in opened if build.rng.random() < _LAND_CHANCE[t.tone]]
+    for start in range(0, len(landed), 3):
+        _land(build, landed[start:start + 3])
+    for state in opened:
+        was_landed = state in landed
+        _answer(build, state, was_landed)
+        _resolve(build, state, was_landed and state.thread.is_outdated)
+
+
+def second_review(build: PRBuild, person: Person) -> None:
+    """Re-review after the fixes: usually an approval with a short body."""
+    mine = [t.last_at for t in build.threads if t.reviewer is person]
+    start = max([build.last_push, *mine])
+    at = after(build.rng, start, 20, 1440)
+    if not build.fits(at):
+        return
+    if person.trait == "harsh_reviewer":
+        body = build.rng.choice(("Fine.", "Finally.", "ok", "Whatever, approving so we can move on."))
+    else:
+        body = build.rng.choice(("Thanks, LGTM now!", "Looks good, thanks for the changes.", "LGTM", "",
+                                 "Approving 👍", "Great, thanks!"))
+    build.new_review(person, "APPROVED", body, at)
+
+
+def run_rounds(build: PRBuild) -> None:
+    states: dict[str, str | None] = {}
+    for person in build.plan.reviewers:
+        before = len(build.threads)
+        states[person.login] = first_review(build, person)
+        respond(build, build.threads[before:])
+    if build.plan.outcome == "closed" and build.rng.random() < 0.6:
+        return
+    for person in build.plan.reviewers:
+        if states.get(person.login) in ("COMMENTED", "CHANGES_REQUESTED"):
+            second_review(build, person)

@@ -1,0 +1,309 @@
+"""The data model behind the GitHub-compatible test server.
+
+One ``OrgModel`` holds everything the server can serve: people, repositories, pull requests with
+their reviews, review threads, inline and conversation comments, files and commits, default-branch
+commits and GitHub Actions workflow runs. The demo generator builds one; tests mutate it (edits, new
+comments, merges) between collector runs to exercise incremental sync. All timestamps are aware UTC
+``datetime`` values; all ids are positive ints unique per entity kind across the whole org.
+
+The server renders this model into REST bodies (``rest.py``) and answers GraphQL over it
+(``graphql_api.py``); nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+UserType = Literal["User", "Bot", "Organization"]
+AuthorAssociation = Literal[
+    "COLLABORATOR",
+    "CONTRIBUTOR",
+    "FIRST_TIMER",
+    "FIRST_TIME_CONTRIBUTOR",
+    "MANNEQUIN",
+    "MEMBER",
+    "NONE",
+    "OWNER",
+]
+ReviewState = Literal["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]
+FileChange = Literal["added", "removed", "modified", "renamed"]
+
+GHOST_LOGIN = "ghost"  # what GitHub shows for a deleted account in REST bodies
+
+
+def node_id(kind: str, number: int) -> str:
+    """A stable, GitHub-looking global node id (opaque base64) for ``kind`` and ``number``."""
+    return base64.b64encode(f"{kind}:{number}".encode()).decode().rstrip("=")
+
+
+@dataclass
+class User:
+    id: int
+    login: str
+    name: str | None = None
+    email: str | None = None
+    type: UserType = "User"
+    deleted: bool = False  # a "ghost": the account no longer exists; bodies show null / "ghost"
+    created_at: datetime | None = None
+    via_app: str | None = None  # slug of the GitHub App this account posts through, if any
+
+    @property
+    def node_id(self) -> str:
+        return node_id("Bot" if self.type == "Bot" else "User", self.id)
+
+
+@dataclass
+class Repo:
+    id: int
+    name: str
+    description: str | None = None
+    default_branch: str = "main"
+    private: bool = False
+    archived: bool = False
+    created_at: datetime | None = None
+    pushed_at: datetime | None = None
+    updated_at: datetime | None = None
+    language: str | None = "Python"
+
+    @property
+    def node_id(self) -> str:
+        return node_id("Repository", self.id)
+
+
+@dataclass
+class PRFile:
+    path: str
+    additions: int
+    deletions: int
+    change_type: FileChange = "modified"
+    patch: str | None = None
+    previous_path: str | None = None
+
+
+@dataclass
+class Commit:
+    """A git commit. ``pr_number`` is the PR it belongs to (None: pushed straight to the default branch)."""
+
+    sha: str
+    repo: str
+    message: str
+    author_login: str | None  # None: the git author email maps to no GitHub account
+    author_name: str
+    author_email: str
+    authored_at: datetime
+    committed_at: datetime
+    committer_login: str | None = None
+    parents: list[str] = field(default_factory=list)
+    files: list[PRFile] = field(default_factory=list)
+    pr_number: int | None = None
+    on_default_branch: bool = True
+
+    @property
+    def node_id(self) -> str:
+        return node_id("Commit", int(self.sha[:12], 16))
+
+
+@dataclass
+class Review:
+    id: int
+    repo: str
+    pr_number: int
+    author: str | None  # login; None for a ghost
+    state: ReviewState
+    body: str
+    submitted_at: datetime
+    commit_sha: str
+    author_association: AuthorAssociation = "MEMBER"
+    updated_at: datetime | None = None
+
+    @property
+    def node_id(self) -> str:
+        return node_id("PullRequestReview", self.id)
+
+
+@dataclass
+class ReviewComment:
+    """An inline (diff) comment; it always belongs to one review thread and one review."""
+
+    id: int
+    repo: str
+    pr_number: int
+    review_id: int
+    thread_id: int
+    author: str | None
+    body: str
+    path: str
+    line: int | None
+    original_line: int
+    diff_hunk: str
+    commit_sha: str
+    original_commit_sha: str
+    created_at: datetime
+    updated_at: datetime
+    in_reply_to_id: int | None = None
+    author_association: AuthorAssociation = "MEMBER"
+    side: Literal["LEFT", "RIGHT"] = "RIGHT"
+
+    @property
+    def node_id(self) -> str:
+        return node_id("PullRequestReviewComment", self.id)
+
+
+@dataclass
+class ReviewThread:
+    id: int
+    repo: str
+    pr_number: int
+    path: str
+    line: int | None
+    original_line: int
+    comment_ids: list[int] = field(default_factory=list)
+    is_resolved: bool = False
+    resolved_by: str | None = None
+    is_outdated: bool = False
+    diff_side: Literal["LEFT", "RIGHT"] = "RIGHT"
+
+    @property
+    def node_id(self) -> str:
+        return node_id("PullRequestReviewThread", self.id)
+
+
+@dataclass
+class IssueComment:
+    """A comment in a PR's conversation tab (GitHub stores it as an issue comment)."""
+
+    id: int
+    repo: str
+    issue_number: int
+    author: str | None
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    author_association: AuthorAssociation = "MEMBER"
+
+    @property
+    def node_id(self) -> str:
+        return node_id("IssueComment", self.id)
+
+
+@dataclass
+class PullRequest:
+    id: int
+    repo: str
+    number: int
+    title: str
+    body: str
+    author: str | None
+    author_association: AuthorAssociation
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    draft: bool = False
+    base_ref: str = "main"
+    head_ref: str = "feature"
+    files: list[PRFile] = field(default_factory=list)
+    commit_shas: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    merge_commit_sha: str | None = None
+
+    @property
+    def node_id(self) -> str:
+        return node_id("PullRequest", self.id)
+
+    @property
+    def state(self) -> Literal["open", "closed"]:
+        return "closed" if self.closed_at is not None else "open"
+
+    @property
+    def additions(self) -> int:
+        return sum(f.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        return sum(f.deletions for f in self.files)
+
+
+@dataclass
+class Workflow:
+    id: int
+    repo: str
+    name: str
+    path: str  # e.g. ".github/workflows/ci.yml"
+    created_at: datetime | None = None
+
+    @property
+    def node_id(self) -> str:
+        return node_id("Workflow", self.id)
+
+
+@dataclass
+class WorkflowRun:
+    id: int
+    repo: str
+    workflow_id: int
+    head_sha: str
+    head_branch: str
+    event: str  # "push", "pull_request", ...
+    status: Literal["completed", "in_progress", "queued"]
+    conclusion: Literal["success", "failure", "cancelled", "skipped"] | None
+    created_at: datetime
+    run_started_at: datetime
+    updated_at: datetime
+    run_attempt: int = 1
+    actor: str | None = None
+    run_number: int = 1
+    pr_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def node_id(self) -> str:
+        return node_id("WorkflowRun", self.id)
+
+
+@dataclass
+class Trait:
+    """Ground truth the demo generator built into one person (used to check the scores)."""
+
+    login: str
+    trait: Literal["mentor", "harsh_reviewer", "rubber_stamper", "docs_champion", "ci_improver", "newcomer"]
+    note: str = ""
+
+
+@dataclass
+class OrgModel:
+    """Everything one GitHub organisation holds, keyed for O(1) lookups by the server."""
+
+    login: str
+    id: int
+    name: str | None = None
+    created_at: datetime | None = None
+    users: dict[str, User] = field(default_factory=dict)  # by login
+    members: list[str] = field(default_factory=list)  # org member logins
+    repos: dict[str, Repo] = field(default_factory=dict)  # by name
+    pulls: dict[tuple[str, int], PullRequest] = field(default_factory=dict)  # (repo, number)
+    reviews: dict[int, Review] = field(default_factory=dict)
+    review_threads: dict[int, ReviewThread] = field(default_factory=dict)
+    review_comments: dict[int, ReviewComment] = field(default_factory=dict)
+    issue_comments: dict[int, IssueComment] = field(default_factory=dict)
+    commits: dict[tuple[str, str], Commit] = field(default_factory=dict)  # (repo, sha)
+    workflows: dict[int, Workflow] = field(default_factory=dict)
+    workflow_runs: dict[int, WorkflowRun] = field(default_factory=dict)
+    traits: list[Trait] = field(default_factory=list)
+    sso_protected: bool = False  # every request answers 403 with GitHub's SAML message
+
+    def next_id(self, kind: str) -> int:
+        """A fresh id for ``kind`` ("review", "comment", ...), larger than any in use."""
+        pools: dict[str, list[int]] = {
+            "pull": [p.id for p in self.pulls.values()],
+            "review": list(self.reviews),
+            "thread": list(self.review_threads),
+            "review_comment": list(self.review_comments),
+            "issue_comment": list(self.issue_comments),
+            "run": list(self.workflow_runs),
+            "user": [u.id for u in self.users.values()],
+        }
+        return max(pools[kind], default=1000) + 1

@@ -1,0 +1,856 @@
+"""A stateful GitHub-compatible HTTP server over an ``OrgModel`` (Werkzeug, in a thread, on 127.0.0.1).
+
+It serves the REST GET operations of the official description subset with real ``Link`` pagination,
+filters, ETag/304 and rate-limit headers, and executes ``/graphql`` with graphql-core. Faults can be
+injected per request (``faults``). With ``prefix="/api/v3"`` it looks like GitHub Enterprise: REST
+under ``/api/v3`` and GraphQL at ``/api/graphql``.
+
+Behaviour choices, where GitHub varies:
+- SAML SSO (``model.sso_protected``): REST answers 403 with GitHub's SAML message; GraphQL answers
+  HTTP 200 with ``data: null`` and an error of type ``FORBIDDEN`` (what GitHub's GraphQL does).
+  ``/rate_limit`` stays reachable.
+- Faults never consume budget; 401s and 304s neither. Every other answered request does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import struct
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from analyzer.fakegithub import graphql_api
+from analyzer.fakegithub.faults import SECONDARY_LIMIT_MESSAGE, Fault, FaultPlan
+from analyzer.fakegithub.model import OrgModel, PullRequest, Repo, WorkflowRun
+from analyzer.fakegithub.ratelimit import (
+    PRIMARY_LIMIT_MESSAGE,
+    Clock,
+    RateLimiter,
+    RateLimits,
+    SystemClock,
+    rate_headers,
+)
+from analyzer.fakegithub.rest import (
+    JSON,
+    ModelIndex,
+    Renderer,
+    Urls,
+    build_index,
+    error_body,
+    fingerprint,
+    rate_limit_overview,
+)
+
+SAML_MESSAGE = (
+    "Resource protected by organization SAML enforcement. You must grant your Personal Access token "
+    "access to this organization."
+)
+TIMEOUT_MESSAGE = (
+    "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your "
+    "request and contact us if the problem persists."
+)
+RUNS_SEARCH_CAP = 1000  # GitHub returns at most 1,000 runs for a filtered runs search
+COMMIT_FILES_MAX_PAGE = 300
+
+
+@dataclass
+class RequestRecord:
+    """One request the server answered (``body`` is the parsed JSON sent, None when not JSON)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    kind: str  # "rest" | "graphql" | "other"
+    operation: str | None  # OpenAPI path template, "graphql", or None for unknown paths
+    body: Any
+    headers: dict[str, str]
+    time: float
+    graphql_query: str | None = None
+    graphql_variables: dict[str, Any] | None = None
+    fault: str | None = None
+    cost: int = 0  # GraphQL points or REST requests charged
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Tests read ``FakeGitHub.log`` instead of a stderr line per request."""
+
+    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Client disconnects (timeouts, resets) are expected here."""
+
+
+class _NotFound(Exception):
+    pass
+
+
+class _Invalid(Exception):
+    pass
+
+
+class FakeGitHub:
+    """The fake server. ``with FakeGitHub(model) as gh: Github(base_url=gh.base_url, ...)``."""
+
+    def __init__(
+        self,
+        model: OrgModel,
+        *,
+        prefix: str = "",
+        tokens: set[str] | None = None,
+        latency: float = 0.0,
+        rate_limit: RateLimits | None = None,
+        clock: Clock | None = None,
+        per_page_max: int = 100,
+    ) -> None:
+        self.model = model
+        self.prefix = prefix.rstrip("/")
+        self.tokens = tokens
+        self.latency = latency
+        self.clock: Clock = clock or SystemClock()
+        self.limits = rate_limit or RateLimits()
+        self.rate_limiter = RateLimiter(self.limits, self.clock)
+        self.per_page_max = per_page_max
+        self.faults = FaultPlan()
+        self.log: list[RequestRecord] = []
+        self.errors: list[str] = []  # tracebacks of requests the fake itself failed to answer
+        self.lock = threading.Lock()
+        self.base_url = ""
+        self.root_url = ""
+        self._log_lock = threading.Lock()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._index_key: tuple[int, ...] | None = None
+        self._index: ModelIndex | None = None
+        self._routes = Map(
+            [Rule(rule, endpoint=template) for rule, template in _ROUTES], strict_slashes=False
+        )
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def graphql_path(self) -> str:
+        if self.prefix.endswith("/v3"):
+            return self.prefix[: -len("/v3")] + "/graphql"
+        return self.prefix + "/graphql"
+
+    @property
+    def graphql_url(self) -> str:
+        return self.root_url + self.graphql_path
+
+    def start(self) -> str:
+        if self._server is not None:
+            return self.base_url
+        server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_Quiet)
+        self._server = server
+        self.root_url = f"http://127.0.0.1:{server.socket.getsockname()[1]}"
+        self.base_url = self.root_url + self.prefix
+        self._thread = threading.Thread(target=server.serve_forever, name="fakegithub", daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> FakeGitHub:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def reset_log(self) -> None:
+        with self._log_lock:
+            self.log.clear()
+
+    # ---- the WSGI pipeline --------------------------------------------------------------------
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = Request(environ)
+        if self.latency > 0:
+            time.sleep(self.latency)
+        path = request.path
+        is_graphql = path == self.graphql_path
+        rest_path = (
+            path[len(self.prefix) :] if path.startswith(self.prefix + "/") or not self.prefix else None
+        )
+        record = RequestRecord(
+            method=request.method,
+            path=path,
+            query=dict(request.args.items()),
+            status=0,
+            kind="graphql" if is_graphql else ("rest" if rest_path is not None else "other"),
+            operation="graphql" if is_graphql else self._operation(rest_path),
+            body=None,
+            headers={},
+            time=self.clock.now(),
+        )
+        if is_graphql:
+            record.graphql_query, record.graphql_variables = _graphql_payload(request)
+        fault = self.faults.take(path, is_graphql)
+        if fault is not None:
+            record.fault = fault.kind
+            response = self._fault_response(fault, request, record, rest_path, environ)
+        else:
+            try:
+                answer = self._answer(request, record, rest_path, is_graphql)
+            except Exception:  # a bug in the fake: answer like GitHub would, keep the traceback
+                self.errors.append(traceback.format_exc())
+                answer = Answer(500, {"message": "Server Error"})
+            response = self._to_response(answer, record)
+        record.status = response.status_code
+        record.headers = dict(response.headers.items())
+        with self._log_lock:
+            self.log.append(record)
+        return response(environ, start_response)
+
+    def _answer(
+        self, request: Request, record: RequestRecord, rest_path: str | None, is_graphql: bool
+    ) -> Answer:
+        auth = self._check_auth(request)
+        if auth is not None:
+            return auth
+        if is_graphql:
+            if request.method != "POST":
+                return Answer(404, error_body("Not Found"))
+            return self._graphql(request, record)
+        if rest_path is None or request.method not in ("GET", "HEAD"):
+            return Answer(404, error_body("Not Found"))
+        if rest_path == "/rate_limit":
+            return self._rate_limit_answer()
+        if self.model.sso_protected:
+            return Answer(
+                403,
+                {
+                    "message": SAML_MESSAGE,
+                    "documentation_url": "https://docs.github.com/articles/authenticating-to-a-github-organization-"
+                    "with-saml-single-sign-on/",
+                },
+            )
+        return self._rest(request, record, rest_path)
+
+    def _check_auth(self, request: Request) -> Answer | None:
+        if self.tokens is None:
+            return None
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() in ("token", "bearer") and token.strip() in self.tokens:
+            return None
+        return Answer(
+            401,
+            {
+                "message": "Bad credentials",
+                "documentation_url": "https://docs.github.com/rest",
+                "status": "401",
+            },
+        )
+
+    def _to_response(self, answer: Answer, record: RequestRecord) -> Response:
+        record.body = answer.body
+        data = b"" if answer.body is None else json.dumps(answer.body).encode()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-GitHub-Media-Type": "github.v3; format=json",
+            "X-GitHub-Request-Id": uuid.uuid4().hex[:20].upper(),
+            **answer.headers,
+        }
+        return Response(data, status=answer.status, headers=headers)
+
+    # ---- REST ---------------------------------------------------------------------------------
+
+    def _operation(self, rest_path: str | None) -> str | None:
+        if rest_path is None:
+            return None
+        try:
+            template, _args = self._routes.bind("fake").match(rest_path, method="GET")
+        except HTTPException:
+            return None
+        return str(template)
+
+    def _rest(self, request: Request, record: RequestRecord, rest_path: str) -> Answer:
+        core = self.rate_limiter.core
+        answer = self._render_rest(request, rest_path)
+        if answer.status == 200 and answer.body is not None:
+            etag = '"' + hashlib.sha256(json.dumps(answer.body).encode()).hexdigest() + '"'
+            answer.headers["ETag"] = etag
+            if _etag_matches(request.headers.get("If-None-Match"), etag):
+                # Conditional hits are free on GitHub's primary limit.
+                return Answer(304, None, {**answer.headers, **rate_headers(core.state())})
+        if not core.try_charge(1):
+            return self._exhausted_rest()
+        record.cost = 1
+        answer.headers.update(rate_headers(core.state()))
+        return answer
+
+    def _render_rest(self, request: Request, rest_path: str) -> Answer:
+        """The normal answer to a REST GET, without touching budgets."""
+        try:
+            template, args = self._routes.bind("fake").match(rest_path, method="GET")
+        except HTTPException:
+            return Answer(404, error_body("Not Found"))
+        handler = _HANDLERS[str(template)]
+        with self.lock:
+            view = _View(self, request, self._renderer())
+            try:
+                return handler(view, **args)
+            except _NotFound:
+                return Answer(404, error_body("Not Found"))
+            except _Invalid as err:
+                return Answer(
+                    422,
+                    {
+                        "message": "Validation Failed",
+                        "errors": [{"message": str(err)}],
+                        "documentation_url": "https://docs.github.com/rest",
+                        "status": "422",
+                    },
+                )
+
+    def _renderer(self) -> Renderer:
+        """A renderer over the current model; the index is rebuilt only when entities were added."""
+        key = fingerprint(self.model)
+        if self._index is None or key != self._index_key:
+            self._index, self._index_key = build_index(self.model), key
+        return Renderer(self.model, Urls(self.root_url, self.base_url, self.model.login), self._index)
+
+    def _rate_limit_answer(self) -> Answer:
+        core, gql = self.rate_limiter.core.state(), self.rate_limiter.graphql.state()
+        body = rate_limit_overview(core, gql, int(self.clock.now()) + 60)
+        return Answer(200, body, rate_headers(core))
+
+    def _exhausted_rest(self) -> Answer:
+        state = self.rate_limiter.core.state()
+        body = {
+            "message": PRIMARY_LIMIT_MESSAGE + " If you reach out to GitHub Support for help, please "
+            "include the request ID 0000:1111:2222:3333:44444444 and timestamp "
+            f"{datetime.fromtimestamp(self.clock.now(), UTC):%Y-%m-%d %H:%M:%S} UTC.",
+            "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        }
+        headers = rate_headers(state)
+        headers["x-ratelimit-remaining"] = "0"
+        return Answer(self.limits.exhausted_status, body, headers)
+
+    # ---- GraphQL ------------------------------------------------------------------------------
+
+    def _graphql(self, request: Request, record: RequestRecord) -> Answer:
+        bucket = self.rate_limiter.graphql
+        if record.graphql_query is None:
+            return Answer(
+                200,
+                {"errors": [{"message": "A query attribute must be specified and must be a string."}]},
+                rate_headers(bucket.state()),
+            )
+        if self.model.sso_protected:
+            return Answer(
+                200,
+                {"data": None, "errors": [{"type": "FORBIDDEN", "message": SAML_MESSAGE}]},
+                rate_headers(bucket.state()),
+            )
+        prepared = graphql_api.prepare(
+            record.graphql_query, record.graphql_variables, _operation_name(request)
+        )
+        if not isinstance(prepared, graphql_api.Prepared):
+            return Answer(200, prepared, rate_headers(bucket.state()))
+        points = prepared.cost.points
+        if not bucket.try_charge(points):
+            return self._graphql_rate_limited()
+        record.cost = points
+        state = bucket.state()
+        rate = graphql_api.RateInfo(
+            points, prepared.cost.nodes, state.limit, state.remaining, state.used, float(state.reset)
+        )
+        with self.lock:
+            body = graphql_api.run(prepared, graphql_api.Context(self._renderer(), rate))
+        return Answer(200, body, rate_headers(state))
+
+    def _graphql_rate_limited(self) -> Answer:
+        headers = rate_headers(self.rate_limiter.graphql.state())
+        headers["x-ratelimit-remaining"] = "0"
+        return Answer(200, {"errors": [{"type": "RATE_LIMITED", "message": PRIMARY_LIMIT_MESSAGE}]}, headers)
+
+    # ---- faults -------------------------------------------------------------------------------
+
+    def _fault_response(
+        self,
+        fault: Fault,
+        request: Request,
+        record: RequestRecord,
+        rest_path: str | None,
+        environ: dict[str, Any],
+    ) -> Response:
+        kind = fault.kind
+        state = (
+            self.rate_limiter.graphql.state() if record.kind == "graphql" else self.rate_limiter.core.state()
+        )
+        headers = rate_headers(state)
+        if kind in ("500", "502", "503"):
+            messages = {"500": "Server Error", "502": "Bad Gateway", "503": "Service Unavailable"}
+            return self._to_response(Answer(int(kind), {"message": messages[kind]}, headers), record)
+        if kind == "timeout":
+            time.sleep(self.faults.timeout_seconds)
+            return self._to_response(Answer(504, {"message": TIMEOUT_MESSAGE}, headers), record)
+        if kind in ("403_retry_after", "429_retry_after", "403_secondary", "429_no_retry_after"):
+            if kind.endswith("retry_after") and not kind.endswith("no_retry_after"):
+                headers["Retry-After"] = str(fault.retry_after)
+            body = {
+                "message": SECONDARY_LIMIT_MESSAGE,
+                "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            }
+            return self._to_response(Answer(int(kind[:3]), body, headers), record)
+        if kind == "graphql_rate_limited":
+            answer = self._graphql_rate_limited() if record.kind == "graphql" else self._exhausted_rest()
+            return self._to_response(answer, record)
+        if kind == "truncated":
+            return self._truncated(request, record, rest_path)
+        _reset(environ)
+        return Response(b"", status=502)  # never reaches the client: the socket is gone
+
+    def _truncated(self, request: Request, record: RequestRecord, rest_path: str | None) -> Response:
+        """The real body cut in half, with a Content-Length that matches the cut (so JSON parsing fails)."""
+        if record.kind == "graphql" and record.graphql_query is not None:
+            prepared = graphql_api.prepare(record.graphql_query, record.graphql_variables, None)
+            if isinstance(prepared, graphql_api.Prepared):
+                with self.lock:
+                    full: Any = graphql_api.run(prepared, graphql_api.Context(self._renderer()))
+            else:
+                full = prepared
+        elif rest_path is not None:
+            full = self._render_rest(request, rest_path).body
+        else:
+            full = error_body("Not Found")
+        data = json.dumps(full).encode()
+        cut = data[: max(1, len(data) // 2)]
+        return Response(cut, status=200, headers={"Content-Type": "application/json; charset=utf-8"})
+
+
+def _reset(environ: dict[str, Any]) -> None:
+    """Abort the TCP connection (RST) before any response byte is sent."""
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _graphql_payload(request: Request) -> tuple[str | None, dict[str, Any] | None]:
+    try:
+        payload = json.loads(request.get_data(cache=True) or b"{}")
+    except ValueError:
+        return None, None
+    if not isinstance(payload, dict):
+        return None, None
+    query, variables = payload.get("query"), payload.get("variables")
+    return (query if isinstance(query, str) else None, variables if isinstance(variables, dict) else None)
+
+
+def _operation_name(request: Request) -> str | None:
+    try:
+        payload = json.loads(request.get_data(cache=True) or b"{}")
+    except ValueError:
+        return None
+    name = payload.get("operationName") if isinstance(payload, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
+    return etag in candidates or "*" in candidates
+
+
+# ---- REST handlers --------------------------------------------------------------------------------
+
+
+def _parse_time(value: str | None, name: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise _Invalid(f"Invalid value for `{name}`: {value!r} is not an ISO 8601 timestamp") from err
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class _View:
+    """What one REST handler needs: the request, the renderer and pagination helpers."""
+
+    def __init__(self, server: FakeGitHub, request: Request, renderer: Renderer) -> None:
+        self.server = server
+        self.request = request
+        self.r = renderer
+        self.model = server.model
+        self.index = renderer.index
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        return self.request.args.get(name, default)
+
+    def repo(self, owner: str, repo: str) -> Repo:
+        found = self.model.repos.get(repo)
+        if owner.lower() != self.model.login.lower() or found is None:
+            raise _NotFound
+        return found
+
+    def pull(self, owner: str, repo: str, number: int) -> PullRequest:
+        self.repo(owner, repo)
+        pr = self.model.pulls.get((repo, number))
+        if pr is None:
+            raise _NotFound
+        return pr
+
+    def page_params(self, max_per_page: int | None = None) -> tuple[int, int]:
+        cap = max_per_page or self.server.per_page_max
+        try:
+            per_page = int(self.arg("per_page") or 30)
+            page = int(self.arg("page") or 1)
+        except ValueError as err:
+            raise _Invalid("per_page and page must be integers") from err
+        return max(1, min(per_page, cap)), max(1, page)
+
+    def paginate(
+        self, items: Sequence[Any], max_per_page: int | None = None
+    ) -> tuple[list[Any], dict[str, str]]:
+        """One page of ``items`` and GitHub's ``Link`` header for it."""
+        per_page, page = self.page_params(max_per_page)
+        last = max(1, -(-len(items) // per_page))
+        chunk = list(items[(page - 1) * per_page : page * per_page])
+        links: list[tuple[str, int]] = []
+        if page > 1:
+            links.append(("prev", min(page - 1, last)))
+        if page < last:
+            links += [("next", page + 1), ("last", last)]
+        if page > 1:
+            links.append(("first", 1))
+        headers: dict[str, str] = {}
+        if links:
+            headers["Link"] = ", ".join(f'<{self._page_url(n)}>; rel="{rel}"' for rel, n in links)
+        return chunk, headers
+
+    def _page_url(self, page: int) -> str:
+        params = [(k, v) for k, v in self.request.args.items(multi=True) if k != "page"]
+        params.append(("page", str(page)))
+        return f"{self.server.root_url}{self.request.path}?{urlencode(params)}"
+
+    def listing(self, items: Sequence[Any], render: Callable[[Any], JSON]) -> Answer:
+        chunk, headers = self.paginate(items)
+        return Answer(200, [render(x) for x in chunk], headers)
+
+    def since_filter(self, items: Sequence[Any]) -> list[Any]:
+        since = _parse_time(self.arg("since"), "since")
+        return [x for x in items if since is None or x.updated_at >= since]
+
+    def sort_and_direct(self, items: Sequence[Any], default_sort: str, default_dir: str) -> list[Any]:
+        sort = self.arg("sort") or default_sort
+        direction = self.arg("direction") or default_dir
+        attr = "updated_at" if sort == "updated" else "created_at"
+        return sorted(items, key=lambda x: (getattr(x, attr), x.id), reverse=direction == "desc")
+
+
+def _get_org(v: _View, org: str) -> Answer:
+    if org.lower() != v.model.login.lower():
+        raise _NotFound
+    return Answer(200, v.r.organization())
+
+
+def _org_repos(v: _View, org: str) -> Answer:
+    if org.lower() != v.model.login.lower():
+        raise _NotFound
+    kind = v.arg("type") or "all"
+    repos = [
+        r
+        for r in v.model.repos.values()
+        if kind in ("all", "sources", "member") or (kind == "private") == r.private and kind != "forks"
+    ]
+    sort = v.arg("sort") or "created"
+    direction = v.arg("direction") or ("asc" if sort == "full_name" else "desc")
+    keys: dict[str, Callable[[Repo], Any]] = {
+        "created": lambda r: (r.created_at or v.model.created_at or datetime.min.replace(tzinfo=UTC), r.id),
+        "updated": lambda r: (r.updated_at or r.created_at or datetime.min.replace(tzinfo=UTC), r.id),
+        "pushed": lambda r: (r.pushed_at or r.created_at or datetime.min.replace(tzinfo=UTC), r.id),
+        "full_name": lambda r: (r.name.lower(), r.id),
+    }
+    repos.sort(key=keys.get(sort, keys["created"]), reverse=direction == "desc")
+    return v.listing(repos, v.r.repository)
+
+
+def _get_repo(v: _View, owner: str, repo: str) -> Answer:
+    return Answer(200, v.r.repository(v.repo(owner, repo)))
+
+
+def _list_pulls(v: _View, owner: str, repo: str) -> Answer:
+    v.repo(owner, repo)
+    state = v.arg("state") or "open"
+    if state not in ("open", "closed", "all"):
+        raise _Invalid(f"Invalid value for `state`: {state!r}")
+    pulls = [p for p in v.index.pulls_by_repo.get(repo, []) if state == "all" or p.state == state]
+    base, head = v.arg("base"), v.arg("head")
+    if base:
+        pulls = [p for p in pulls if p.base_ref == base]
+    if head:
+        pulls = [p for p in pulls if p.head_ref == head.split(":", 1)[-1]]
+    sort = v.arg("sort") or "created"
+    direction = v.arg("direction") or ("desc" if sort == "created" else "asc")
+    comments = v.index.issue_comments_by_issue
+    keys: dict[str, Callable[[PullRequest], Any]] = {
+        "created": lambda p: (p.created_at, p.id),
+        "updated": lambda p: (p.updated_at, p.id),
+        "popularity": lambda p: (len(comments.get((p.repo, p.number), [])), p.id),
+        "long-running": lambda p: (p.created_at, p.id),
+    }
+    pulls.sort(key=keys.get(sort, keys["created"]), reverse=direction == "desc")
+    return v.listing(pulls, v.r.pull_simple)
+
+
+def _get_pull(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
+    return Answer(200, v.r.pull_full(v.pull(owner, repo, pull_number)))
+
+
+def _pull_reviews(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
+    v.pull(owner, repo, pull_number)
+    # Pending reviews are visible to their author only; the token is nobody's.
+    reviews = [r for r in v.index.reviews_by_pr.get((repo, pull_number), []) if r.state != "PENDING"]
+    return v.listing(reviews, v.r.review)
+
+
+def _pull_review_comments(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
+    v.pull(owner, repo, pull_number)
+    items = v.since_filter(v.index.review_comments_by_pr.get((repo, pull_number), []))
+    return v.listing(v.sort_and_direct(items, "created", "asc"), v.r.review_comment)
+
+
+def _pull_commits(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
+    pr = v.pull(owner, repo, pull_number)
+    commits = [v.model.commits[(repo, s)] for s in pr.commit_shas if (repo, s) in v.model.commits]
+    return v.listing(commits, v.r.commit)
+
+
+def _pull_files(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
+    pr = v.pull(owner, repo, pull_number)
+    head = v.r.head_sha(pr)
+    return v.listing(pr.files[:3000], lambda f: v.r.diff_entry(repo, head, f))
+
+
+def _repo_review_comments(v: _View, owner: str, repo: str) -> Answer:
+    v.repo(owner, repo)
+    items = v.since_filter(v.index.review_comments_by_repo.get(repo, []))
+    direction = v.arg("direction") or ("desc" if v.arg("sort") else "asc")
+    return v.listing(v.sort_and_direct(items, "created", direction), v.r.review_comment)
+
+
+def _repo_issue_comments(v: _View, owner: str, repo: str) -> Answer:
+    v.repo(owner, repo)
+    items = v.since_filter(v.index.issue_comments_by_repo.get(repo, []))
+    direction = v.arg("direction") if v.arg("sort") else "asc"
+    return v.listing(v.sort_and_direct(items, "created", direction or "desc"), v.r.issue_comment)
+
+
+def _issue_comments(v: _View, owner: str, repo: str, issue_number: int) -> Answer:
+    v.pull(owner, repo, issue_number)  # every issue the model holds is a pull request
+    items = v.since_filter(v.index.issue_comments_by_issue.get((repo, issue_number), []))
+    return v.listing(sorted(items, key=lambda c: c.id), v.r.issue_comment)
+
+
+def _repo_commits(v: _View, owner: str, repo: str) -> Answer:
+    repo_name = repo
+    found = v.repo(owner, repo_name)
+    commits = v.index.branch_commits.get(repo_name, [])
+    sha = v.arg("sha")
+    if sha and sha != found.default_branch:
+        start = _find_commit(v, repo_name, sha)
+        commits = [c for c in commits if (c.committed_at, c.sha) <= (start.committed_at, start.sha)]
+    since, until = _parse_time(v.arg("since"), "since"), _parse_time(v.arg("until"), "until")
+    path, author, committer = v.arg("path"), v.arg("author"), v.arg("committer")
+    chosen = [
+        c
+        for c in commits
+        if (since is None or c.committed_at >= since)
+        and (until is None or c.committed_at <= until)
+        and (not path or any(f.path == path or f.path.startswith(path.rstrip("/") + "/") for f in c.files))
+        and (not author or author in (c.author_login, c.author_email))
+        and (not committer or committer == c.committer_login)
+    ]
+    return v.listing(chosen, v.r.commit)
+
+
+def _find_commit(v: _View, repo: str, ref: str) -> Any:
+    if ref == v.model.repos[repo].default_branch:
+        head = v.index.branch_commits.get(repo, [])
+        if head:
+            return head[0]
+        raise _NotFound
+    matches = [
+        c for (r, s), c in v.model.commits.items() if r == repo and len(ref) >= 7 and s.startswith(ref)
+    ]
+    if len(matches) != 1:
+        raise _NotFound
+    return matches[0]
+
+
+def _get_commit(v: _View, owner: str, repo: str, ref: str) -> Answer:
+    v.repo(owner, repo)
+    commit = _find_commit(v, repo, ref)
+    files, headers = v.paginate(commit.files[:3000], COMMIT_FILES_MAX_PAGE)
+    return Answer(200, v.r.commit(commit, files), headers)
+
+
+def _workflows(v: _View, owner: str, repo: str) -> Answer:
+    v.repo(owner, repo)
+    items = v.index.workflows_by_repo.get(repo, [])
+    chunk, headers = v.paginate(items)
+    return Answer(200, {"total_count": len(items), "workflows": [v.r.workflow(w) for w in chunk]}, headers)
+
+
+_RUN_FILTERS = ("actor", "branch", "check_suite_id", "created", "event", "head_sha", "status")
+
+
+def _runs(v: _View, owner: str, repo: str) -> Answer:
+    v.repo(owner, repo)
+    runs = v.index.runs_by_repo.get(repo, [])
+    lo, hi = _created_range(v.arg("created"))
+    status, branch, event = v.arg("status"), v.arg("branch"), v.arg("event")
+    head_sha, actor, suite = v.arg("head_sha"), v.arg("actor"), v.arg("check_suite_id")
+    chosen = [
+        r
+        for r in runs
+        if (lo is None or r.created_at >= lo)
+        and (hi is None or r.created_at <= hi)
+        and (not status or status in (r.status, r.conclusion))
+        and (not branch or r.head_branch == branch)
+        and (not event or r.event == event)
+        and (not head_sha or r.head_sha == head_sha)
+        and (not actor or r.actor == actor)
+        and (not suite or str(r.id * 10) == suite)
+    ]
+    if any(v.arg(name) for name in _RUN_FILTERS):
+        chosen = chosen[:RUNS_SEARCH_CAP]
+    exclude = (v.arg("exclude_pull_requests") or "").lower() == "true"
+    chunk, headers = v.paginate(chosen)
+    body = {"total_count": len(chosen), "workflow_runs": [v.r.workflow_run(r, exclude) for r in chunk]}
+    return Answer(200, body, headers)
+
+
+def _created_range(value: str | None) -> tuple[datetime | None, datetime | None]:
+    """GitHub's search date syntax: ``>=d``, ``>d``, ``<=d``, ``<d``, ``a..b`` (``*`` open), ``d``."""
+    if not value:
+        return None, None
+    value = value.strip()
+    one_tick = timedelta(microseconds=1)
+    if value.startswith(">="):
+        return _bound(value[2:], end=False), None
+    if value.startswith("<="):
+        return None, _bound(value[2:], end=True)
+    if value.startswith(">"):
+        return _bound(value[1:], end=True) + one_tick, None
+    if value.startswith("<"):
+        return None, _bound(value[1:], end=False) - one_tick
+    if ".." in value:
+        a, b = value.split("..", 1)
+        return (None if a in ("", "*") else _bound(a, end=False)), (
+            None if b in ("", "*") else _bound(b, end=True)
+        )
+    return _bound(value, end=False), _bound(value, end=True)
+
+
+def _bound(text: str, *, end: bool) -> datetime:
+    """A date is a whole day: its start as a lower bound, its last second as an upper one."""
+    parsed = _parse_time(text, "created")
+    assert parsed is not None
+    if end and len(text.strip()) == 10:
+        return parsed + timedelta(days=1) - timedelta(microseconds=1)
+    return parsed
+
+
+def _run(v: _View, owner: str, repo: str, run_id: int) -> WorkflowRun:
+    v.repo(owner, repo)
+    run = v.model.workflow_runs.get(run_id)
+    if run is None or run.repo != repo:
+        raise _NotFound
+    return run
+
+
+def _get_run(v: _View, owner: str, repo: str, run_id: int) -> Answer:
+    exclude = (v.arg("exclude_pull_requests") or "").lower() == "true"
+    return Answer(200, v.r.workflow_run(_run(v, owner, repo, run_id), exclude))
+
+
+def _run_timing(v: _View, owner: str, repo: str, run_id: int) -> Answer:
+    return Answer(200, v.r.run_usage(_run(v, owner, repo, run_id)))
+
+
+def _run_jobs(v: _View, owner: str, repo: str, run_id: int) -> Answer:
+    jobs = v.r.jobs(_run(v, owner, repo, run_id))
+    chunk, headers = v.paginate(jobs)
+    return Answer(200, {"total_count": len(jobs), "jobs": chunk}, headers)
+
+
+_R = "/repos/<owner>/<repo>"
+_T = "/repos/{owner}/{repo}"
+_ROUTES: list[tuple[str, str]] = [
+    ("/orgs/<org>", "/orgs/{org}"),
+    ("/orgs/<org>/repos", "/orgs/{org}/repos"),
+    (_R, _T),
+    (f"{_R}/pulls", f"{_T}/pulls"),
+    (f"{_R}/pulls/comments", f"{_T}/pulls/comments"),
+    (f"{_R}/pulls/<int:pull_number>", f"{_T}/pulls/{{pull_number}}"),
+    (f"{_R}/pulls/<int:pull_number>/reviews", f"{_T}/pulls/{{pull_number}}/reviews"),
+    (f"{_R}/pulls/<int:pull_number>/comments", f"{_T}/pulls/{{pull_number}}/comments"),
+    (f"{_R}/pulls/<int:pull_number>/commits", f"{_T}/pulls/{{pull_number}}/commits"),
+    (f"{_R}/pulls/<int:pull_number>/files", f"{_T}/pulls/{{pull_number}}/files"),
+    (f"{_R}/issues/comments", f"{_T}/issues/comments"),
+    (f"{_R}/issues/<int:issue_number>/comments", f"{_T}/issues/{{issue_number}}/comments"),
+    (f"{_R}/commits", f"{_T}/commits"),
+    (f"{_R}/commits/<path:ref>", f"{_T}/commits/{{ref}}"),
+    (f"{_R}/actions/workflows", f"{_T}/actions/workflows"),
+    (f"{_R}/actions/runs", f"{_T}/actions/runs"),
+    (f"{_R}/actions/runs/<int:run_id>", f"{_T}/actions/runs/{{run_id}}"),
+    (f"{_R}/actions/runs/<int:run_id>/timing", f"{_T}/actions/runs/{{run_id}}/timing"),
+    (f"{_R}/actions/runs/<int:run_id>/jobs", f"{_T}/actions/runs/{{run_id}}/jobs"),
+    ("/rate_limit", "/rate_limit"),
+]
+
+_HANDLERS: dict[str, Callable[..., Answer]] = {
+    "/orgs/{org}": _get_org,
+    "/orgs/{org}/repos": _org_repos,
+    _T: _get_repo,
+    f"{_T}/pulls": _list_pulls,
+    f"{_T}/pulls/comments": _repo_review_comments,
+    f"{_T}/pulls/{{pull_number}}": _get_pull,
+    f"{_T}/pulls/{{pull_number}}/reviews": _pull_reviews,
+    f"{_T}/pulls/{{pull_number}}/comments": _pull_review_comments,
+    f"{_T}/pulls/{{pull_number}}/commits": _pull_commits,
+    f"{_T}/pulls/{{pull_number}}/files": _pull_files,
+    f"{_T}/issues/comments": _repo_issue_comments,
+    f"{_T}/issues/{{issue_number}}/comments": _issue_comments,
+    f"{_T}/commits": _repo_commits,
+    f"{_T}/commits/{{ref}}": _get_commit,
+    f"{_T}/actions/workflows": _workflows,
+    f"{_T}/actions/runs": _runs,
+    f"{_T}/actions/runs/{{run_id}}": _get_run,
+    f"{_T}/actions/runs/{{run_id}}/timing": _run_timing,
+    f"{_T}/actions/runs/{{run_id}}/jobs": _run_jobs,
+}

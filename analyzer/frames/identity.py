@@ -1,0 +1,43 @@
+"""Identity merge: one human behind several logins (aliases) and commits known only by email.
+
+GitHub's no-reply addresses carry the login (``12345+login@users.noreply.github.com`` or the older
+``login@users.noreply.github.com``), so a commit whose author GitHub did not link still maps to a login.
+Other addresses are mapped through commits where GitHub did link the same address to a login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+NOREPLY_PATTERN = r"^(?:\d+\+)?(?P<login>[A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?)@users\.noreply\.github\.com$"
+
+
+def person_of(logins: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
+    """The person each login belongs to: the alias table's entry (case-insensitive) or the login itself."""
+    lowered = {k.lower(): v for k, v in aliases.items()}
+    as_obj = logins.astype(object)
+    mapped = as_obj.map(lambda x: lowered.get(x.lower(), x) if isinstance(x, str) else None)
+    return mapped.astype("string[pyarrow]")
+
+
+def login_from_noreply(emails: pd.Series) -> pd.Series:
+    """Login encoded in a GitHub no-reply email, else <NA>."""
+    found = emails.astype("string[pyarrow]").str.extract(NOREPLY_PATTERN, expand=True)["login"]
+    return found.astype("string[pyarrow]")
+
+
+def resolve_commit_logins(login: pd.Series, email: pd.Series) -> pd.Series:
+    """Fill missing commit author logins from no-reply emails, then from emails seen with a login elsewhere."""
+    login = login.astype("string[pyarrow]")
+    email_lc = email.astype("string[pyarrow]").str.lower()
+    filled = login.fillna(login_from_noreply(email_lc))
+    known = pd.DataFrame({"email": email_lc, "login": login}).dropna()
+    if not known.empty:
+        # the most frequent login per email wins (an address shared by two accounts is rare)
+        by_email = known.groupby(["email", "login"], observed=True).size().reset_index(name="k")
+        by_email = by_email.sort_values(["email", "k"], ascending=[True, False]).drop_duplicates("email")
+        email_map = pd.Series(by_email["login"].to_numpy(), index=by_email["email"].to_numpy())
+        filled = filled.fillna(email_lc.map(email_map).astype("string[pyarrow]"))
+    return filled.astype("string[pyarrow]")

@@ -1,0 +1,119 @@
+"""The ``Frames`` container: tidy, typed DataFrames read from the store (one per entity)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+STR = "string[pyarrow]"
+TS = "datetime64[ns, UTC]"
+
+# Declared column dtypes of every frame; ``load_frames`` and ``empty_frame`` honour them.
+SCHEMAS: dict[str, dict[str, str]] = {
+    "people": {
+        "person": STR, "logins": STR, "display_name": STR, "type": STR, "is_bot": "boolean",
+        "bot_reason": STR, "first_pr_at": TS, "first_activity_at": TS, "n_prs_authored": "Int64",
+        "n_merged_prs": "Int64", "newcomer_until": TS, "is_newcomer": "boolean",
+    },
+    "prs": {
+        "pr_id": "Int64", "repo": STR, "number": "Int64", "title": STR, "body": STR, "author": STR,
+        "person": STR, "is_bot": "boolean", "author_association": STR, "state": STR, "draft": "boolean",
+        "created_at": TS, "closed_at": TS, "merged_at": TS, "additions": "Int64", "deletions": "Int64",
+        "changed_files": "Int64", "url": STR, "author_newcomer": "boolean",
+    },
+    "pr_files": {
+        "pr_id": "Int64", "path": STR, "additions": "Int64", "deletions": "Int64", "change_type": STR,
+        "is_generated": "boolean", "is_doc": "boolean", "is_onboarding": "boolean", "is_ci": "boolean",
+    },
+    "pr_commits": {
+        "pr_id": "Int64", "sha": STR, "author_login": STR, "person": STR, "authored_at": TS,
+        "committed_at": TS, "message": STR,
+    },
+    "reviews": {
+        "review_id": "Int64", "pr_id": "Int64", "author": STR, "person": STR, "is_bot": "boolean",
+        "state": STR, "body": STR, "submitted_at": TS, "commit_sha": STR, "url": STR,
+    },
+    "review_comments": {
+        "comment_id": "Int64", "pr_id": "Int64", "review_id": "Int64", "thread_id": STR,
+        "in_reply_to_id": "Int64", "author": STR, "person": STR, "is_bot": "boolean", "body": STR,
+        "path": STR, "line": "Int64", "original_line": "Int64", "diff_hunk": STR, "commit_sha": STR,
+        "original_commit_sha": STR, "created_at": TS, "updated_at": TS, "url": STR,
+    },
+    "threads": {
+        "thread_id": STR, "pr_id": "Int64", "path": STR, "line": "Int64", "original_line": "Int64",
+        "is_resolved": "boolean", "is_outdated": "boolean", "resolved_by": STR,
+    },
+    "issue_comments": {
+        "comment_id": "Int64", "pr_id": "Int64", "author": STR, "person": STR, "is_bot": "boolean",
+        "body": STR, "created_at": TS, "updated_at": TS, "url": STR, "via_app": "boolean",
+    },
+    "commits": {
+        "repo": STR, "sha": STR, "author_login": STR, "person": STR, "is_bot": "boolean", "author_email": STR,
+        "message": STR, "authored_at": TS, "committed_at": TS, "pr_number": "Int64",
+        "files_fetched": "boolean", "url": STR,
+    },
+    "commit_files": {
+        "repo": STR, "sha": STR, "path": STR, "additions": "Int64", "deletions": "Int64", "status": STR,
+        "is_generated": "boolean", "is_doc": "boolean", "is_onboarding": "boolean", "is_ci": "boolean",
+    },
+    "workflow_runs": {
+        "run_id": "Int64", "repo": STR, "workflow_id": "Int64", "name": STR, "path": STR, "event": STR,
+        "head_branch": STR, "head_sha": STR, "status": STR, "conclusion": STR, "created_at": TS,
+        "run_started_at": TS, "updated_at": TS, "run_attempt": "Int64", "actor": STR, "url": STR,
+        "duration_s": "float64",
+    },
+    "bots": {"login": STR, "reason": STR, "n_prs": "Int64", "n_comments": "Int64", "n_reviews": "Int64"},
+    "repos": {"repo": STR, "default_branch": STR, "url": STR},
+}
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    """An empty frame with the declared columns and dtypes of ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in SCHEMAS[name].items()})
+
+
+def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Select and cast ``frame`` to the declared schema of ``name`` (missing columns become <NA>)."""
+    out: dict[str, pd.Series] = {}
+    for col, dtype in SCHEMAS[name].items():
+        if col in frame:
+            series = frame[col]
+            if dtype == TS:
+                series = to_utc(series)
+            out[col] = series.astype(dtype)  # type: ignore[call-overload]
+        else:
+            out[col] = pd.Series(pd.NA if dtype != TS else pd.NaT, index=frame.index).astype(dtype)  # type: ignore[call-overload]
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def to_utc(series: pd.Series) -> pd.Series:
+    """Parse ISO-8601 text (or datetimes) into tz-aware UTC nanosecond timestamps."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        return series.dt.tz_convert("UTC").astype(TS)
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        return series.dt.tz_localize("UTC").astype(TS)
+    return pd.to_datetime(series, utc=True, format="ISO8601").astype(TS)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Typed frames of one store, plus the resolved clock and window (all derived deterministically)."""
+
+    people: pd.DataFrame
+    prs: pd.DataFrame
+    pr_files: pd.DataFrame
+    pr_commits: pd.DataFrame
+    reviews: pd.DataFrame
+    review_comments: pd.DataFrame
+    threads: pd.DataFrame
+    issue_comments: pd.DataFrame
+    commits: pd.DataFrame
+    commit_files: pd.DataFrame
+    workflow_runs: pd.DataFrame
+    bots: pd.DataFrame
+    repos: pd.DataFrame
+    now: datetime
+    window_start: datetime
+    window_end: datetime

@@ -1,0 +1,81 @@
+"""Build the self-contained HTML report: one file, plotly.js inlined once, no network, deterministic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import NoDataError
+from analyzer.report.charts import plotly_js
+from analyzer.report.html import Markup, el, escape, json_script
+from analyzer.report.model import ReportData, prepare
+from analyzer.report.other_pages import bots_page, load_methodology, methodology_page
+from analyzer.report.person_page import PersonContext, person_page
+from analyzer.report.team_page import team_page
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
+def _asset(name: str) -> str:
+    return resources.files("analyzer.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _nav(title: str) -> Markup:
+    return el("nav", None, el("span", {"class": "title"}, title),
+              el("a", {"href": "#team", "data-nav": "team"}, "Team"),
+              el("a", {"href": "#methodology", "data-nav": "methodology"}, "Methodology"),
+              el("a", {"href": "#bots", "data-nav": "bots"}, "Bots"))
+
+
+def _footer(data: ReportData, now: datetime) -> Markup:
+    window = data.meta.get("window", {})
+    span = ""
+    if isinstance(window, dict) and window.get("start") and window.get("end"):
+        span = f" · data window {window['start']} to {window['end']}"
+    mode = " · pseudonymized" if data.pseudo.enabled else ""
+    return el("footer", None, f"Generated for {now.isoformat()}{span}{mode}. Not a ranking: see Methodology.")
+
+
+def _document(title: str, body: list[Markup], payload: dict[str, Any]) -> str:
+    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
+            '<meta name="referrer" content="no-referrer">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{_asset('report.css')}</style>")
+    scripts = (f"<script>{plotly_js()}</script>{json_script('report-data', payload)}"
+               f"<script>{_asset('report.js')}</script>")
+    return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>{"".join(body)}{scripts}</body></html>\n'
+
+
+def build_report(scores: Any, out_path: Path, *, now: datetime, title: str, pseudonymize: bool = False,
+                 min_group_size: int = 5, github_url: str = "https://github.com",
+                 methodology: dict[str, Any] | None = None, pseudonym_key: str | None = None) -> Path:
+    """Write the report for ``scores`` to ``out_path`` and return the path.
+
+    ``methodology`` is ``{"formulas": {family: formula}, "deviations": [...]}``; by default it comes from
+    ``analyzer.scores.methodology``. ``pseudonym_key`` keys the login hash (the same key gives the same
+    pseudonyms across reports; keep it secret to stop anyone re-identifying people by hashing logins).
+    """
+    data = prepare(scores, pseudonymize=pseudonymize, min_group_size=min_group_size, github_url=github_url,
+                   pseudonym_key=pseudonym_key)
+    if data.n_people == 0:
+        raise NoDataError("nothing to report: the scores have no people; collect and score a store first")
+    team_html, landing = team_page(data)
+    ctx = PersonContext(data)
+    person_html, person_charts = [], {}
+    for login in data.logins:
+        page, charts = person_page(ctx, login)
+        person_html.append(page)
+        person_charts[data.slugs[login]] = [[div_id, spec] for div_id, spec in charts]
+    used = {t["ref"] for charts in person_charts.values() for _, spec in charts for t in spec["data"] if "ref" in t}
+    payload = {"landing": [[div_id, spec] for div_id, spec in landing], "people": person_charts,
+               "series": {key: ctx.series[key] for key in sorted(used)}}
+    main = el("main", None, team_html, person_html, methodology_page(data, load_methodology(methodology)),
+              bots_page(data))
+    doc = _document(title, [_nav(title), main, _footer(data, now)], payload)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_bytes(doc.encode("utf-8"))
+    return out_path

@@ -1,0 +1,84 @@
+"""Plotly figures for notebooks, and plotly.js for the report (the only module that imports plotly).
+
+Every builder returns the same figure the HTML report draws, so a notebook can rebuild any chart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from analyzer.report import figures, person_figures
+from analyzer.report.figures import Spec
+from analyzer.report.model import ReportData, prepare
+
+
+def plotly_js() -> str:
+    """The plotly.js bundle, made safe to inline in a <script> element."""
+    return get_plotlyjs().replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def to_figure(spec: Spec | None, series: dict[str, dict[str, list[Any]]] | None = None,
+              empty_note: str = "not enough data to draw this chart") -> go.Figure:
+    """A go.Figure from a report spec; shared CI series references are filled in."""
+    if spec is None:
+        fig = go.Figure()
+        fig.add_annotation(text=empty_note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return fig
+    traces = []
+    for trace in spec["data"]:
+        if "ref" in trace:
+            ref = (series or {}).get(trace["ref"], {"x": [], "y": []})
+            trace = {k: v for k, v in trace.items() if k != "ref"} | {"x": ref["x"], "y": ref["y"]}
+        traces.append(trace)
+    return go.Figure({"data": traces, "layout": spec["layout"]})
+
+
+def _data(scores: Any, pseudonymize: bool, min_group_size: int) -> ReportData:
+    return prepare(scores, pseudonymize=pseudonymize, min_group_size=min_group_size,
+                   github_url="https://github.com")
+
+
+def family_distribution(scores: Any, family: str, *, pseudonymize: bool = False,
+                        min_group_size: int = 5) -> go.Figure:
+    """People's estimates with 90 % intervals for one score family (ordered by name, not by score)."""
+    data = _data(scores, pseudonymize, min_group_size)
+    return to_figure(figures.family_distribution(data, family),
+                     empty_note=f"group too small to show (n < {min_group_size})")
+
+
+def team_rates(scores: Any, *, min_group_size: int = 5) -> go.Figure:
+    return to_figure(figures.team_rates(_data(scores, False, min_group_size)))
+
+
+def review_sharing(scores: Any, *, min_group_size: int = 5) -> go.Figure:
+    return to_figure(figures.review_sharing(_data(scores, False, min_group_size)))
+
+
+def review_heatmap(scores: Any, *, pseudonymize: bool = False, min_group_size: int = 5) -> go.Figure:
+    return to_figure(figures.review_heatmap(_data(scores, pseudonymize, min_group_size)))
+
+
+def newcomer_inflow(scores: Any, *, min_group_size: int = 5) -> go.Figure:
+    return to_figure(figures.newcomer_inflow(_data(scores, False, min_group_size)))
+
+
+def ci_hours(scores: Any, *, min_group_size: int = 5) -> go.Figure:
+    return to_figure(figures.ci_hours(_data(scores, False, min_group_size)))
+
+
+def person_network(scores: Any, person: str, *, pseudonymize: bool = False) -> go.Figure:
+    return to_figure(person_figures.network(_data(scores, pseudonymize, 5), person))
+
+
+def person_trends(scores: Any, person: str) -> go.Figure:
+    return to_figure(person_figures.trends(_data(scores, False, 5), person))
+
+
+def person_ci_impact(scores: Any, person: str) -> go.Figure:
+    data = _data(scores, False, 5)
+    series = person_figures.ci_series_table(data)
+    return to_figure(person_figures.ci_impact(data, person, series), series,
+                     empty_note="no CI changes by this person in the window")

@@ -1,0 +1,196 @@
+"""Plotly figure specs as plain dicts ({"data": [...], "layout": {...}}), built without plotly itself.
+
+Plain dicts keep the report fast (500 people × 3 charts would take minutes through plotly's validators)
+and deterministic (sorted keys, rounded floats). ``charts.py`` wraps the same specs in ``go.Figure``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any
+
+import pandas as pd
+
+from analyzer.report.inputs import flag, number, text
+from analyzer.report.labels import family_label
+from analyzer.report.model import ReportData
+
+Spec = dict[str, Any]
+ROWS_BY_NAME_MAX = 60  # above this a distribution is drawn as a jittered strip instead of named rows
+HEATMAP_MAX_PEOPLE = 40
+BLUE, GREY, ORANGE, GREEN, RED = "#3b6ea8", "#9aa3ad", "#d9822b", "#3a9a5b", "#c0392b"
+
+
+def r4(value: Any) -> float | None:
+    """Round for compact, stable JSON; NaN and missing become null."""
+    x = number(value)
+    return None if x is None else round(x, 4)
+
+
+def iso(ts: Any) -> str | None:
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def base_layout(title: str, height: int, **extra: Any) -> Spec:
+    layout: Spec = {"title": {"text": title, "x": 0.01, "font": {"size": 14}}, "height": height,
+                    "margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "hovermode": "closest",
+                    "font": {"family": "system-ui, sans-serif", "size": 12}, "paper_bgcolor": "#ffffff",
+                    "plot_bgcolor": "#f7f8fa", "showlegend": False}
+    layout.update(extra)
+    return layout
+
+
+def jitter(key: str) -> float:
+    """A deterministic vertical offset in [-0.35, 0.35] from a hash (no random numbers)."""
+    h = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+    return round((h / 2**32 - 0.5) * 0.7, 4)
+
+
+def family_rows(data: ReportData, family: str) -> pd.DataFrame:
+    fs = data.f("family_scores")
+    rows = fs[(fs["family"] == family) & (fs["status"] == "ok") & fs["person"].isin(data.slugs)]
+    rows = rows.assign(name=[data.pseudo.name(text(p)) for p in rows["person"]])
+    return rows.sort_values(["name", "person"], key=lambda s: s.str.lower(), kind="stable")
+
+
+def family_distribution(data: ReportData, family: str) -> Spec | None:
+    """People's estimates with 90 % intervals, by name (or jittered strip for big teams); never ranked."""
+    rows = family_rows(data, family)
+    if len(rows) < data.min_group_size:
+        return None
+    est = [r4(v) for v in rows["estimate"]]
+    plus = [r4(max(0.0, (number(h) or 0.0) - (number(e) or 0.0))) for h, e in zip(rows["hi"], rows["estimate"],
+                                                                                  strict=True)]
+    minus = [r4(max(0.0, (number(e) or 0.0) - (number(lo) or 0.0))) for lo, e in zip(rows["lo"], rows["estimate"],
+                                                                                      strict=True)]
+    slugs = [data.slugs[text(p)] for p in rows["person"]]
+    names = list(rows["name"])
+    by_name = len(rows) <= ROWS_BY_NAME_MAX
+    y: list[Any] = names if by_name else [jitter(s) for s in slugs]
+    unit = text(rows["unit"].iloc[0])
+    trace: Spec = {"type": "scatter", "mode": "markers", "x": est, "y": y, "customdata": slugs,
+                   "text": [f"{n} (n = {int(number(k) or 0)})" for n, k in zip(names, rows["n"], strict=True)],
+                   "hovertemplate": "%{text}<br>%{x}<extra></extra>",
+                   "marker": {"color": BLUE, "size": 7},
+                   "error_x": {"type": "data", "array": plus, "arrayminus": minus, "color": GREY,
+                               "thickness": 1}}
+    median = r4(pd.to_numeric(rows["estimate"], errors="coerce").median())
+    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": median, "x1": median, "y0": 0, "y1": 1,
+               "line": {"color": ORANGE, "dash": "dot", "width": 1}}]
+    yaxis: Spec = ({"type": "category", "autorange": "reversed", "automargin": True} if by_name
+                   else {"visible": False, "range": [-0.5, 0.5]})
+    height = 60 + 16 * len(rows) if by_name else 240
+    title = f"{family_label(family)} ({unit}): {len(rows)} people, 90 % intervals; dotted line = team median"
+    return {"data": [trace], "layout": base_layout(title, height, yaxis=yaxis, shapes=shapes,
+                                                   xaxis={"title": {"text": unit}, "zeroline": False})}
+
+
+def team_rates(data: ReportData) -> Spec | None:
+    team = data.f("team")
+    if team.empty or not data.team_ok():
+        return None
+    row = team.iloc[0]
+    labels = ["Harsh comments", "Rubber-stamp approvals"]
+    est = [r4(row["harsh_rate"]), r4(row["rubber_stamp_rate"])]
+    lo = [r4(row["harsh_lo"]), r4(row["rs_lo"])]
+    hi = [r4(row["harsh_hi"]), r4(row["rs_hi"])]
+    plus = [None if h is None or e is None else round(h - e, 4) for h, e in zip(hi, est, strict=True)]
+    minus = [None if e is None or low is None else round(e - low, 4) for e, low in zip(est, lo, strict=True)]
+    trace: Spec = {"type": "bar", "x": labels, "y": est, "marker": {"color": [RED, ORANGE]},
+                   "error_y": {"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
+                   "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}
+    return {"data": [trace], "layout": base_layout("Team rates with 90 % intervals", 300,
+                                                   yaxis={"tickformat": ".0%", "rangemode": "tozero"})}
+
+
+def reviews_per_person(data: ReportData) -> dict[str, float]:
+    edges = data.f("review_edges")
+    counts = pd.to_numeric(edges["n_episodes"], errors="coerce").fillna(0).groupby(edges["reviewer"]).sum()
+    return {login: float(counts.get(login, 0.0)) for login in sorted(data.slugs)}
+
+
+def review_sharing(data: ReportData) -> Spec | None:
+    """Lorenz curve of review work: the diagonal is perfectly even sharing."""
+    if not data.team_ok():
+        return None
+    counts = sorted(reviews_per_person(data).values())
+    total = sum(counts)
+    if total <= 0:
+        return None
+    xs, ys, acc = [0.0], [0.0], 0.0
+    for i, c in enumerate(counts, start=1):
+        acc += c
+        xs.append(round(i / len(counts), 4))
+        ys.append(round(acc / total, 4))
+    curve: Spec = {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "line": {"color": BLUE},
+                   "name": "review work", "hovertemplate": "%{x:.0%} of people did %{y:.0%} of reviews"
+                                                           "<extra></extra>"}
+    even: Spec = {"type": "scatter", "mode": "lines", "x": [0, 1], "y": [0, 1], "name": "even sharing",
+                  "line": {"color": GREY, "dash": "dash"}, "hoverinfo": "skip"}
+    layout = base_layout("How evenly review work is shared (Lorenz curve)", 320,
+                         xaxis={"title": {"text": "share of people (fewest reviews first)"}, "tickformat": ".0%"},
+                         yaxis={"title": {"text": "share of review episodes"}, "tickformat": ".0%"},
+                         showlegend=True)
+    return {"data": [even, curve], "layout": layout}
+
+
+def review_heatmap(data: ReportData) -> Spec | None:
+    """Reviewer → author counts, alphabetical both ways; only for small teams (it is unreadable above)."""
+    if not data.team_ok() or data.n_people > HEATMAP_MAX_PEOPLE:
+        return None
+    edges = data.f("review_edges")
+    logins = data.logins
+    index = {login: i for i, login in enumerate(logins)}
+    z = [[0.0] * len(logins) for _ in logins]
+    for rev, auth, n in zip(edges["reviewer"], edges["author"], edges["n_episodes"], strict=True):
+        if text(rev) in index and text(auth) in index:
+            z[index[text(rev)]][index[text(auth)]] += number(n) or 0.0
+    names = [data.pseudo.name(login) for login in logins]
+    trace: Spec = {"type": "heatmap", "z": z, "x": names, "y": names, "colorscale": [[0, "#f4f7fb"], [1, "#08306b"]],
+                   "hovertemplate": "%{y} reviewed %{x}: %{z}<extra></extra>"}
+    layout = base_layout("Who reviews whom (rows: reviewer, columns: author)", 140 + 14 * len(logins),
+                         xaxis={"type": "category", "automargin": True, "tickangle": -45},
+                         yaxis={"type": "category", "automargin": True, "autorange": "reversed"})
+    return {"data": [trace], "layout": layout}
+
+
+def newcomer_inflow(data: ReportData) -> Spec | None:
+    inflow = data.f("newcomer_inflow").sort_values("month", kind="stable")
+    if inflow.empty or not data.team_ok():
+        return None
+    months = [text(m)[:7] for m in inflow["month"]]
+    bars: Spec = {"type": "bar", "x": months, "y": [r4(v) for v in inflow["n_newcomers"]],
+                  "name": "newcomers arriving", "marker": {"color": BLUE}}
+    helped: Spec = {"type": "scatter", "mode": "lines+markers", "x": months,
+                    "y": [r4(v) for v in inflow["n_helped"]], "name": "newcomers helped by a reviewer",
+                    "line": {"color": GREEN}}
+    return {"data": [bars, helped], "layout": base_layout("Newcomer inflow per month", 300, showlegend=True,
+                                                          xaxis={"type": "category"})}
+
+
+def ci_hours(data: ReportData) -> Spec | None:
+    """Cumulative CI hours saved per month by credited changes, as a step line with its interval band."""
+    ci = data.f("ci_changes")
+    ci = ci[ci["credited"].map(flag)].sort_values(["changed_at", "repo", "workflow_path"], kind="stable")
+    if ci.empty or not data.team_ok():
+        return None
+    xs = [iso(t) for t in ci["changed_at"]]
+    cum = [r4(v) for v in pd.to_numeric(ci["hours_saved_month"], errors="coerce").fillna(0).cumsum()]
+    lo = [r4(v) for v in pd.to_numeric(ci["hours_lo"], errors="coerce").fillna(0).cumsum()]
+    hi = [r4(v) for v in pd.to_numeric(ci["hours_hi"], errors="coerce").fillna(0).cumsum()]
+    band_hi: Spec = {"type": "scatter", "x": xs, "y": hi, "mode": "lines", "line": {"width": 0, "shape": "hv"},
+                     "hoverinfo": "skip", "name": "90 % high"}
+    band_lo: Spec = {"type": "scatter", "x": xs, "y": lo, "mode": "lines", "fill": "tonexty",
+                     "fillcolor": "rgba(58,154,91,0.2)", "line": {"width": 0, "shape": "hv"},
+                     "hoverinfo": "skip", "name": "90 % low"}
+    line: Spec = {"type": "scatter", "x": xs, "y": cum, "mode": "lines+markers", "name": "hours saved / month",
+                  "line": {"color": GREEN, "shape": "hv"}}
+    return {"data": [band_hi, band_lo, line],
+            "layout": base_layout("CI hours saved per month (cumulative over credited changes)", 300,
+                                  yaxis={"title": {"text": "hours / month"}, "rangemode": "tozero"})}
+
+
+def circle(n: int, index: int) -> tuple[float, float]:
+    angle = 2 * math.pi * index / max(n, 1)
+    return round(math.cos(angle), 4), round(math.sin(angle), 4)

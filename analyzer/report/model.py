@@ -1,0 +1,104 @@
+"""Everything the pages and figures need, prepared once from a Scores object.
+
+Preparing once matters at scale: 200,000 comments are grouped by person and month a single time instead
+of being filtered again for each of 500 person pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analyzer.report.inputs import flag, frame, meta, text, utc
+from analyzer.report.pseudonym import DEFAULT_KEY, Pseudonymizer
+
+FRAME_NAMES = ("people", "comments", "episodes", "family_scores", "ci_changes", "ci_series", "doc_changes",
+               "mentoring", "review_edges", "bots", "evidence", "team", "newcomer_inflow")
+TIME_COLUMNS = {"comments": ("created_at",), "ci_changes": ("changed_at",), "ci_series": ("created_at",),
+                "doc_changes": ("at",), "evidence": ("at",), "people": ("first_activity_at",),
+                "mentoring": ("first_at", "last_at"), "team": ("window_start", "window_end")}
+_SLUG_BAD = re.compile(r"[^a-z0-9-]+")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    frames: dict[str, pd.DataFrame]
+    meta: dict[str, Any]
+    pseudo: Pseudonymizer
+    slugs: dict[str, str]  # login -> URL-safe slug (from the pseudonym when pseudonymized)
+    min_group_size: int
+    github_url: str
+    monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # per person and month activity
+
+    def f(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    @property
+    def logins(self) -> list[str]:
+        return sorted(self.slugs, key=lambda login: (self.pseudo.name(login).lower(), login))
+
+    @property
+    def n_people(self) -> int:
+        return len(self.slugs)
+
+    def team_ok(self) -> bool:
+        return self.n_people >= self.min_group_size
+
+
+def _slugs(logins: list[str], pseudo: Pseudonymizer) -> dict[str, str]:
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for login in sorted(logins):
+        base = _SLUG_BAD.sub("-", pseudo.login(login).lower()).strip("-") or "person"
+        slug, i = base, 2
+        while slug in taken:
+            slug, i = f"{base}-{i}", i + 1
+        out[login] = slug
+        taken.add(slug)
+    return out
+
+
+def _monthly(comments: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    c = comments.assign(month=comments["created_at"].dt.strftime("%Y-%m"))
+    trivial = c["is_trivial"].map(lambda v: flag(v) if text(v) else False).astype(bool)
+    english = c["lang_en"].map(lambda v: flag(v) if text(v) else True).astype(bool)
+    tone = c[~trivial & english]
+    counts = c.groupby(["person", "month"]).size().rename("comments")
+    considerate = tone.groupby(["person", "month"])["considerate"].mean().rename("considerate_share")
+    harsh = tone.groupby(["person", "month"])["harsh"].mean().rename("harsh_share")
+    d = docs.assign(month=docs["at"].dt.strftime("%Y-%m"))
+    doc_lines = d.groupby(["person", "month"])["weighted_lines"].sum().rename("doc_lines")
+    return pd.concat([counts, considerate, harsh, doc_lines], axis=1).sort_index()
+
+
+def _normalise(scores: Any) -> dict[str, pd.DataFrame]:
+    frames = {name: frame(scores, name) for name in FRAME_NAMES}
+    for name, cols in TIME_COLUMNS.items():
+        for col in cols:
+            frames[name][col] = utc(frames[name][col])
+    for col in ("considerate", "harsh"):
+        frames["comments"][col] = frames["comments"][col].astype("float64")
+    frames["doc_changes"]["weighted_lines"] = pd.to_numeric(frames["doc_changes"]["weighted_lines"],
+                                                            errors="coerce")
+    frames["people"] = frames["people"].drop_duplicates("person").sort_values("person", kind="stable")
+    return frames
+
+
+def prepare(scores: Any, *, pseudonymize: bool, min_group_size: int, github_url: str,
+            pseudonym_key: str | None = None) -> ReportData:
+    frames = _normalise(scores)
+    people = frames["people"]
+    names = {text(p): text(n) for p, n in zip(people["person"], people["display_name"], strict=True) if text(p)}
+    bots = frames["bots"]
+    # Service accounts can carry human-looking logins; app bots ("…[bot]") are named by their app.
+    for login in bots["login"].map(text):
+        if login and not login.endswith("[bot]"):
+            names.setdefault(login, "")
+    pseudo = Pseudonymizer(names, key=pseudonym_key or DEFAULT_KEY, enabled=pseudonymize)
+    slugs = _slugs([text(p) for p in people["person"] if text(p)], pseudo)
+    return ReportData(frames=frames, meta=meta(scores), pseudo=pseudo, slugs=slugs,
+                      min_group_size=min_group_size, github_url=github_url.rstrip("/"),
+                      monthly=_monthly(frames["comments"], frames["doc_changes"]))

@@ -1,0 +1,1 @@
+"""Per-comment, per-episode and per-person scores, and their calibration."""

@@ -1,0 +1,293 @@
+"""Review episodes (§2.2-2.4): one reviewer on one PR, with thoroughness T and the rubber-stamp rule.
+
+An episode is every review, inline comment and conversation comment by reviewer r on PR p (r is not p's
+author; bots on either side are excluded). Feedback "landed" (change_trigger) when, after the comment and
+before the merge, the PR author pushed a commit touching the commented path, or the thread was resolved,
+or its anchored line changed afterwards (GitHub marks the thread outdated), or a suggestion was applied.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from analyzer.frames.model import Frames
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.stats import FAMILY_COLUMNS, beta_binomial, excerpt, family_rows, shrink_means
+
+PURE_REPLY = (r"(?i)^\s*(?:done|fixed|thanks|thank you|ty|ok|okay|ack|addressed|sure|will do|good catch|"
+              r"updated|changed|agreed|\+1)\b[^\n]{0,40}$")
+SUGGESTION_COMMIT = r"(?i)apply suggestions? from code review|applied suggestion"
+EPISODE_KEY = ["pr_id", "person"]
+
+
+def pr_sizes(frames: Frames) -> pd.DataFrame:
+    """Per PR: size = additions + deletions over non-generated files, changed_files = their count.
+    PRs without a file list fall back to the PR totals."""
+    files = frames.pr_files[~frames.pr_files["is_generated"].fillna(False).astype(bool)]
+    files = files.assign(churn=(files["additions"].fillna(0) + files["deletions"].fillna(0)).astype("int64"))
+    by_pr = files.groupby("pr_id").agg(size=("churn", "sum"), changed_files=("path", "size"))
+    prs = frames.prs.set_index("pr_id")
+    fallback_size = (prs["additions"].fillna(0) + prs["deletions"].fillna(0)).astype("int64")
+    has_files = frames.pr_files.groupby("pr_id").size().reindex(prs.index).notna()
+    size = by_pr["size"].reindex(prs.index).fillna(0).astype("int64")
+    files_n = by_pr["changed_files"].reindex(prs.index).fillna(0).astype("int64")
+    out = pd.DataFrame({
+        "size": np.where(has_files, size, fallback_size),
+        "changed_files": np.where(has_files, files_n, prs["changed_files"].fillna(0).astype("int64")),
+    }, index=prs.index)
+    return out.astype("int64")
+
+
+def author_commits(frames: Frames) -> pd.DataFrame:
+    """Commits in each PR made by the PR's author: pr_id, sha, committed_at, message."""
+    prs = frames.prs[["pr_id", "repo", "person", "merged_at"]].rename(columns={"person": "pr_author"})
+    commits = frames.pr_commits.merge(prs, on="pr_id", how="inner")
+    commits = commits[(commits["person"] == commits["pr_author"]).fillna(False).astype(bool)]
+    at = commits["committed_at"].fillna(commits["authored_at"])
+    return commits.assign(committed_at=at)[["pr_id", "repo", "sha", "committed_at", "message", "merged_at"]]
+
+
+def feedback_landed(comments: pd.DataFrame, frames: Frames) -> pd.Series:
+    """Per inline comment (same index): did the author act on it before the merge?"""
+    inline = comments[comments["kind"] == "review_comment"]
+    landed = pd.Series(False, index=inline.index)
+    if inline.empty:
+        return landed
+    commits = author_commits(frames)
+    before_merge = commits["merged_at"].isna() | (commits["committed_at"] <= commits["merged_at"])
+    commits = commits[before_merge]
+    base = inline[["pr_id", "path", "created_at", "has_suggestion", "thread_id"]].reset_index(names="cidx")
+    # 1. a later author commit touches the commented path
+    files = frames.commit_files[["repo", "sha", "path"]].merge(commits, on=["repo", "sha"])
+    touch = base.merge(files[["pr_id", "path", "committed_at"]], on=["pr_id", "path"])
+    hit_path = touch.loc[touch["committed_at"] > touch["created_at"], "cidx"]
+    # 2./3. any later author commit (for outdated threads and applied suggestions)
+    later = base.merge(commits[["pr_id", "committed_at", "message"]], on="pr_id")
+    later = later[later["committed_at"] > later["created_at"]]
+    any_later = later["cidx"]
+    applied = later.loc[later["has_suggestion"].astype(bool)
+                        & later["message"].fillna("").str.contains(SUGGESTION_COMMIT), "cidx"]
+    threads = frames.threads.set_index("thread_id")
+    resolved = base["thread_id"].map(threads["is_resolved"]).fillna(False).astype(bool)
+    outdated = base["thread_id"].map(threads["is_outdated"]).fillna(False).astype(bool)
+    landed_idx = set(hit_path) | set(applied) | set(base.loc[resolved.to_numpy(), "cidx"])
+    landed_idx |= set(base.loc[outdated.to_numpy() & base["cidx"].isin(any_later).to_numpy(), "cidx"])
+    landed.loc[landed.index.isin(list(landed_idx))] = True
+    return landed
+
+
+def size_conditional_percentile(density: pd.Series, size: pd.Series, deciles: int = 10) -> pd.Series:
+    """q(density | size decile): mid-rank percentile of density among episodes in the same size decile,
+    (count below + 0.5 * count equal) / count; an episode with zero density gets 0."""
+    if density.empty:
+        return density.astype(float)
+    bins = pd.qcut(size.rank(method="first"), q=min(deciles, len(size)), labels=False)
+    frame = pd.DataFrame({"d": density.to_numpy(), "b": np.asarray(bins)}, index=density.index)
+    below = frame.groupby("b")["d"].rank(method="min") - 1
+    equal = frame.groupby(["b", "d"])["d"].transform("size")
+    count = frame.groupby("b")["d"].transform("size")
+    q = (below + 0.5 * equal) / count
+    return q.where(frame["d"] > 0, 0.0).astype(float)
+
+
+def build_episodes(
+    comments: pd.DataFrame, frames: Frames, options: ScoringOptions, start: datetime, end: datetime
+) -> tuple[pd.DataFrame, pd.Series]:
+    """(episodes, landed): one row per (PR, reviewer) and the per-comment landed flag (same index as
+    ``comments``; NaN for comments that are not inline)."""
+    landed = feedback_landed(comments, frames)
+    reviews = frames.reviews[~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()]
+    reviews = reviews[(reviews["submitted_at"] >= pd.Timestamp(start)) & (reviews["submitted_at"] <= pd.Timestamp(end))]
+    keys = pd.concat([reviews[EPISODE_KEY], comments[EPISODE_KEY]]).drop_duplicates()
+    prs = frames.prs.set_index("pr_id")
+    keys = keys.assign(pr_author=keys["pr_id"].map(prs["person"]),
+                       pr_bot=keys["pr_id"].map(prs["is_bot"]).fillna(False).astype(bool))
+    keys = keys[~keys["pr_bot"] & (keys["person"] != keys["pr_author"]).fillna(True).astype(bool)]
+    ep = keys.drop(columns="pr_bot").reset_index(drop=True)
+    sizes = pr_sizes(frames)
+    ep = ep.join(sizes, on="pr_id")
+    ep["repo"], ep["pr_number"], ep["url"] = (ep["pr_id"].map(prs[c]) for c in ("repo", "number", "url"))
+    c = comments.assign(landed=landed.reindex(comments.index).astype("boolean"))
+    c = c.merge(ep[EPISODE_KEY], on=EPISODE_KEY, how="inner")
+    ep = ep.join(_comment_features(c, frames), on=EPISODE_KEY)
+    ep = ep.join(_review_features(reviews, c, frames, sizes, options), on=EPISODE_KEY)
+    ep = _finish(ep, options)
+    landed_out = landed.astype(float).reindex(comments.index)
+    return ep, landed_out
+
+
+def _comment_features(c: pd.DataFrame, frames: Frames) -> pd.DataFrame:
+    inline = c["kind"] == "review_comment"
+    reply = c["in_reply_to"].notna() & c["body"].str.contains(PURE_REPLY, regex=True)
+    substantive = ~c["is_trivial"] & ~reply
+    specific = c["specific"] | (inline & c["path"].notna())
+    files = frames.pr_files[~frames.pr_files["is_generated"].fillna(False).astype(bool)][["pr_id", "path"]]
+    on_file = c[inline].merge(files, on=["pr_id", "path"])
+    frame = pd.DataFrame({
+        "pr_id": c["pr_id"], "person": c["person"],
+        "n_inline": inline.astype(int), "n_subst": (inline & substantive).astype(int),
+        "nt": (~c["is_trivial"]).astype(int),
+        "spec": (specific & ~c["is_trivial"]).astype(int),
+        "rat": ((c["has_rationale"] | c["has_link"]) & ~c["is_trivial"]).astype(int),
+        "nit": (c["is_nit"] & ~c["is_trivial"]).astype(int),
+        "inl_nt": (inline & ~c["is_trivial"]).astype(int),
+        "land": (inline & ~c["is_trivial"] & c["landed"].fillna(False).astype(bool)).astype(int),
+    })
+    agg = frame.groupby(EPISODE_KEY).sum()
+    covered = on_file.drop_duplicates(["pr_id", "person", "path"]).groupby(EPISODE_KEY).size()
+    agg["files_commented"] = covered.reindex(agg.index).fillna(0).astype(int)
+    return agg
+
+
+def _review_features(
+    reviews: pd.DataFrame, c: pd.DataFrame, frames: Frames, sizes: pd.DataFrame, options: ScoringOptions,
+) -> pd.DataFrame:
+    """Per episode: blocking, the first approval and whether it is an eligible approval / rubber stamp."""
+    blocking = reviews.assign(b=reviews["state"] == "CHANGES_REQUESTED").groupby(EPISODE_KEY)["b"].any()
+    approvals = reviews[reviews["state"] == "APPROVED"].sort_values("submitted_at")
+    first = approvals.drop_duplicates(EPISODE_KEY).set_index(EPISODE_KEY)
+    out = pd.DataFrame({"blocking": blocking}).join(
+        first[["review_id", "submitted_at"]].rename(columns={"submitted_at": "approved_at"}), how="outer")
+    out = out.reset_index()
+    if out.empty:
+        return out.assign(blocking=False, approved_at=pd.NaT, eligible_approval=False,
+                          rubber_stamp=False).set_index(EPISODE_KEY)[["blocking", "eligible_approval",
+                                                                      "rubber_stamp", "approved_at"]]
+    at = out[EPISODE_KEY + ["review_id", "approved_at"]].dropna(subset=["approved_at"])
+    cc = c.merge(at, on=EPISODE_KEY)
+    inline_before = cc[(cc["kind"] == "review_comment")
+                       & ((cc["created_at"] <= cc["approved_at"]) | (cc["review_id_x"] == cc["review_id_y"]))]
+    own_body = cc[(cc["kind"] == "review_body") & (cc["review_id_x"] == cc["review_id_y"]) & ~cc["is_trivial"]]
+    earlier = cc[(cc["created_at"] < cc["approved_at"]) & ~cc["is_trivial"] & (cc["kind"] != "review_body")]
+    keyed = out.set_index(EPISODE_KEY)
+    has_inline = keyed.index.isin(inline_before.set_index(EPISODE_KEY).index)
+    body_ok = ~keyed.index.isin(own_body.set_index(EPISODE_KEY).index)
+    engaged = keyed.index.isin(earlier.set_index(EPISODE_KEY).index)
+    pr = keyed.index.get_level_values("pr_id")
+    size = sizes["size"].reindex(pr).to_numpy()
+    nfiles = sizes["changed_files"].reindex(pr).to_numpy()
+    size_rule = (size >= options.rs_min_size) | (nfiles >= options.rs_min_files)
+    body = frames.prs.set_index("pr_id")["body"].reindex(pr).fillna("").str.lower()
+    paired = body.str.contains("|".join(map(_re_escape, options.pairing_markers)), regex=True).to_numpy()
+    push = _last_push_before(keyed.reset_index(), frames)
+    hours = (keyed["approved_at"].to_numpy() - push.to_numpy()) / np.timedelta64(1, "h")
+    fast = hours <= size / options.rs_loc_per_hour
+    has_approval = keyed["approved_at"].notna().to_numpy()
+    eligible = has_approval & size_rule & ~paired
+    stamp = eligible & ~has_inline & body_ok & ~engaged & fast
+    keyed = keyed.assign(blocking=keyed["blocking"].fillna(False).astype(bool), eligible_approval=eligible,
+                         rubber_stamp=stamp)
+    return keyed[["blocking", "eligible_approval", "rubber_stamp", "approved_at"]]
+
+
+def _re_escape(text: str) -> str:
+    return re.escape(text.lower())
+
+
+def _last_push_before(ep: pd.DataFrame, frames: Frames) -> pd.Series:
+    """Per episode row: the PR author's last commit at or before the approval, else the PR's creation."""
+    created = ep["pr_id"].map(frames.prs.set_index("pr_id")["created_at"])
+    commits = author_commits(frames)[["pr_id", "committed_at"]].dropna()
+    rows = ep[["pr_id", "approved_at"]].reset_index(names="row").dropna(subset=["approved_at"])
+    joined = rows.merge(commits, on="pr_id")
+    joined = joined[joined["committed_at"] <= joined["approved_at"]]
+    last = joined.groupby("row")["committed_at"].max()
+    return last.reindex(ep.index).fillna(created).where(ep["approved_at"].notna())
+
+
+def _finish(ep: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+    for col in ("n_inline", "n_subst", "nt", "spec", "rat", "nit", "inl_nt", "land", "files_commented"):
+        ep[col] = ep[col].fillna(0).astype("int64")
+    for col in ("blocking", "eligible_approval", "rubber_stamp"):
+        ep[col] = ep[col].fillna(False).astype(bool)
+
+    def share(num: str, den: str) -> pd.Series:
+        return (ep[num] / ep[den].where(ep[den] > 0)).fillna(0.0)
+
+    ep["density"] = ep["n_subst"] / np.maximum(ep["size"] / 100.0, 1.0)
+    ep["file_cov"] = (ep["files_commented"] / ep["changed_files"].where(ep["changed_files"] > 0)).fillna(0.0)
+    ep["file_cov"] = ep["file_cov"].clip(upper=1.0)
+    ep["specificity"], ep["rationale"] = share("spec", "nt"), share("rat", "nt")
+    ep["change_trigger"], ep["nit_share"] = share("land", "inl_nt"), share("nit", "nt")
+    in_t = ep["size"] >= options.min_episode_size
+    ep["q_density"] = np.nan
+    ep.loc[in_t, "q_density"] = size_conditional_percentile(ep.loc[in_t, "density"], ep.loc[in_t, "size"])
+    w = options.t_weights
+    t = (w["q_density"] * ep["q_density"] + w["file_cov"] * ep["file_cov"] + w["specificity"] * ep["specificity"]
+         + w["change_trigger"] * ep["change_trigger"] + w["rationale"] * ep["rationale"])
+    t = t * (1 - options.nit_discount * ep["nit_share"])
+    ep["T"] = t.where(~ep["rubber_stamp"], 0.0).where(in_t)
+    return ep
+
+
+def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+    """Family rows thoroughness (shrunk mean T), rubber_stamp_rate and useful_rate (beta-binomial)."""
+    rows: list[pd.DataFrame] = []
+    scored = episodes.dropna(subset=["T"])
+    if not scored.empty:
+        g = scored.groupby("person", observed=True)["T"]
+        st = pd.DataFrame({"mean": g.mean(), "var": g.var(ddof=1), "n": g.size()})
+        sh = shrink_means(st["mean"], st["var"], st["n"], options.prior_min_n, options.level)
+        rows.append(family_rows(st.index, "thoroughness", sh["estimate"], sh["lo"], sh["hi"], sh["raw"], st["n"],
+                                options.min_thoroughness, "score 0..1", True))
+    eligible = episodes[episodes["eligible_approval"]]
+    if not eligible.empty:
+        g2 = eligible.groupby("person", observed=True)["rubber_stamp"]
+        x, n = g2.sum(), g2.size()
+        bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
+        rows.append(family_rows(x.index, "rubber_stamp_rate", bb["estimate"], bb["lo"], bb["hi"], bb["raw"], n,
+                                options.min_rubber_stamp, "share of eligible approvals", False))
+    useful = useful_population(comments, episodes)
+    if not useful.empty:
+        g3 = useful.groupby("person", observed=True)["landed"]
+        x3, n3 = g3.sum(), g3.size()
+        bb3 = beta_binomial(x3, n3, options.prior_min_n, options.prior_strength_cap, options.level)
+        rows.append(family_rows(x3.index, "useful_rate", bb3["estimate"], bb3["lo"], bb3["hi"], bb3["raw"], n3,
+                                options.min_useful, "share of inline comments", True))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(FAMILY_COLUMNS))
+
+
+def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
+    """Non-trivial inline comments made as a reviewer (inside an episode), with a 0/1 ``landed``."""
+    inline = comments[(comments["kind"] == "review_comment") & ~comments["is_trivial"]]
+    inline = inline.merge(episodes[EPISODE_KEY], on=EPISODE_KEY)
+    return inline.assign(landed=inline["landed"].fillna(0).astype(int))
+
+
+def team_rubber_stamp(episodes: pd.DataFrame) -> tuple[int, int]:
+    """(rubber stamps, eligible approvals) over the team."""
+    eligible = episodes[episodes["eligible_approval"]]
+    return int(eligible["rubber_stamp"].sum()), len(eligible)
+
+
+def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+    """Rubber-stamped episodes, each person's most thorough episodes, and comments whose feedback landed."""
+    k = options.evidence_per_family
+    stamps = episodes[episodes["rubber_stamp"]].sort_values("size", ascending=False).groupby("person").head(k)
+    best = episodes.dropna(subset=["T"]).sort_values("T", ascending=False).groupby("person").head(k)
+
+    def ep_rows(rows: pd.DataFrame, family: str, text: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({
+            "person": rows["person"].to_numpy(), "family": family, "kind": "episode",
+            "ref": (rows["repo"].astype(str) + "#" + rows["pr_number"].astype(str)).to_numpy(),
+            "url": rows["url"].to_numpy(), "excerpt": text.to_numpy(), "markers": "",
+            "at": rows["approved_at"].to_numpy() if "approved_at" in rows else pd.NaT,
+        })
+
+    stamp_text = ("approved " + stamps["size"].astype(str) + " changed lines in " + stamps["changed_files"]
+                  .astype(str) + " files with no comments")
+    best_text = "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
+    useful = useful_population(comments, episodes)
+    landed = useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
+    landed_rows = pd.DataFrame({
+        "person": landed["person"].to_numpy(), "family": "useful_rate", "kind": "comment",
+        "ref": landed["comment_id"].to_numpy(), "url": landed["url"].to_numpy(),
+        "excerpt": excerpt(landed["body"]).to_numpy(), "markers": landed["markers"].to_numpy(),
+        "at": landed["created_at"].to_numpy(),
+    })
+    return pd.concat([ep_rows(stamps, "rubber_stamp_rate", stamp_text), ep_rows(best, "thoroughness", best_text),
+                      landed_rows], ignore_index=True)

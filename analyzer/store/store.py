@@ -1,0 +1,194 @@
+"""The SQLite store: one file in WAL mode, idempotent upserts keyed by GitHub ids.
+
+Crash safety comes from SQLite itself: every page the collector fetches is written together with the
+sync-state row that records how far the pass got, in one transaction. A ``kill -9`` between two
+transactions loses at most the page in flight, which the next run fetches again; an upsert of an
+already-stored item replaces it, so nothing is duplicated.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import StoreError
+from analyzer.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class SyncState:
+    repo: str
+    stream: str
+    watermark: str | None
+    pass_started_at: str | None
+    pass_high_water: str | None
+    cursor: str | None
+
+
+def dumps(payload: Any) -> str:
+    """Canonical JSON for the ``raw`` column (sorted keys: byte-stable across runs)."""
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """A handle on one store file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"store not found: {self.path} - run `analyzer collect` (or `analyzer demo`) first"
+            )
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable analyzer store ({exc}); move it aside") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row["value"]) if row else 0
+
+    def _migrate(self) -> None:
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        current = self.schema_version() if has_meta else 0
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer analyzer (schema {current} > {SCHEMA_VERSION});"
+                " upgrade analyzer"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            with self.transaction() as conn:
+                for statement in _split_sql(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(version + 1),),
+                )
+
+    # -- generic upserts -------------------------------------------------------------------------
+
+    def upsert(self, table: str, rows: Sequence[Row]) -> int:
+        """Insert or replace ``rows`` (dicts with identical keys) into ``table``; returns the count."""
+        if not rows:
+            return 0
+        columns = list(rows[0].keys())
+        placeholders = ", ".join("?" for _ in columns)
+        sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+        self.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+        return len(rows)
+
+    def delete_children(self, table: str, key_column: str, keys: Iterable[Any]) -> None:
+        """Remove child rows (files, commits of a PR) before re-inserting the fresh set."""
+        key_list = list(keys)
+        for start in range(0, len(key_list), 500):
+            chunk = key_list[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            self.conn.execute(f"DELETE FROM {table} WHERE {key_column} IN ({marks})", chunk)
+
+    # -- sync state ------------------------------------------------------------------------------
+
+    def sync_state(self, repo: str, stream: str) -> SyncState:
+        row = self.conn.execute(
+            "SELECT * FROM sync_state WHERE repo = ? AND stream = ?", (repo, stream)
+        ).fetchone()
+        if row is None:
+            return SyncState(repo, stream, None, None, None, None)
+        return SyncState(
+            repo, stream, row["watermark"], row["pass_started_at"], row["pass_high_water"], row["cursor"]
+        )
+
+    def save_sync_state(self, state: SyncState, now: str) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_state (repo, stream, watermark, pass_started_at,"
+            " pass_high_water, cursor, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.repo,
+                state.stream,
+                state.watermark,
+                state.pass_started_at,
+                state.pass_high_water,
+                state.cursor,
+                now,
+            ),
+        )
+
+    # -- collection run log ----------------------------------------------------------------------
+
+    def start_run(self, started_at: str, target: str, base_url: str) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO collection_runs (started_at, status, target, base_url) VALUES (?, 'running', ?, ?)",
+                (started_at, target, base_url),
+            )
+        return int(cur.lastrowid or 0)
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.conn.execute(
+            f"UPDATE collection_runs SET {assignments} WHERE run_id = ?", (*fields.values(), run_id)
+        )
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM collection_runs ORDER BY run_id")]
+
+    # -- queries used by the collector ----------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def commits_missing_files(self, repo: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT sha FROM commits WHERE repo = ? AND pr_number IS NULL AND files_fetched = 0"
+            " ORDER BY committed_at, sha",
+            (repo,),
+        )
+        return [str(r["sha"]) for r in rows]
+
+    def ids(self, table: str, column: str = "id") -> set[Any]:
+        return {r[0] for r in self.conn.execute(f"SELECT {column} FROM {table}")}
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a DDL script into statements; comments go first (they may hold semicolons)."""
+    code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    return [statement.strip() for statement in code.split(";") if statement.strip()]

@@ -1,0 +1,1 @@
+"""Comment text pipeline: normalisation (prose vs signals), lexicons, features, readability."""

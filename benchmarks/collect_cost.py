@@ -1,0 +1,92 @@
+"""Collection cost: the collector vs a naive PyGithub loop, against the same local server, in one run.
+
+    .venv/bin/python benchmarks/collect_cost.py [--scale 1.35] [--latency 0.02]
+
+The demo org scaled to about 2,000 PRs is served on 127.0.0.1 with a fixed per-request latency.
+Both sides use identical PyGithub settings (per_page=100, no throttle). Printed: requests per 1,000
+PRs (GraphQL + REST, not counting file look-ups of commits pushed directly), wall time, and the
+ratios; then the cost of an incremental re-run with nothing changed, per repository.
+Targets: <= 60 requests / 1,000 PRs, >= 80x fewer requests and >= 20x less wall time than the
+naive loop, <= 2 requests per repository for the no-change re-run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from github import Auth, Github
+
+from analyzer.collector import collect
+from analyzer.config import GitHubSection
+from analyzer.demo import generate_org
+from analyzer.fakegithub import FakeGitHub
+
+TOKEN = "bench-token"
+WINDOW = (0.0, 4_102_444_800.0)
+
+
+def naive_baseline(base_url: str, org: str) -> tuple[int, int]:
+    """What most scripts do: list PRs, then ask for each PR's parts one endpoint at a time."""
+    gh = Github(auth=Auth.Token(TOKEN), base_url=base_url, per_page=100, seconds_between_requests=None)
+    prs = 0
+    for repo in gh.get_organization(org).get_repos():
+        for pr in repo.get_pulls(state="all"):
+            prs += 1
+            _ = pr.additions  # not in the list item: PyGithub fetches the full PR
+            list(pr.get_reviews())
+            list(pr.get_review_comments())
+            list(pr.get_issue_comments())
+            list(pr.get_files())
+    return prs, 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.35)
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--skip-naive", action="store_true", help="only measure the collector")
+    args = parser.parse_args()
+
+    model = generate_org(seed=7, scale=args.scale)
+    n_prs = len(model.pulls)
+    print(f"demo org: {len(model.repos)} repos, {n_prs} PRs, {len(model.workflow_runs)} workflow runs,"
+          f" server latency {args.latency * 1000:.0f} ms per request")
+    with FakeGitHub(model, tokens={TOKEN}, latency=args.latency) as server, tempfile.TemporaryDirectory() as tmp:
+        github = GitHubSection(base_url=server.base_url, organizations=(model.login,),
+                               seconds_between_requests=0.0, page_size=50)
+        store = Path(tmp) / "bench.sqlite"
+        server.reset_log()
+        started = time.perf_counter()
+        result = collect(github, store, token=TOKEN, window=WINDOW)
+        ours_wall = time.perf_counter() - started
+        direct_files = sum(1 for r in server.log if r.operation == "/repos/{owner}/{repo}/commits/{ref}")
+        ours_requests = len(server.log) - direct_files
+        per_1000 = ours_requests * 1000 / n_prs
+        print(f"collector: {ours_requests} requests ({result.budget.graphql_requests} GraphQL,"
+              f" {result.budget.rest_requests - direct_files} REST; + {direct_files} file look-ups of direct"
+              f" pushes), {result.budget.graphql_points} GraphQL points, {ours_wall:.1f} s")
+        print(f"collector: {per_1000:.1f} requests per 1,000 PRs (target <= 60)")
+
+        server.reset_log()
+        again = collect(github, store, token=TOKEN, window=WINDOW)
+        print(f"incremental re-run, nothing changed: {len(server.log)} requests for {len(again.repos)} repos ="
+              f" {len(server.log) / len(again.repos):.2f} per repository (target <= 2)")
+
+        if args.skip_naive:
+            return
+        server.reset_log()
+        started = time.perf_counter()
+        naive_prs, _ = naive_baseline(server.base_url, model.login)
+        naive_wall = time.perf_counter() - started
+        naive_requests = len(server.log)
+        print(f"naive PyGithub loop: {naive_requests} requests for {naive_prs} PRs"
+              f" ({naive_requests * 1000 / naive_prs:.0f} per 1,000 PRs), {naive_wall:.1f} s")
+        print(f"ratio: {naive_requests / ours_requests:.1f}x fewer requests (target >= 80),"
+              f" {naive_wall / ours_wall:.1f}x less wall time (target >= 20)")
+
+
+if __name__ == "__main__":
+    main()

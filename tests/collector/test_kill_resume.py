@@ -1,0 +1,71 @@
+"""`kill -9` of the collector at random moments: the store stays consistent and resumes to ground truth."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from analyzer.fakegithub.model import OrgModel
+from tests.collector.helpers import TOKEN, assert_matches, served
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _command(base_url: str, org: str, store: Path, config: Path) -> list[str]:
+    return [sys.executable, "-m", "analyzer", "collect", "--config", str(config), "--org", org,
+            "--base-url", base_url, "--store", str(store), "--quiet"]
+
+
+def _assert_consistent(model: OrgModel, store: Path) -> None:
+    """Whatever a killed run left: an intact database, and every stored PR complete (one transaction)."""
+    conn = sqlite3.connect(store)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        by_id = {p.id: p for p in model.pulls.values()}
+        for (pr_id,) in conn.execute("SELECT id FROM pull_requests"):
+            pr = by_id[pr_id]
+            want = {c.id for c in model.review_comments.values() if (c.repo, c.pr_number) == (pr.repo, pr.number)}
+            got = {r[0] for r in conn.execute("SELECT id FROM review_comments WHERE pr_id = ?", (pr_id,))}
+            assert got == want, f"PR {pr_id} stored partially"
+            files = conn.execute("SELECT COUNT(*) FROM pr_files WHERE pr_id = ?", (pr_id,)).fetchone()[0]
+            assert files == len(pr.files)
+    finally:
+        conn.close()
+
+
+def test_kill_9_at_ten_random_moments_then_resume(tiny_org: OrgModel, tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[github]\nseconds_between_requests = 0\npage_size = 5\ntimeout = 10\n[window]\nsince = "2000-01-01"\n'
+    )
+    env = {**os.environ, "GITHUB_TOKEN": TOKEN, "PYTHONPATH": str(REPO_ROOT)}
+    rng = random.Random(2026)
+    kills = 0
+    attempts = 0
+    with served(tiny_org, latency=0.02) as server:
+        command = _command(server.base_url, tiny_org.login, store, config)
+        while kills < 10 and attempts < 40:
+            attempts += 1
+            proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(rng.uniform(0.6, 1.6))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait()
+            if store.exists():
+                _assert_consistent(tiny_org, store)
+        final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert kills >= 10, f"only {kills} kills landed mid-run in {attempts} attempts"
+    assert final.returncode == 0, final.stderr
+    assert_matches(tiny_org, store)
+    conn = sqlite3.connect(store)
+    statuses = [r[0] for r in conn.execute("SELECT status FROM collection_runs ORDER BY run_id")]
+    assert statuses[-1] == "ok" and statuses.count("running") >= 1  # killed runs never got to finish

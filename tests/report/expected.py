@@ -1,0 +1,25 @@
+"""Chart counts computed straight from a Scores object, independently of the report code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def landing_charts(scores: Any, min_group_size: int = 5) -> int:
+    people = set(scores.people["person"])
+    fs = scores.family_scores
+    ok = fs[(fs["status"] == "ok") & fs["person"].isin(people)]
+    families = int((ok.groupby("family").size() >= min_group_size).sum())
+    if len(people) < min_group_size:
+        return families
+    team = 1 if len(scores.team) else 0
+    sharing = 1 if scores.review_edges["n_episodes"].sum() > 0 else 0
+    heatmap = 1 if len(people) <= 40 else 0
+    inflow = 1 if len(scores.newcomer_inflow) else 0
+    ci = 1 if scores.ci_changes["credited"].any() else 0
+    return families + team + sharing + heatmap + inflow + ci
+
+
+def person_charts(scores: Any, person: str) -> int:
+    """Network and trends always; the CI chart only for people with CI changes."""
+    return 2 + int((scores.ci_changes["person"] == person).any())

@@ -1,0 +1,116 @@
+"""The built HTML file: self-contained, deterministic, safe, private."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fake_scores import (DEFAULT_NOW, HOSTILE_LOGIN, HOSTILE_STRINGS, JS_URL, TEST_METHODOLOGY, FakeScores,
+                         make_scores)
+
+from analyzer.errors import NoDataError
+from analyzer.report import build_report
+from analyzer.report.build import CSP
+
+PLOTLY_MARKER = "plotly.js v"
+
+
+def _data_blob(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)
+    assert m is not None
+    return json.loads(m.group(1))
+
+
+def _without_plotly(html: str) -> str:
+    """The file minus the plotly.js bundle (whose minified code contains arbitrary short words)."""
+    start = html.index("<script>")
+    end = html.index("</script>", start)
+    assert PLOTLY_MARKER in html[start:end]
+    return html[:start] + html[end:]
+
+
+def test_self_contained_and_offline(report_path: Path) -> None:
+    html = report_path.read_text(encoding="utf-8")
+    assert html.count(PLOTLY_MARKER) == 1  # plotly.js inlined exactly once
+    assert f'content="{CSP}"'.replace("'", "&#x27;") in html
+    rest = _without_plotly(html)
+    # nothing is loaded from anywhere: no src/href to another resource except outbound <a> links
+    assert not re.search(r"<(script|img|link|iframe|source|video|audio)[^>]*\s(src|href)=", rest)
+    assert "@import" not in rest and "url(" not in rest
+
+
+def test_deterministic(fake_scores: FakeScores, report_path: Path, tmp_path: Path) -> None:
+    again = build_report(fake_scores, tmp_path / "again.html", now=DEFAULT_NOW, title="Acme review report",
+                         methodology=TEST_METHODOLOGY)
+    assert again.read_bytes() == report_path.read_bytes()
+
+
+def test_hostile_strings_are_escaped(report_path: Path) -> None:
+    rest = _without_plotly(report_path.read_text(encoding="utf-8"))
+    for hostile in HOSTILE_STRINGS:
+        assert hostile not in rest
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rest
+    assert "<svg" not in rest and "<img" not in rest
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+=", rest)  # no element carries an event-handler attribute
+    assert 'href="javascript:' not in rest.lower()
+    assert JS_URL not in rest or "&" not in JS_URL  # shown (if at all) as escaped text, never as an href
+    # only three script elements: plotly.js, the JSON data block and the app
+    assert rest.count("<script") == 2
+
+
+def test_every_person_has_a_page_and_chart_manifest(fake_scores: FakeScores, report_path: Path) -> None:
+    html = report_path.read_text(encoding="utf-8")
+    data = _data_blob(html)
+    assert len(data["people"]) == len(fake_scores.people)
+    assert f'data-page="person/{HOSTILE_LOGIN}"' in html
+    for slug, charts in data["people"].items():
+        m = re.search(rf'data-expected-charts="(\d+)" data-page="person/{slug}"', html)
+        assert m is not None and int(m.group(1)) == len(charts)
+        for div_id, _spec in charts:
+            assert f'id="{div_id}"' in html
+
+
+def test_not_a_leaderboard(fake_scores: FakeScores, report_path: Path) -> None:
+    data = _data_blob(report_path.read_text(encoding="utf-8"))
+    dist = [spec for div, spec in data["landing"] if div.startswith("chart-dist-")]
+    assert dist
+    for spec in dist:
+        names = spec["data"][0]["y"]
+        assert names == sorted(names, key=str.lower)  # ordered by name, not by estimate
+
+
+def test_pseudonymized_report_hides_logins_and_names(fake_scores: FakeScores, pseudo_report_path: Path) -> None:
+    rest = _without_plotly(pseudo_report_path.read_text(encoding="utf-8"))
+    secrets = set(fake_scores.people["person"]) | set(fake_scores.people["display_name"])
+    escaped = {s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+               for s in secrets}
+    leaks = sorted(s for s in secrets | escaped if s.lower() in rest.lower())
+    assert leaks == []
+    assert "user-" in rest
+
+
+def test_small_group_hides_team_aggregates(tmp_path: Path) -> None:
+    scores = make_scores(n_people=4, n_comments=200, seed=3)
+    html = build_report(scores, tmp_path / "small.html", now=DEFAULT_NOW, title="t",
+                        methodology=TEST_METHODOLOGY).read_text(encoding="utf-8")
+    assert "group too small to show (n &lt; 5)" in html
+    assert _data_blob(html)["landing"] == []
+    assert "Harsh-comment rate</div>" not in html  # no team rate card
+
+
+def test_empty_people_raises(fake_scores: FakeScores, tmp_path: Path) -> None:
+    empty = replace(fake_scores, people=fake_scores.people.iloc[0:0])
+    with pytest.raises(NoDataError):
+        build_report(empty, tmp_path / "x.html", now=DEFAULT_NOW, title="t")
+
+
+def test_methodology_lists_formulas_weights_and_exclusions(report_path: Path) -> None:
+    html = report_path.read_text(encoding="utf-8")
+    page = html[html.index('id="page-methodology"'):html.index('id="page-bots"')]
+    assert TEST_METHODOLOGY["deviations"][0] in page
+    assert "posterior mean of x / n" in page
+    assert "non english comments" in page and "trivial comments" in page
+    assert "must not be used to rank people" in page
