@@ -52,7 +52,7 @@ class GitHubSection:
     token_file: str = ""
     seconds_between_requests: float = 0.25
     page_size: int = 25
-    max_wait: float = 900.0
+    max_wait: float = 3900.0
     overlap_days: float = 3.0
     timeout: float = 30.0
     max_retries: int = 5

@@ -46,7 +46,6 @@ def collect_from_config(
     """Collect what ``config.github`` names, with the token from the environment or a token file."""
     token = resolve_token(token_file or config.github.token_file or None)
     start, end = config.window.bounds(now or datetime.now(tz=UTC))
-    progress(f"collecting from {config.github.base_url} ({start:%Y-%m-%d} .. {end:%Y-%m-%d})")
     return collect(
         config.github,
         store or config.store.path,

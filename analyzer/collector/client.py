@@ -89,6 +89,7 @@ class GitHubClient:
             lazy=True,
         )
         self.requester = self.github.requester
+        self._expected_cost = 1
 
     # -- public calls ----------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class GitHubClient:
         self.budget.queries.append(query)
 
         def call() -> dict[str, Any]:
-            self._wait_for_budget("graphql")
+            self._wait_for_budget("graphql", need=self._expected_cost)
             self.budget.graphql_requests += 1
             headers, body = self.requester.graphql_query(query, variables)
             self._note_headers(headers, "graphql")
@@ -146,12 +147,12 @@ class GitHubClient:
         except GithubException as exc:
             raise self._from_github_exception(exc) from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-            if self.budget.requests <= 1 and isinstance(exc, requests.exceptions.ConnectionError):
-                if "Connection refused" in str(exc) or "Name or service" in str(exc) or "Failed to" in str(exc):
-                    raise ConnectionFailed(
+            first = self.budget.requests <= 1 and isinstance(exc, requests.exceptions.ConnectionError)
+            if first and any(s in str(exc) for s in ("Connection refused", "Name or service", "Failed to")):
+                raise ConnectionFailed(
                         f"cannot reach {self.options.base_url}: check github.base_url in config.toml"
                         " (or --base-url) and your network"
-                    ) from exc
+                ) from exc
             raise RetryableError(f"network error: {type(exc).__name__}", self._backoff()) from exc
         except (
             requests.exceptions.ChunkedEncodingError,
@@ -165,7 +166,8 @@ class GitHubClient:
         data = exc.data if isinstance(exc.data, dict) else {}
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         message = str(data.get("message") or "")
-        errors = data.get("errors") if isinstance(data.get("errors"), list) else []
+        raw_errors = data.get("errors")
+        errors: list[Any] = raw_errors if isinstance(raw_errors, list) else []
         error_types = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
         if status == 401:
             return AuthError(
@@ -223,11 +225,15 @@ class GitHubClient:
 
     # -- budget bookkeeping ----------------------------------------------------------------------
 
-    def _wait_for_budget(self, kind: str) -> None:
-        """Before a request: if GitHub said the budget is spent, wait for the reset (or stop)."""
+    def _wait_for_budget(self, kind: str, need: int = 1) -> None:
+        """Before a request: if what is left cannot pay for it, wait for the reset (or stop).
+
+        GitHub answers a GraphQL query it cannot afford with RATE_LIMITED and PyGithub never retries
+        that, so the cost of the dearest query so far stands in for the cost of the next one.
+        """
         remaining = self.budget.rest_remaining if kind == "rest" else self.budget.graphql_remaining
         reset = self.budget.rest_reset if kind == "rest" else self.budget.graphql_reset
-        if remaining is not None and remaining <= 0 and reset is not None:
+        if remaining is not None and remaining < need and reset is not None:
             wait = reset - self.clock.now() + 1.0
             if wait > 0:
                 self._sleep(wait, f"{kind} rate limit used up")
@@ -248,7 +254,9 @@ class GitHubClient:
             self.budget.graphql_remaining, self.budget.graphql_reset = remaining, reset
 
     def _note_graphql_rate(self, rate: dict[str, Any]) -> None:
-        self.budget.graphql_points += int(rate.get("cost") or 0)
+        cost = int(rate.get("cost") or 0)
+        self.budget.graphql_points += cost
+        self._expected_cost = max(self._expected_cost, cost)
         if rate.get("remaining") is not None:
             self.budget.graphql_remaining = int(rate["remaining"])
         if rate.get("resetAt"):

@@ -60,14 +60,14 @@ fragment ReviewCommentFields on PullRequestReviewComment {{
 }}
 """
 
-HISTORY_FIELDS = f"""
-fragment HistoryFields on Commit {{
+HISTORY_FIELDS = """
+fragment HistoryFields on Commit {
   oid message committedDate authoredDate url
-  author {{ name email user {{ login }} }}
-  committer {{ user {{ login }} }}
-  associatedPullRequests(first: 1) {{ nodes {{ number }} }}
-  parents(first: 2) {{ totalCount }}
-}}
+  author { name email user { login } }
+  committer { user { login } }
+  associatedPullRequests(first: 1) { nodes { number } }
+  parents(first: 2) { totalCount }
+}
 """
 
 RATE = "rateLimit { cost limit remaining resetAt }"
@@ -91,8 +91,7 @@ query OrgRepos($login: String!, $after: String) {
     }
   }
 }
-"""
-    % RATE
+""".replace("%s", RATE)
     + REPO_FIELDS
 )
 
@@ -129,8 +128,7 @@ query RepoPage($owner: String!, $name: String!, $prFirst: Int!, $prAfter: String
     }
   }
 }
-"""
-    % RATE
+""".replace("%s", RATE)
     + PR_FIELDS
     + HISTORY_FIELDS
 )
@@ -172,8 +170,7 @@ query ThreadMore($id: ID!, $after: String) {
     }
   }
 }
-"""
-    % RATE
+""".replace("%s", RATE)
 )
 
 

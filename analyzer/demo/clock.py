@@ -18,17 +18,17 @@ def day(offset: float) -> datetime:
     return DEMO_START + timedelta(days=offset)
 
 
-def working_time(rng: random.Random, lo: datetime, hi: datetime) -> datetime:
-    """A random instant in [lo, hi), nudged onto a weekday working hour when the window allows it."""
+def working_time(rng: random.Random, lo: datetime, hi: datetime, lean: float = 1.0) -> datetime:
+    """A random instant in [lo, hi] on a weekday working hour (mostly); ``lean`` < 1 favours later dates."""
     span = max((hi - lo).total_seconds(), 1.0)
-    moment = lo + timedelta(seconds=rng.random() * span)
-    if span < 3 * 86400:
-        return moment
-    while moment.weekday() >= 5 and rng.random() < 0.85:
-        moment -= timedelta(days=moment.weekday() - 4)
+    moment = lo + timedelta(seconds=(rng.random() ** lean) * span)
+    if moment.weekday() >= 5 and rng.random() < 0.85:
+        moment -= timedelta(days=moment.weekday() - 4)  # people mostly work on weekdays
     hour = int(rng.triangular(7, 19, 13))
     moment = moment.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60), microsecond=0)
-    return min(max(moment, lo), hi)
+    if not lo <= moment <= hi:
+        moment = (lo + timedelta(seconds=rng.random() * span)).replace(microsecond=0)
+    return moment
 
 
 def after(rng: random.Random, moment: datetime, lo_minutes: float, hi_minutes: float) -> datetime:

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from analyzer.demo.ids import IdAllocator
+from analyzer.demo.ids import Ids
 from analyzer.demo.people import Person
 from analyzer.demo.plans import CiChange
 from analyzer.fakegithub.model import Commit, OrgModel
@@ -16,7 +16,7 @@ from analyzer.fakegithub.model import Commit, OrgModel
 class BuildContext:
     model: OrgModel
     rng: random.Random
-    ids: IdAllocator
+    ids: Ids
     people: dict[str, Person]
     horizon: datetime  # nothing may happen after this instant
     next_number: dict[str, int] = field(default_factory=dict)

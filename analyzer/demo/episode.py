@@ -21,11 +21,26 @@ from analyzer.demo.people import Person, Tone
 from analyzer.demo.plans import PRPlan, is_newcomer
 from analyzer.demo.texts import Slots, authoring, fill
 from analyzer.demo.texts.slots import DOC_LINKS
-from analyzer.fakegithub.model import Commit, PRFile, PullRequest, Review, ReviewComment, ReviewThread
+from analyzer.fakegithub.model import (
+    Commit,
+    IssueComment,
+    PRFile,
+    PullRequest,
+    Review,
+    ReviewComment,
+    ReviewThread,
+)
 
 _LABELS = {
-    "feature": "enhancement", "bugfix": "bug", "refactor": "refactor", "tests": "tests",
-    "docs": "documentation", "onboarding": "documentation", "ci": "ci", "chore": "chore", "deps": "dependencies",
+    "feature": "enhancement",
+    "bugfix": "bug",
+    "refactor": "refactor",
+    "tests": "tests",
+    "docs": "documentation",
+    "onboarding": "documentation",
+    "ci": "ci",
+    "chore": "chore",
+    "deps": "dependencies",
 }
 
 
@@ -52,7 +67,9 @@ class PRBuild:
     commits: list[Commit] = field(default_factory=list)
     threads: list[ThreadState] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
+    comments: list[IssueComment] = field(default_factory=list)
     used_anchors: set[tuple[str, int]] = field(default_factory=set)
+    _anchor_pool: list[Anchor] | None = None  # every anchor of the PR, shuffled once
     _dep: dict[str, object] = field(default_factory=dict)  # dependency slots of a dependabot title
 
     @property
@@ -89,23 +106,38 @@ class PRBuild:
         path = anchor.path if anchor else diff.file.path
         reviewers = [p.login for p in self.plan.reviewers if p.role != "ghost"] or ["mlindqvist"]
         return Slots(
-            ident=self.rng.choice(idents), other=self.rng.choice(others), file=path.rsplit("/", 1)[-1],
-            path=path, n=self.rng.randint(2, 12), doc=self.rng.choice(DOC_LINKS),
-            who=self.rng.choice(reviewers), sha=self.commits[-1].sha[:7] if self.commits else "0000000",
+            ident=self.rng.choice(idents),
+            other=self.rng.choice(others),
+            file=path.rsplit("/", 1)[-1],
+            path=path,
+            n=self.rng.randint(2, 12),
+            doc=self.rng.choice(DOC_LINKS),
+            who=self.rng.choice(reviewers),
+            sha=self.commits[-1].sha[:7] if self.commits else "0000000",
             topic=self.rng.choice(authoring.TOPICS),
         )
 
     # ----- objects ---------------------------------------------------------------------------------
 
-    def new_commit(self, message: str, at: datetime, files: list[PRFile], person: Person | None = None) -> Commit:
+    def new_commit(
+        self, message: str, at: datetime, files: list[PRFile], person: Person | None = None
+    ) -> Commit:
         person = person or self.author
         login = login_of(person)
         commit = Commit(
-            sha=self.ctx.ids.sha(), repo=self.plan.repo, message=message, author_login=login,
-            author_name=person.name, author_email=person.email,
-            authored_at=at - timedelta(minutes=self.rng.randint(0, 40)), committed_at=at,
-            committer_login=login, parents=[self.commits[-1].sha] if self.commits else [], files=files,
-            pr_number=self.pr.number, on_default_branch=False,
+            sha=self.ctx.ids.sha(),
+            repo=self.plan.repo,
+            message=message,
+            author_login=login,
+            author_name=person.name,
+            author_email=person.email,
+            authored_at=at - timedelta(minutes=self.rng.randint(0, 40)),
+            committed_at=at,
+            committer_login=login,
+            parents=[self.commits[-1].sha] if self.commits else [],
+            files=files,
+            pr_number=self.pr.number,
+            on_default_branch=False,
         )
         if not self.commits:
             self.ctx.pr_bases.append((commit, commit.authored_at))
@@ -116,25 +148,48 @@ class PRBuild:
 
     def new_review(self, person: Person, state: str, body: str, at: datetime) -> Review:
         review = Review(
-            id=self.ctx.ids.take("review"), repo=self.plan.repo, pr_number=self.pr.number,
-            author=login_of(person), state=state,  # type: ignore[arg-type]
-            body=body, submitted_at=at, commit_sha=self.head_at(at).sha, updated_at=at,
+            id=self.ctx.ids.take("review"),
+            repo=self.plan.repo,
+            pr_number=self.pr.number,
+            author=login_of(person),
+            state=state,  # type: ignore[arg-type]
+            body=body,
+            submitted_at=at,
+            commit_sha=self.head_at(at).sha,
+            updated_at=at,
         )
         self.ctx.model.reviews[review.id] = review
         self.reviews.append(review)
         return review
 
-    def new_inline(self, review: Review, person: Person, anchor: Anchor, body: str, at: datetime,
-                   thread: ThreadState | None) -> ReviewComment:
+    def new_inline(
+        self,
+        review: Review,
+        person: Person,
+        anchor: Anchor,
+        body: str,
+        at: datetime,
+        thread: ThreadState | None,
+    ) -> ReviewComment:
         """An inline comment: opens a thread, or replies in ``thread`` (in_reply_to the first comment)."""
         commit = self.head_at(at).sha
         comment = ReviewComment(
-            id=self.ctx.ids.take("review_comment"), repo=self.plan.repo, pr_number=self.pr.number,
-            review_id=review.id, thread_id=thread.thread.id if thread else 0, author=login_of(person),
-            body=body, path=anchor.path, line=anchor.line, original_line=anchor.line,
-            diff_hunk=thread.first.diff_hunk if thread else anchor.diff_hunk, commit_sha=commit,
+            id=self.ctx.ids.take("review_comment"),
+            repo=self.plan.repo,
+            pr_number=self.pr.number,
+            review_id=review.id,
+            thread_id=thread.thread.id if thread else 0,
+            author=login_of(person),
+            body=body,
+            path=anchor.path,
+            line=anchor.line,
+            original_line=anchor.line,
+            diff_hunk=thread.first.diff_hunk if thread else anchor.diff_hunk,
+            commit_sha=commit,
             original_commit_sha=thread.first.original_commit_sha if thread else commit,
-            created_at=at, updated_at=at, in_reply_to_id=thread.first.id if thread else None,
+            created_at=at,
+            updated_at=at,
+            in_reply_to_id=thread.first.id if thread else None,
         )
         self.ctx.model.review_comments[comment.id] = comment
         if thread is not None:
@@ -142,12 +197,25 @@ class PRBuild:
             thread.last_at = max(thread.last_at, at)
         return comment
 
-    def open_thread(self, review: Review, person: Person, anchor: Anchor, tone: Tone, body: str,
-                    at: datetime, slots: Slots) -> ThreadState:
+    def open_thread(
+        self,
+        review: Review,
+        person: Person,
+        anchor: Anchor,
+        tone: Tone,
+        body: str,
+        at: datetime,
+        slots: Slots,
+    ) -> ThreadState:
         first = self.new_inline(review, person, anchor, body, at, None)
         thread = ReviewThread(
-            id=self.ctx.ids.take("thread"), repo=self.plan.repo, pr_number=self.pr.number, path=anchor.path,
-            line=anchor.line, original_line=anchor.line, comment_ids=[first.id],
+            id=self.ctx.ids.take("thread"),
+            repo=self.plan.repo,
+            pr_number=self.pr.number,
+            path=anchor.path,
+            line=anchor.line,
+            original_line=anchor.line,
+            comment_ids=[first.id],
         )
         first.thread_id = thread.id
         self.ctx.model.review_threads[thread.id] = thread
@@ -157,20 +225,35 @@ class PRBuild:
         return state
 
     def pick_anchor(self) -> Anchor | None:
-        pool = [a for d in self.diffs for a in d.anchors if (a.path, a.line) not in self.used_anchors]
-        return self.rng.choice(pool) if pool else None
+        """A commented-free line to open a new thread on (None when every line already has one)."""
+        if self._anchor_pool is None:
+            self._anchor_pool = [a for d in self.diffs for a in d.anchors]
+            self.rng.shuffle(self._anchor_pool)
+        while self._anchor_pool:
+            anchor = self._anchor_pool.pop()
+            if (anchor.path, anchor.line) not in self.used_anchors:
+                return anchor
+        return None
 
     # ----- the PR itself ---------------------------------------------------------------------------
 
     def _title(self, slots: Slots) -> str:
         if self.plan.title:
             return self.plan.title
-        values = {**slots.as_dict(), "scope": self.rng.choice(authoring.SCOPES), "dep": "",
-                  "v1": "", "v2": ""}
+        values = {
+            **slots.as_dict(),
+            "scope": self.rng.choice(authoring.SCOPES),
+            "dep": "",
+            "v1": "",
+            "v2": "",
+        }
         if self.plan.kind == "deps":
             major = self.rng.randint(1, 9)
-            values |= {"dep": self.rng.choice(authoring.DEPENDENCIES), "v1": f"{major}.{self.rng.randint(0, 20)}.0",
-                       "v2": f"{major}.{self.rng.randint(21, 40)}.1"}
+            values |= {
+                "dep": self.rng.choice(authoring.DEPENDENCIES),
+                "v1": f"{major}.{self.rng.randint(0, 20)}.0",
+                "v2": f"{major}.{self.rng.randint(21, 40)}.1",
+            }
         self._dep = values
         return self.rng.choice(authoring.TITLES[self.plan.kind]).format(**values)
 
@@ -202,9 +285,17 @@ class PRBuild:
         self.diffs = plan_files(self.rng, plan)
         number = self.ctx.take_number(plan.repo)
         self.pr = PullRequest(
-            id=self.ctx.ids.take("pull"), repo=plan.repo, number=number, title="", body="",
-            author=login_of(plan.author), author_association="MEMBER", created_at=plan.created_at,
-            updated_at=plan.created_at, files=[d.file for d in self.diffs], labels=self._labels(),
+            id=self.ctx.ids.take("pull"),
+            repo=plan.repo,
+            number=number,
+            title="",
+            body="",
+            author=login_of(plan.author),
+            author_association="MEMBER",
+            created_at=plan.created_at,
+            updated_at=plan.created_at,
+            files=[d.file for d in self.diffs],
+            labels=self._labels(),
         )
         slots = self.slots_for(None)
         self.pr.title = self._title(slots)
@@ -221,9 +312,14 @@ class PRBuild:
             groups[index % count].append(PRFile(**vars(diff.file)))
         moment = after(self.rng, plan.created_at - timedelta(days=2), 1, 2 * 1440 - 5)
         moment = min(moment, plan.created_at - timedelta(minutes=count * 2 + 1))
+        if plan.not_before is not None:
+            moment = max(moment, plan.not_before)
         step = (plan.created_at - moment) / (count + 1)
         slots = self.slots_for(None)
         for index, files in enumerate(groups):
+            if not files:  # more commits than files: later commits touch an already changed file again
+                again = self.diffs[index % len(self.diffs)].file.path
+                files.append(PRFile(again, self.rng.randint(1, 12), self.rng.randint(0, 4)))
             templates = authoring.COMMIT_FIRST if index == 0 else authoring.COMMIT_MORE
             values = {**slots.as_dict(), "kind": "feat", "scope": self.rng.choice(authoring.SCOPES)}
             message = self.rng.choice(templates).format(**values)
@@ -231,5 +327,5 @@ class PRBuild:
         if self.rng.random() < 0.2 and plan.outcome != "draft":
             extra = after(self.rng, plan.created_at, 5, 240)
             if self.fits(extra):
-                touched = PRFile(self.diffs[0].file.path, self.rng.randint(1, 9), self.rng.randint(0, 3))
-                self.new_commit(self.rng.choice(authoring.COMMIT_MORE).format(**values), extra, [touched])
+                later = PRFile(self.diffs[0].file.path, self.rng.randint(1, 9), self.rng.randint(0, 3))
+                self.new_commit(self.rng.choice(authoring.COMMIT_MORE).format(**values), extra, [later])

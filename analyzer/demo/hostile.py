@@ -11,5 +11,10 @@ HOSTILE_TEMPLATE = "{{constructor.constructor('alert(1)')()}} </textarea><b>bold
 
 # Every hostile string, each planted in at least one title, body, comment, name or login.
 HOSTILE_STRINGS: list[str] = [
-    HOSTILE_TITLE, HOSTILE_COMMENT, HOSTILE_NAME, HOSTILE_LOGIN, HOSTILE_LINK, HOSTILE_TEMPLATE,
+    HOSTILE_TITLE,
+    HOSTILE_COMMENT,
+    HOSTILE_NAME,
+    HOSTILE_LOGIN,
+    HOSTILE_LINK,
+    HOSTILE_TEMPLATE,
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Protocol
 
 # Starting points chosen to look like real database ids of a mature GitHub installation.
 _ID_BASES: dict[str, int] = {
@@ -18,6 +19,14 @@ _ID_BASES: dict[str, int] = {
 }
 
 
+class Ids(Protocol):
+    """Where builders get fresh ids and shas (the generator's allocator, or the model itself)."""
+
+    def take(self, kind: str) -> int: ...
+
+    def sha(self) -> str: ...
+
+
 class IdAllocator:
     """Hands out increasing ids per kind with small random gaps, and 40-hex commit shas."""
 
@@ -28,7 +37,7 @@ class IdAllocator:
 
     def take(self, kind: str) -> int:
         value = self._next[kind]
-        self._next[kind] = value + 1 + self._rng.randrange(3)
+        self._next[kind] = value + 1 + int(self._rng.random() * 3)
         return value
 
     def sha(self) -> str:

@@ -14,8 +14,17 @@ from typing import Literal
 from analyzer.demo.clock import DEMO_START, day
 
 Tone = Literal[
-    "kind", "neutral", "terse", "nit", "harsh", "praise", "question", "suggestion", "conventional",
-    "foreign", "emoji",
+    "kind",
+    "neutral",
+    "terse",
+    "nit",
+    "harsh",
+    "praise",
+    "question",
+    "suggestion",
+    "conventional",
+    "foreign",
+    "emoji",
 ]
 Role = Literal["member", "outside", "bot", "service", "ghost"]
 TraitName = Literal["mentor", "harsh_reviewer", "rubber_stamper", "docs_champion", "ci_improver", "newcomer"]
@@ -30,8 +39,16 @@ class ReviewStyle:
     comments_mean: float = 2.2  # mean inline comments in a substantive review
     changes_requested: float = 0.25
     tones: tuple[tuple[Tone, float], ...] = (
-        ("neutral", 4), ("kind", 2), ("nit", 2), ("question", 2), ("suggestion", 1), ("conventional", 1),
-        ("praise", 1), ("terse", 1), ("emoji", 0.3), ("harsh", 0.08),
+        ("neutral", 4),
+        ("kind", 2),
+        ("nit", 2),
+        ("question", 2),
+        ("suggestion", 1),
+        ("conventional", 1),
+        ("praise", 1),
+        ("terse", 1),
+        ("emoji", 0.3),
+        ("harsh", 0.08),
     )
     rationale: float = 0.3  # chance a comment explains why
     doc_link: float = 0.05
@@ -69,42 +86,95 @@ class Person:
 
 
 REPOS: tuple[str, ...] = (
-    "api-gateway", "billing-service", "web-dashboard", "data-pipeline",
-    "auth-lib", "mobile-sync", "infra-live", "docs-portal",
+    "api-gateway",
+    "billing-service",
+    "web-dashboard",
+    "data-pipeline",
+    "auth-lib",
+    "mobile-sync",
+    "infra-live",
+    "docs-portal",
 )
 
 MENTOR_STYLE = ReviewStyle(
-    stamp_large=0.0, stamp_small=0.05, comments_mean=4.0, changes_requested=0.15,
-    tones=(("kind", 6), ("suggestion", 3), ("question", 1.5), ("praise", 2.5), ("conventional", 2),
-           ("neutral", 1), ("nit", 0.5)),
-    rationale=0.8, doc_link=0.35,
+    stamp_large=0.0,
+    stamp_small=0.05,
+    comments_mean=4.0,
+    changes_requested=0.15,
+    tones=(
+        ("kind", 6),
+        ("suggestion", 3),
+        ("question", 1.5),
+        ("praise", 2.5),
+        ("conventional", 2),
+        ("neutral", 1),
+        ("nit", 0.5),
+    ),
+    rationale=0.8,
+    doc_link=0.35,
 )
 HARSH_STYLE = ReviewStyle(
-    stamp_large=0.0, stamp_small=0.1, comments_mean=3.0, changes_requested=0.7,
+    stamp_large=0.0,
+    stamp_small=0.1,
+    comments_mean=3.0,
+    changes_requested=0.7,
     tones=(("harsh", 6), ("terse", 2), ("neutral", 1.5), ("nit", 1), ("question", 0.5), ("emoji", 0.3)),
-    rationale=0.05, doc_link=0.0,
+    rationale=0.05,
+    doc_link=0.0,
 )
 STAMPER_STYLE = ReviewStyle(
-    stamp_large=0.97, stamp_small=0.97, comments_mean=0.0, changes_requested=0.0,
-    tones=(("terse", 1),), rationale=0.0, doc_link=0.0,
+    stamp_large=0.97,
+    stamp_small=0.97,
+    comments_mean=0.0,
+    changes_requested=0.0,
+    tones=(("terse", 1),),
+    rationale=0.0,
+    doc_link=0.0,
 )
 THOROUGH_STYLE = ReviewStyle(
-    stamp_large=0.02, stamp_small=0.15, comments_mean=3.5, changes_requested=0.3,
-    tones=(("neutral", 4), ("question", 2), ("suggestion", 2), ("nit", 2), ("conventional", 2),
-           ("kind", 1), ("praise", 0.5), ("harsh", 0.05)),
-    rationale=0.45, doc_link=0.08,
+    stamp_large=0.02,
+    stamp_small=0.15,
+    comments_mean=3.5,
+    changes_requested=0.3,
+    tones=(
+        ("neutral", 4),
+        ("question", 2),
+        ("suggestion", 2),
+        ("nit", 2),
+        ("conventional", 2),
+        ("kind", 1),
+        ("praise", 0.5),
+        ("harsh", 0.05),
+    ),
+    rationale=0.45,
+    doc_link=0.08,
 )
 TERSE_STYLE = ReviewStyle(
-    stamp_large=0.15, stamp_small=0.5, comments_mean=1.5, changes_requested=0.3,
+    stamp_large=0.15,
+    stamp_small=0.5,
+    comments_mean=1.5,
+    changes_requested=0.3,
     tones=(("terse", 4), ("neutral", 2), ("nit", 2), ("question", 1), ("harsh", 0.25), ("emoji", 0.5)),
-    rationale=0.1, doc_link=0.0,
+    rationale=0.1,
+    doc_link=0.0,
 )
 FOREIGN_STYLE = ReviewStyle(
-    tones=(("neutral", 3), ("foreign", 2.5), ("kind", 1.5), ("nit", 1), ("question", 1), ("praise", 1),
-           ("emoji", 0.5), ("harsh", 0.05)),
+    tones=(
+        ("neutral", 3),
+        ("foreign", 2.5),
+        ("kind", 1.5),
+        ("nit", 1),
+        ("question", 1),
+        ("praise", 1),
+        ("emoji", 0.5),
+        ("harsh", 0.05),
+    ),
 )
 NEWCOMER_STYLE = ReviewStyle(
-    stamp_large=0.1, stamp_small=0.5, comments_mean=1.0, changes_requested=0.05,
+    stamp_large=0.1,
+    stamp_small=0.5,
+    comments_mean=1.0,
+    changes_requested=0.05,
     tones=(("question", 3), ("kind", 2), ("praise", 2), ("neutral", 1), ("emoji", 1)),
     rationale=0.1,
 )
@@ -117,18 +187,32 @@ def _d(offset: float) -> datetime:
 def _member(login: str, name: str, repos: tuple[int, ...], **kw: object) -> Person:
     joined = kw.pop("joined", DEMO_START)
     assert isinstance(joined, datetime)
-    person = Person(login=login, name=name, role="member", joined=joined, member_from=joined,
-                    home_repos=tuple(REPOS[i] for i in repos))
+    person = Person(
+        login=login,
+        name=name,
+        role="member",
+        joined=joined,
+        member_from=joined,
+        home_repos=tuple(REPOS[i] for i in repos),
+    )
     for key, value in kw.items():
         setattr(person, key, value)
     return person
 
 
 def _newcomer(login: str, name: str, join_day: float, repos: tuple[int, ...], **kw: object) -> Person:
-    person = Person(login=login, name=name, role="outside", joined=_d(join_day), trait="newcomer",
-                    note=f"first contribution on day {join_day:.0f} of the window",
-                    style=NEWCOMER_STYLE, pr_weight=0.9, review_weight=0.15,
-                    home_repos=tuple(REPOS[i] for i in repos))
+    person = Person(
+        login=login,
+        name=name,
+        role="outside",
+        joined=_d(join_day),
+        trait="newcomer",
+        note=f"first contribution on day {join_day:.0f} of the window",
+        style=NEWCOMER_STYLE,
+        pr_weight=0.9,
+        review_weight=0.15,
+        home_repos=tuple(REPOS[i] for i in repos),
+    )
     for key, value in kw.items():
         setattr(person, key, value)
     return person

@@ -22,8 +22,15 @@ _KINDS: tuple[Kind, ...] = ("feature", "bugfix", "refactor", "tests", "docs", "c
 _KIND_WEIGHTS = (38, 26, 10, 7, 9, 6, 2)
 _DOCS_KIND_WEIGHTS = (18, 8, 4, 2, 50, 3, 1)  # the docs champion mostly writes docs
 _MEDIAN_SIZE: dict[str, int] = {
-    "feature": 120, "bugfix": 30, "refactor": 180, "tests": 80, "docs": 45, "onboarding": 90, "ci": 16,
-    "chore": 8, "deps": 14,
+    "feature": 120,
+    "bugfix": 30,
+    "refactor": 180,
+    "tests": 80,
+    "docs": 45,
+    "onboarding": 90,
+    "ci": 16,
+    "chore": 8,
+    "deps": 14,
 }
 
 
@@ -60,6 +67,7 @@ class PRPlan:
     paths: tuple[str, ...] = ()  # forced file paths (scripted PRs)
     notes: list[tuple[Person, str]] = field(default_factory=list)  # extra conversation comments
     first_inline: str | None = None  # forced body of the first inline comment
+    not_before: datetime | None = None  # no commit of the PR may be older (incremental updates)
 
     @property
     def large(self) -> bool:
@@ -72,8 +80,9 @@ def is_newcomer(person: Person, moment: datetime) -> bool:
     return person.role == "outside" or recent
 
 
-def choose_reviewers(rng: random.Random, roster: list[Person], author: Person, repo: str, moment: datetime,
-                     large: bool) -> list[Person]:
+def choose_reviewers(
+    rng: random.Random, roster: list[Person], author: Person, repo: str, moment: datetime, large: bool
+) -> list[Person]:
     newcomer = is_newcomer(author, moment)
     pool: list[Person] = []
     weights: list[float] = []
@@ -98,8 +107,8 @@ def choose_reviewers(rng: random.Random, roster: list[Person], author: Person, r
 
 def _size(rng: random.Random, kind: Kind) -> int:
     size = _MEDIAN_SIZE[kind] * math.exp(rng.gauss(0, 0.8))
-    if kind in ("feature", "refactor", "tests") and rng.random() < 0.22:
-        size = rng.uniform(500, 2600)  # the occasional large change
+    if kind in ("feature", "refactor", "tests") and rng.random() < 0.16:
+        size = rng.uniform(500, 2200)  # the occasional large change
     return max(1, int(size))
 
 
@@ -128,8 +137,8 @@ def _pick_author(rng: random.Random, roster: list[Person], moment: datetime) -> 
 
 
 def random_plan(rng: random.Random, roster: list[Person], lo: datetime, hi: datetime) -> PRPlan | None:
-    """One ordinary PR created in [lo, hi), or None when nobody was around to write it."""
-    created = working_time(rng, lo, hi)
+    """One ordinary PR created in [lo, hi], or None when nobody was around to write it."""
+    created = working_time(rng, lo, hi, lean=0.85)  # activity grows a little over the window
     if rng.random() < 0.06:
         author: Person | None = next(p for p in roster if p.login == "dependabot[bot]")
     else:
@@ -152,15 +161,14 @@ def random_plan(rng: random.Random, roster: list[Person], lo: datetime, hi: date
     return plan
 
 
-def random_plans(rng: random.Random, roster: list[Person], count: int, lo: datetime, hi: datetime) -> list[PRPlan]:
+def random_plans(
+    rng: random.Random, roster: list[Person], count: int, lo: datetime, hi: datetime
+) -> list[PRPlan]:
     plans: list[PRPlan] = []
-    span = hi - lo
     for _ in range(count * 3):
         if len(plans) >= count:
             break
-        # Activity grows a little over the window (u ** 0.85 leans towards later dates).
-        start = lo + span * (rng.random() ** 0.85) * 0.999
-        plan = random_plan(rng, roster, start, min(start + timedelta(days=1), hi))
+        plan = random_plan(rng, roster, lo, hi)
         if plan is not None:
             plans.append(plan)
     return plans

@@ -8,6 +8,7 @@ lines (the thread then becomes outdated: feedback "landed") and resolves most of
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from analyzer.demo.clock import after
 from analyzer.demo.code import followup_patch
@@ -16,8 +17,17 @@ from analyzer.demo.people import Person, Tone
 from analyzer.demo.texts import authoring, fill, inline, inline_comment, pick_tone, replies, review_body
 
 _LAND_CHANCE: dict[str, float] = {
-    "nit": 0.8, "suggestion": 0.8, "kind": 0.7, "neutral": 0.6, "terse": 0.6, "conventional": 0.6,
-    "question": 0.35, "harsh": 0.55, "foreign": 0.5, "praise": 0.0, "emoji": 0.0,
+    "nit": 0.8,
+    "suggestion": 0.8,
+    "kind": 0.7,
+    "neutral": 0.6,
+    "terse": 0.6,
+    "conventional": 0.6,
+    "question": 0.35,
+    "harsh": 0.55,
+    "foreign": 0.5,
+    "praise": 0.0,
+    "emoji": 0.0,
 }
 _STAMP_MINUTES = (2.0, 25.0)  # how soon after the last push a rubber stamp lands
 
@@ -51,10 +61,11 @@ def _state(build: PRBuild, person: Person, n_comments: int) -> str:
 
 def first_review(build: PRBuild, person: Person) -> str | None:
     """The reviewer's first review; returns its state (None when nothing happened before the horizon)."""
-    if _stamps(build, person):
+    forced = build.plan.first_inline is not None and person is build.plan.reviewers[0]
+    if _stamps(build, person) and not forced:
         _stamp(build, person)
         return "APPROVED"
-    count = _comment_count(build, person)
+    count = max(_comment_count(build, person), 1 if forced else 0)
     start = max(build.last_push, build.plan.created_at)
     at = after(build.rng, start, 20 + 2 * count, 2880)
     if not build.fits(at):
@@ -70,7 +81,9 @@ def first_review(build: PRBuild, person: Person) -> str | None:
             break
         tone = pick_tone(build.rng, person.style)
         slots = build.slots_for(anchor)
-        body = inline_comment(build.rng, tone, slots, person.style, person.lang, anchor.text.strip() + "  # fixed")
+        body = inline_comment(
+            build.rng, tone, slots, person.style, person.lang, anchor.text.strip() + "  # fixed"
+        )
         if index == 0 and build.plan.first_inline and person is build.plan.reviewers[0]:
             body = build.plan.first_inline
         written = at - (count - index) * (at - start) / (count + 2)
@@ -90,19 +103,28 @@ def _reply(build: PRBuild, thread: ThreadState, person: Person, body: str, lo: f
 
 def _newcomer_dialogue(build: PRBuild, thread: ThreadState) -> None:
     """A newcomer asks about the feedback and the reviewer explains (the mentoring pattern)."""
-    if not _reply(build, thread, build.author, fill(build.rng, replies.NEWCOMER_QUESTIONS, thread.slots), 10, 600):
+    rng = build.rng
+    pick = rng.randrange(len(replies.NEWCOMER_QUESTIONS))  # questions and mentor answers are paired
+    question = replies.NEWCOMER_QUESTIONS[pick].format(**thread.slots.as_dict())
+    if not _reply(build, thread, build.author, question, 10, 600):
         return
     teacher = thread.reviewer
-    answers = replies.MENTOR_ANSWERS if teacher.trait == "mentor" else replies.REVIEWER_FOLLOWUPS
-    if teacher.trait == "harsh_reviewer":
-        answers = ("It's in the docs. Read them.", "Obviously not. Figure it out.", "Just look at `{other}`.")
-    if _reply(build, thread, teacher, fill(build.rng, answers, thread.slots), 20, 900) \
-            and build.rng.random() < 0.5:
-        _reply(build, thread, build.author, build.rng.choice(replies.NEWCOMER_THANKS), 10, 600)
+    if teacher.trait == "mentor":
+        answer = replies.MENTOR_ANSWERS[pick].format(**thread.slots.as_dict())
+    elif teacher.trait == "harsh_reviewer":
+        answer = rng.choice(
+            ("It's in the docs. Read them.", "Obviously not. Figure it out.", "Just look at the code.")
+        )
+    else:
+        answer = rng.choice(replies.REVIEWER_FOLLOWUPS)
+    if _reply(build, thread, teacher, answer, 20, 900) and rng.random() < 0.5:
+        _reply(build, thread, build.author, rng.choice(replies.NEWCOMER_THANKS), 10, 600)
 
 
 def _answer(build: PRBuild, thread: ThreadState, landed: bool) -> None:
     tone = thread.tone
+    if build.author.role == "bot":
+        return  # dependency bots never answer review comments
     if tone in ("praise", "emoji"):
         if build.rng.random() < 0.2:
             _reply(build, thread, build.author, build.rng.choice(("Thanks!", "🙏", "Thank you!")), 5, 600)
@@ -126,7 +148,7 @@ def _answer(build: PRBuild, thread: ThreadState, landed: bool) -> None:
 
 def _land(build: PRBuild, threads: list[ThreadState]) -> None:
     """The author pushes a commit rewriting the commented lines; those threads become outdated."""
-    latest = max(t.last_at for t in threads)
+    latest = max([build.last_push, *(t.last_at for t in threads)])
     at = after(build.rng, latest, 15, 1440)
     if not build.fits(at):
         return
@@ -140,7 +162,7 @@ def _land(build: PRBuild, threads: list[ThreadState]) -> None:
         for comment_id in state.thread.comment_ids:
             comment = build.ctx.model.review_comments[comment_id]
             comment.line = None
-        state.slots = build.slots_for(state.anchor).__class__(**{**state.slots.as_dict(), "sha": commit.sha[:7]})
+        state.slots = replace(state.slots, sha=commit.sha[:7])
 
 
 def _resolve(build: PRBuild, state: ThreadState, landed: bool) -> None:
@@ -155,7 +177,7 @@ def respond(build: PRBuild, opened: list[ThreadState]) -> None:
     """The author's side of one reviewer's threads: fixes, answers, resolutions."""
     landed = [t for t in opened if build.rng.random() < _LAND_CHANCE[t.tone]]
     for start in range(0, len(landed), 3):
-        _land(build, landed[start:start + 3])
+        _land(build, landed[start : start + 3])
     for state in opened:
         was_landed = state in landed
         _answer(build, state, was_landed)
@@ -165,15 +187,24 @@ def respond(build: PRBuild, opened: list[ThreadState]) -> None:
 def second_review(build: PRBuild, person: Person) -> None:
     """Re-review after the fixes: usually an approval with a short body."""
     mine = [t.last_at for t in build.threads if t.reviewer is person]
-    start = max([build.last_push, *mine])
+    mine += [r.submitted_at for r in build.reviews if r.author == person.login]
+    start = max([build.plan.created_at, build.last_push, *mine])
     at = after(build.rng, start, 20, 1440)
     if not build.fits(at):
         return
     if person.trait == "harsh_reviewer":
         body = build.rng.choice(("Fine.", "Finally.", "ok", "Whatever, approving so we can move on."))
     else:
-        body = build.rng.choice(("Thanks, LGTM now!", "Looks good, thanks for the changes.", "LGTM", "",
-                                 "Approving 👍", "Great, thanks!"))
+        body = build.rng.choice(
+            (
+                "Thanks, LGTM now!",
+                "Looks good, thanks for the changes.",
+                "LGTM",
+                "",
+                "Approving 👍",
+                "Great, thanks!",
+            )
+        )
     build.new_review(person, "APPROVED", body, at)
 
 

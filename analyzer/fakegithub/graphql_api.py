@@ -212,6 +212,14 @@ def connection(
     }
 
 
+def _pushed_at(repo: Repo, info: Any) -> str | None:
+    """GitHub moves pushedAt on every push: the model's value, or the newest commit if that is later."""
+    model = _ctx(info).model
+    times = [c.committed_at for (name, _), c in model.commits.items() if name == repo.name]
+    latest = max([t for t in (repo.pushed_at, *times) if t is not None], default=None)
+    return iso(latest) if latest else None
+
+
 def _ts(value: datetime | None) -> float:
     return (value or EPOCH).timestamp()
 
@@ -657,7 +665,7 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "isArchived": lambda r, _i: r.archived,
         "isPrivate": lambda r, _i: r.private,
         "createdAt": lambda r, info: iso(r.created_at or _ctx(info).model.created_at or EPOCH),
-        "pushedAt": lambda r, _i: iso(r.pushed_at),
+        "pushedAt": _pushed_at,
         "updatedAt": lambda r, info: iso(r.updated_at or r.created_at or EPOCH),
         "defaultBranchRef": lambda r, _i: Ref(r),
         "pullRequest": lambda r, info, number: _ctx(info).model.pulls.get((r.name, number)),
@@ -696,7 +704,7 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "number": lambda p, _i: p.number,
         "title": lambda p, _i: p.title,
         "body": lambda p, _i: p.body,
-        "url": _pr_url,
+        "url": lambda p, info: _pr_url(info, p),
         "state": lambda p, _i: _pr_state(p),
         "isDraft": lambda p, _i: p.draft,
         "createdAt": lambda p, _i: iso(p.created_at),

@@ -746,8 +746,8 @@ def rate_limit_overview(core: BucketState, graphql: BucketState, reset_fallback:
     }
 
 
-def error_body(message: str, doc_path: str = "") -> JSON:
-    return {"message": message, "documentation_url": f"{DOCS}{doc_path}", "status": ""}
+def error_body(message: str, status: int = 404) -> JSON:
+    return {"message": message, "documentation_url": DOCS, "status": str(status)}
 
 
 _REPO_URL_TEMPLATES = {

@@ -165,7 +165,8 @@ class FakeGitHub:
         self._server = server
         self.root_url = f"http://127.0.0.1:{server.socket.getsockname()[1]}"
         self.base_url = self.root_url + self.prefix
-        self._thread = threading.Thread(target=server.serve_forever, name="fakegithub", daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fakegithub", daemon=True)
         self._thread.start()
         return self.base_url
 
@@ -185,6 +186,14 @@ class FakeGitHub:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+    def invalidate(self) -> None:
+        """Rebuild the lookup index on the next request.
+
+        Needed only after changing a timestamp that orders a list (e.g. ``Commit.committed_at``)
+        without adding or removing anything; additions and removals are detected automatically.
+        """
+        self._index = None
 
     def reset_log(self) -> None:
         with self._log_lock:
@@ -280,6 +289,9 @@ class FakeGitHub:
             "X-GitHub-Request-Id": uuid.uuid4().hex[:20].upper(),
             **answer.headers,
         }
+        if "x-ratelimit-limit" not in headers:  # GitHub sends them on every response
+            bucket = self.rate_limiter.graphql if record.kind == "graphql" else self.rate_limiter.core
+            headers.update(rate_headers(bucket.state()))
         return Response(data, status=answer.status, headers=headers)
 
     # ---- REST ---------------------------------------------------------------------------------

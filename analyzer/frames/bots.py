@@ -31,9 +31,7 @@ def template_share(logins: pd.Series, bodies: pd.Series) -> pd.DataFrame:
     return stats.rename(columns={"size": "n", "mean": "share"})
 
 
-def classify_bots(
-    accounts: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions
-) -> pd.DataFrame:
+def classify_bots(accounts: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Bots among ``accounts`` (login, type) given ``comments`` (login, body, via_app): login, reason.
 
     Rules in order: type Bot; ``[bot]`` suffix; posts via a GitHub App; configured list; template-like
@@ -54,7 +52,9 @@ def classify_bots(
     configured = {b.lower() for b in options.bot_logins}
     mark(idx.str.lower().str.removesuffix("[bot]").isin(configured), "configured list")
     stats = template_share(comments["login"], comments["body"])
-    templ = stats[(stats["n"] >= options.template_bot_min_comments) & (stats["share"] >= options.template_bot_share)]
+    templ = stats[
+        (stats["n"] >= options.template_bot_min_comments) & (stats["share"] >= options.template_bot_share)
+    ]
     mark(idx.isin(templ.index), "template-like comments")
     out = reason.dropna().rename("reason").rename_axis("login").reset_index()
     return out.astype({"login": "string[pyarrow]", "reason": "string[pyarrow]"})

@@ -29,7 +29,7 @@ def login_from_noreply(emails: pd.Series) -> pd.Series:
 
 
 def resolve_commit_logins(login: pd.Series, email: pd.Series) -> pd.Series:
-    """Fill missing commit author logins from no-reply emails, then from emails seen with a login elsewhere."""
+    """Fill missing commit logins from no-reply emails, then from emails linked to a login elsewhere."""
     login = login.astype("string[pyarrow]")
     email_lc = email.astype("string[pyarrow]").str.lower()
     filled = login.fillna(login_from_noreply(email_lc))

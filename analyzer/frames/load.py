@@ -1,4 +1,4 @@
-"""Store -> frames: read the SQLite tables (without the raw JSON), then type, classify and merge identities."""
+"""Store -> frames: read the SQLite tables (no raw JSON), then type, classify and merge identities."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from analyzer.frames.model import STR, TS, Frames, conform, empty_frame
 from analyzer.frames.paths import match_paths
 from analyzer.scores.options import ScoringOptions
 
-_APP = "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') THEN 1 ELSE 0 END"
+_APP = (
+    "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') "
+    "THEN 1 ELSE 0 END"
+)
 
 QUERIES: dict[str, str] = {
     "repos": "SELECT full_name AS repo, default_branch, html_url AS url FROM repos",
@@ -66,6 +69,7 @@ def read_tables(conn: sqlite3.Connection, options: ScoringOptions) -> dict[str, 
 
 def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) -> Frames:
     """Type the raw ``tables`` (frame column names; missing tables/columns allowed) into ``Frames``."""
+
     def typed(name: str, source: str | None = None) -> pd.DataFrame:
         raw = tables.get(source or name)
         return empty_frame(name) if raw is None else conform(raw, name)
@@ -73,17 +77,30 @@ def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) ->
     prs, reviews = typed("prs"), typed("reviews")
     review_comments, issue_comments = typed("review_comments"), typed("issue_comments")
     commits, pr_commits = typed("commits"), typed("pr_commits")
-    commits["author_login"] = resolve_commit_logins(commits["author_login"], _col(tables, "commits", "author_email"))
+    commits["author_login"] = resolve_commit_logins(
+        commits["author_login"], _col(tables, "commits", "author_email")
+    )
     pr_commits["author_login"] = resolve_commit_logins(
-        pr_commits["author_login"], _col(tables, "pr_commits", "author_email"))
+        pr_commits["author_login"], _col(tables, "pr_commits", "author_email")
+    )
     bots = _classify(tables, prs, reviews, review_comments, issue_comments, commits, options)
     bot_logins = set(bots["login"].str.lower())
-    for frame, col in ((prs, "author"), (reviews, "author"), (review_comments, "author"),
-                       (issue_comments, "author"), (commits, "author_login"), (pr_commits, "author_login")):
+    for frame, col in (
+        (prs, "author"),
+        (reviews, "author"),
+        (review_comments, "author"),
+        (issue_comments, "author"),
+        (commits, "author_login"),
+        (pr_commits, "author_login"),
+    ):
         frame["person"] = person_of(frame[col], options.aliases)
         if "is_bot" in frame:
-            frame["is_bot"] = frame[col].astype(object).map(
-                lambda x: isinstance(x, str) and x.lower() in bot_logins).astype("boolean")
+            frame["is_bot"] = (
+                frame[col]
+                .astype(object)
+                .map(lambda x: isinstance(x, str) and x.lower() in bot_logins)
+                .astype("boolean")
+            )
     pr_files = _flag_files(typed("pr_files"), options)
     commit_files = _flag_files(typed("commit_files"), options)
     runs = typed("workflow_runs")
@@ -94,13 +111,22 @@ def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) ->
     people = _people(tables, prs, reviews, review_comments, issue_comments, commits, bots, options, now)
     prs = _mark_newcomer_prs(prs, people)
     return Frames(
-        people=conform(people, "people"), prs=conform(prs, "prs"), pr_files=pr_files,
-        pr_commits=conform(pr_commits, "pr_commits"), reviews=conform(reviews, "reviews"),
-        review_comments=conform(review_comments, "review_comments"), threads=typed("threads"),
-        issue_comments=conform(issue_comments, "issue_comments"), commits=conform(commits, "commits"),
-        commit_files=commit_files, workflow_runs=conform(runs, "workflow_runs"),
-        bots=_bot_activity(bots, prs, reviews, review_comments, issue_comments), repos=typed("repos"),
-        now=now, window_start=start, window_end=end,
+        people=conform(people, "people"),
+        prs=conform(prs, "prs"),
+        pr_files=pr_files,
+        pr_commits=conform(pr_commits, "pr_commits"),
+        reviews=conform(reviews, "reviews"),
+        review_comments=conform(review_comments, "review_comments"),
+        threads=typed("threads"),
+        issue_comments=conform(issue_comments, "issue_comments"),
+        commits=conform(commits, "commits"),
+        commit_files=commit_files,
+        workflow_runs=conform(runs, "workflow_runs"),
+        bots=_bot_activity(bots, prs, reviews, review_comments, issue_comments),
+        repos=typed("repos"),
+        now=now,
+        window_start=start,
+        window_end=end,
     )
 
 
@@ -113,8 +139,13 @@ def _col(tables: Mapping[str, pd.DataFrame], name: str, col: str) -> pd.Series:
 
 
 def _classify(
-    tables: Mapping[str, pd.DataFrame], prs: pd.DataFrame, reviews: pd.DataFrame, rcs: pd.DataFrame,
-    ics: pd.DataFrame, commits: pd.DataFrame, options: ScoringOptions,
+    tables: Mapping[str, pd.DataFrame],
+    prs: pd.DataFrame,
+    reviews: pd.DataFrame,
+    rcs: pd.DataFrame,
+    ics: pd.DataFrame,
+    commits: pd.DataFrame,
+    options: ScoringOptions,
 ) -> pd.DataFrame:
     def typed_accounts(frame: pd.DataFrame, login: str, kind: str | None) -> pd.DataFrame:
         types = frame[kind] if kind and kind in frame else pd.Series(pd.NA, index=frame.index)
@@ -123,19 +154,29 @@ def _classify(
     actors = tables.get("actors")
     parts = [typed_accounts(actors, "login", "type")] if actors is not None else []
     sources = [
-        (tables.get("prs"), "author"), (tables.get("reviews"), "author"),
-        (tables.get("review_comments"), "author"), (tables.get("issue_comments"), "author"),
+        (tables.get("prs"), "author"),
+        (tables.get("reviews"), "author"),
+        (tables.get("review_comments"), "author"),
+        (tables.get("issue_comments"), "author"),
     ]
     parts += [typed_accounts(t, c, "author_type") for t, c in sources if t is not None and c in t]
     parts.append(typed_accounts(commits, "author_login", None))
     accounts = pd.concat(parts, ignore_index=True).dropna(subset=["login"])
     # a "Bot" type anywhere wins over an unknown type elsewhere
     accounts = accounts.sort_values("type", na_position="last", key=lambda s: s.ne("Bot"))
-    comments = pd.concat([
-        pd.DataFrame({"login": rcs["author"], "body": rcs["body"], "via_app": False}),
-        pd.DataFrame({"login": ics["author"], "body": ics["body"],
-                      "via_app": ics["via_app"].fillna(False).astype(bool)}),
-    ], ignore_index=True)
+    comments = pd.concat(
+        [
+            pd.DataFrame({"login": rcs["author"], "body": rcs["body"], "via_app": False}),
+            pd.DataFrame(
+                {
+                    "login": ics["author"],
+                    "body": ics["body"],
+                    "via_app": ics["via_app"].fillna(False).astype(bool),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     return classify_bots(accounts, comments, options)
 
 
@@ -158,22 +199,39 @@ def _newest(*frames: pd.DataFrame) -> datetime:
                 candidates.append(frame[col].max())
     if not candidates:
         raise NoDataError("the store holds no timestamped activity (collect some repositories first)")
-    newest: datetime = max(candidates).to_pydatetime()
+    newest: datetime = max(candidates).floor("us").to_pydatetime()
     return newest.astimezone(UTC)
 
 
 def _people(
-    tables: Mapping[str, pd.DataFrame], prs: pd.DataFrame, reviews: pd.DataFrame, rcs: pd.DataFrame,
-    ics: pd.DataFrame, commits: pd.DataFrame, bots: pd.DataFrame, options: ScoringOptions, now: datetime,
+    tables: Mapping[str, pd.DataFrame],
+    prs: pd.DataFrame,
+    reviews: pd.DataFrame,
+    rcs: pd.DataFrame,
+    ics: pd.DataFrame,
+    commits: pd.DataFrame,
+    bots: pd.DataFrame,
+    options: ScoringOptions,
+    now: datetime,
 ) -> pd.DataFrame:
-    activity = pd.concat([
-        pd.DataFrame({"login": prs["author"], "person": prs["person"], "at": prs["created_at"]}),
-        pd.DataFrame({"login": reviews["author"], "person": reviews["person"], "at": reviews["submitted_at"]}),
-        pd.DataFrame({"login": rcs["author"], "person": rcs["person"], "at": rcs["created_at"]}),
-        pd.DataFrame({"login": ics["author"], "person": ics["person"], "at": ics["created_at"]}),
-        pd.DataFrame({"login": commits["author_login"], "person": commits["person"], "at": commits["authored_at"]
-                      .fillna(commits["committed_at"])}),
-    ], ignore_index=True).dropna(subset=["person"])
+    activity = pd.concat(
+        [
+            pd.DataFrame({"login": prs["author"], "person": prs["person"], "at": prs["created_at"]}),
+            pd.DataFrame(
+                {"login": reviews["author"], "person": reviews["person"], "at": reviews["submitted_at"]}
+            ),
+            pd.DataFrame({"login": rcs["author"], "person": rcs["person"], "at": rcs["created_at"]}),
+            pd.DataFrame({"login": ics["author"], "person": ics["person"], "at": ics["created_at"]}),
+            pd.DataFrame(
+                {
+                    "login": commits["author_login"],
+                    "person": commits["person"],
+                    "at": commits["authored_at"].fillna(commits["committed_at"]),
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["person"])
     if activity.empty:
         return empty_frame("people")
     grouped = activity.groupby("person", observed=True)
@@ -181,13 +239,17 @@ def _people(
     people["logins"] = grouped["login"].agg(lambda s: ";".join(sorted(set(s.dropna()))))
     names = _display_names(tables, options)
     first_login = people["logins"].str.split(";").str[0]
-    people["display_name"] = first_login.map(names).fillna(people.index.to_series())
+    people["display_name"] = (
+        first_login.map(names).astype(object).fillna(people.index.to_series().astype(object))
+    )
     actors = tables.get("actors")
     if actors is not None and not actors.empty:
         types = person_of(actors["login"].astype(STR), options.aliases)
         type_map = pd.Series(actors["type"].to_numpy(), index=types.to_numpy())
         people["type"] = people.index.to_series().map(type_map[~type_map.index.duplicated()])
-    bot_reason = pd.Series(bots["reason"].to_numpy(), index=person_of(bots["login"], options.aliases).to_numpy())
+    bot_reason = pd.Series(
+        bots["reason"].to_numpy(), index=person_of(bots["login"], options.aliases).to_numpy()
+    )
     people["bot_reason"] = people.index.to_series().map(bot_reason[~bot_reason.index.duplicated()])
     people["is_bot"] = people["bot_reason"].notna()
     authored = prs.dropna(subset=["person"]).groupby("person", observed=True)
@@ -197,7 +259,9 @@ def _people(
     people["newcomer_until"] = _newcomer_until(prs, people, options)
     now_ts = pd.Timestamp(now)
     is_author = people["n_prs_authored"] > 0
-    people["is_newcomer"] = is_author & (people["newcomer_until"].isna() | (people["newcomer_until"] > now_ts))
+    people["is_newcomer"] = is_author & (
+        people["newcomer_until"].isna() | (people["newcomer_until"] > now_ts)
+    )
     return people.rename_axis("person").reset_index()
 
 
@@ -216,7 +280,7 @@ def _newcomer_until(prs: pd.DataFrame, people: pd.DataFrame, options: ScoringOpt
     merged = prs.dropna(subset=["person", "merged_at"]).sort_values("merged_at")
     rank = merged.groupby("person", observed=True).cumcount() + 1
     nth = merged.loc[rank == options.newcomer_max_merged].set_index("person")["merged_at"]
-    fifth = people.index.to_series().map(nth)
+    fifth = nth.reindex(people.index)
     until = pd.concat([first, fifth], axis=1).max(axis=1)
     return until.where(fifth.notna()).astype(TS)
 

@@ -12,8 +12,14 @@ from pathlib import Path
 from analyzer.errors import AnalyzerError
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DRAW_TIMEOUT_MS = 60_000
 
 
@@ -24,8 +30,16 @@ def page_key(person: str | None) -> str:
     return "person/" + (re.sub(r"[^a-z0-9-]+", "-", person.lower()).strip("-") or "person")
 
 
-def screenshot(html_path: Path, png_path: Path, person: str | None = None, *, width: int = 1280,
-               height: int = 900, full_page: bool = False, executable_path: str = CHROMIUM) -> Path:
+def screenshot(
+    html_path: Path,
+    png_path: Path,
+    person: str | None = None,
+    *,
+    width: int = 1280,
+    height: int = 900,
+    full_page: bool = False,
+    executable_path: str = CHROMIUM,
+) -> Path:
     """Render the team view (or ``person``'s page: login or slug) to a PNG once its charts are drawn."""
     try:
         from playwright.sync_api import sync_playwright
@@ -39,8 +53,10 @@ def screenshot(html_path: Path, png_path: Path, person: str | None = None, *, wi
             page = browser.new_page(viewport={"width": width, "height": height})
             page.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
             page.goto(url)
-            page.wait_for_function(f"window.__reportState && window.__reportState.drawnPages[{key!r}] === true",
-                                   timeout=DRAW_TIMEOUT_MS)
+            page.wait_for_function(
+                f"window.__reportState && window.__reportState.drawnPages[{key!r}] === true",
+                timeout=DRAW_TIMEOUT_MS,
+            )
             page.screenshot(path=str(png_path), full_page=full_page)
         finally:
             browser.close()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -9,14 +12,17 @@ from typing import Any
 
 from analyzer.errors import NoDataError
 from analyzer.report.charts import plotly_js
-from analyzer.report.html import Markup, el, escape, json_script
+from analyzer.report.html import Markup, el, escape, json_for_script, json_script
 from analyzer.report.model import ReportData, prepare
 from analyzer.report.other_pages import bots_page, load_methodology, methodology_page
-from analyzer.report.person_page import PersonContext, person_page
+from analyzer.report.person_page import PersonContext, person_page, person_shell
 from analyzer.report.team_page import team_page
 
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
+PEOPLE_ID = "report-people"
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def _asset(name: str) -> str:
@@ -24,10 +30,14 @@ def _asset(name: str) -> str:
 
 
 def _nav(title: str) -> Markup:
-    return el("nav", None, el("span", {"class": "title"}, title),
-              el("a", {"href": "#team", "data-nav": "team"}, "Team"),
-              el("a", {"href": "#methodology", "data-nav": "methodology"}, "Methodology"),
-              el("a", {"href": "#bots", "data-nav": "bots"}, "Bots"))
+    return el(
+        "nav",
+        None,
+        el("span", {"class": "title"}, title),
+        el("a", {"href": "#team", "data-nav": "team"}, "Team"),
+        el("a", {"href": "#methodology", "data-nav": "methodology"}, "Methodology"),
+        el("a", {"href": "#bots", "data-nav": "bots"}, "Bots"),
+    )
 
 
 def _footer(data: ReportData, now: datetime) -> Markup:
@@ -39,42 +49,88 @@ def _footer(data: ReportData, now: datetime) -> Markup:
     return el("footer", None, f"Generated for {now.isoformat()}{span}{mode}. Not a ranking: see Methodology.")
 
 
-def _document(title: str, body: list[Markup], payload: dict[str, Any]) -> str:
-    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
-            '<meta name="referrer" content="no-referrer">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{_asset('report.css')}</style>")
-    scripts = (f"<script>{plotly_js()}</script>{json_script('report-data', payload)}"
-               f"<script>{_asset('report.js')}</script>")
-    return f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>{"".join(body)}{scripts}</body></html>\n'
+def packed(people: dict[str, Any]) -> str:
+    """Person pages as base64 of gzipped JSON: pages are unpacked only when opened, and 500 people's
+    pages shrink about tenfold (gzip with mtime 0 keeps the bytes deterministic)."""
+    raw = json_for_script(people).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
 
 
-def build_report(scores: Any, out_path: Path, *, now: datetime, title: str, pseudonymize: bool = False,
-                 min_group_size: int = 5, github_url: str = "https://github.com",
-                 methodology: dict[str, Any] | None = None, pseudonym_key: str | None = None) -> Path:
+def unpack_people(html: str) -> dict[str, Any]:
+    """The person pages packed in a built report (for tests and tools that read the file)."""
+    start = html.index(f'id="{PEOPLE_ID}">') + len(PEOPLE_ID) + 6
+    b64 = json.loads(html[start : html.index("</script>", start)])
+    data: dict[str, Any] = json.loads(gzip.decompress(base64.b64decode(b64)).decode("utf-8"))
+    return data
+
+
+def _document(title: str, body: list[Markup], payload: dict[str, Any], people_b64: str) -> str:
+    head = (
+        f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
+        '<meta name="referrer" content="no-referrer">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{_asset('report.css')}</style>"
+    )
+    scripts = (
+        f"<script>{plotly_js()}</script>{json_script('report-data', payload)}"
+        f"{json_script(PEOPLE_ID, people_b64)}"
+        f"<script>{_asset('report.js')}</script>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head>{head}</head><body>{"".join(body)}{scripts}</body></html>\n'
+    )
+
+
+def build_report(
+    scores: Any,
+    out_path: Path,
+    *,
+    now: datetime,
+    title: str,
+    pseudonymize: bool = False,
+    min_group_size: int = 5,
+    github_url: str = "https://github.com",
+    methodology: dict[str, Any] | None = None,
+    pseudonym_key: str | None = None,
+) -> Path:
     """Write the report for ``scores`` to ``out_path`` and return the path.
 
     ``methodology`` is ``{"formulas": {family: formula}, "deviations": [...]}``; by default it comes from
     ``analyzer.scores.methodology``. ``pseudonym_key`` keys the login hash (the same key gives the same
     pseudonyms across reports; keep it secret to stop anyone re-identifying people by hashing logins).
     """
-    data = prepare(scores, pseudonymize=pseudonymize, min_group_size=min_group_size, github_url=github_url,
-                   pseudonym_key=pseudonym_key)
+    data = prepare(
+        scores,
+        pseudonymize=pseudonymize,
+        min_group_size=min_group_size,
+        github_url=github_url,
+        pseudonym_key=pseudonym_key,
+    )
     if data.n_people == 0:
         raise NoDataError("nothing to report: the scores have no people; collect and score a store first")
     team_html, landing = team_page(data)
     ctx = PersonContext(data)
-    person_html, person_charts = [], {}
+    shells: list[Markup] = []
+    people: dict[str, dict[str, Any]] = {}
     for login in data.logins:
-        page, charts = person_page(ctx, login)
-        person_html.append(page)
-        person_charts[data.slugs[login]] = [[div_id, spec] for div_id, spec in charts]
-    used = {t["ref"] for charts in person_charts.values() for _, spec in charts for t in spec["data"] if "ref" in t}
-    payload = {"landing": [[div_id, spec] for div_id, spec in landing], "people": person_charts,
-               "series": {key: ctx.series[key] for key in sorted(used)}}
-    main = el("main", None, team_html, person_html, methodology_page(data, load_methodology(methodology)),
-              bots_page(data))
-    doc = _document(title, [_nav(title), main, _footer(data, now)], payload)
+        inner, charts = person_page(ctx, login)
+        slug = data.slugs[login]
+        shells.append(person_shell(slug, len(charts)))
+        people[slug] = {"html": str(inner), "charts": [[div_id, spec] for div_id, spec in charts]}
+    used = {t["ref"] for p in people.values() for _, spec in p["charts"] for t in spec["data"] if "ref" in t}
+    payload = {
+        "landing": [[div_id, spec] for div_id, spec in landing],
+        "series": {key: ctx.series[key] for key in sorted(used)},
+    }
+    main = el(
+        "main",
+        None,
+        team_html,
+        shells,
+        methodology_page(data, load_methodology(methodology)),
+        bots_page(data),
+    )
+    doc = _document(title, [_nav(title), main, _footer(data, now)], payload, packed(people))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_bytes(doc.encode("utf-8"))

@@ -17,11 +17,15 @@ from analyzer.report.model import ReportData, prepare
 
 def plotly_js() -> str:
     """The plotly.js bundle, made safe to inline in a <script> element."""
-    return get_plotlyjs().replace("</script", "<\\/script").replace("<!--", "<\\!--")
+    bundle: str = get_plotlyjs()
+    return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
-def to_figure(spec: Spec | None, series: dict[str, dict[str, list[Any]]] | None = None,
-              empty_note: str = "not enough data to draw this chart") -> go.Figure:
+def to_figure(
+    spec: Spec | None,
+    series: dict[str, dict[str, list[Any]]] | None = None,
+    empty_note: str = "not enough data to draw this chart",
+) -> go.Figure:
     """A go.Figure from a report spec; shared CI series references are filled in."""
     if spec is None:
         fig = go.Figure()
@@ -37,16 +41,20 @@ def to_figure(spec: Spec | None, series: dict[str, dict[str, list[Any]]] | None 
 
 
 def _data(scores: Any, pseudonymize: bool, min_group_size: int) -> ReportData:
-    return prepare(scores, pseudonymize=pseudonymize, min_group_size=min_group_size,
-                   github_url="https://github.com")
+    return prepare(
+        scores, pseudonymize=pseudonymize, min_group_size=min_group_size, github_url="https://github.com"
+    )
 
 
-def family_distribution(scores: Any, family: str, *, pseudonymize: bool = False,
-                        min_group_size: int = 5) -> go.Figure:
+def family_distribution(
+    scores: Any, family: str, *, pseudonymize: bool = False, min_group_size: int = 5
+) -> go.Figure:
     """People's estimates with 90 % intervals for one score family (ordered by name, not by score)."""
     data = _data(scores, pseudonymize, min_group_size)
-    return to_figure(figures.family_distribution(data, family),
-                     empty_note=f"group too small to show (n < {min_group_size})")
+    return to_figure(
+        figures.family_distribution(data, family),
+        empty_note=f"group too small to show (n < {min_group_size})",
+    )
 
 
 def team_rates(scores: Any, *, min_group_size: int = 5) -> go.Figure:
@@ -80,5 +88,8 @@ def person_trends(scores: Any, person: str) -> go.Figure:
 def person_ci_impact(scores: Any, person: str) -> go.Figure:
     data = _data(scores, False, 5)
     series = person_figures.ci_series_table(data)
-    return to_figure(person_figures.ci_impact(data, person, series), series,
-                     empty_note="no CI changes by this person in the window")
+    return to_figure(
+        person_figures.ci_impact(data, person, series),
+        series,
+        empty_note="no CI changes by this person in the window",
+    )

@@ -7,6 +7,7 @@ and deterministic (sorted keys, rounded floats). ``charts.py`` wraps the same sp
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 from typing import Any
 
@@ -22,6 +23,11 @@ HEATMAP_MAX_PEOPLE = 40
 BLUE, GREY, ORANGE, GREEN, RED = "#3b6ea8", "#9aa3ad", "#d9822b", "#3a9a5b", "#c0392b"
 
 
+def plain(value: str) -> str:
+    """Text for plotly labels: plotly reads a subset of HTML in labels, so '<', '>' and '&' are escaped."""
+    return html.escape(value, quote=False)
+
+
 def r4(value: Any) -> float | None:
     """Round for compact, stable JSON; NaN and missing become null."""
     x = number(value)
@@ -33,10 +39,16 @@ def iso(ts: Any) -> str | None:
 
 
 def base_layout(title: str, height: int, **extra: Any) -> Spec:
-    layout: Spec = {"title": {"text": title, "x": 0.01, "font": {"size": 14}}, "height": height,
-                    "margin": {"l": 60, "r": 20, "t": 40, "b": 40}, "hovermode": "closest",
-                    "font": {"family": "system-ui, sans-serif", "size": 12}, "paper_bgcolor": "#ffffff",
-                    "plot_bgcolor": "#f7f8fa", "showlegend": False}
+    layout: Spec = {
+        "title": {"text": title, "x": 0.01, "font": {"size": 14}},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        "hovermode": "closest",
+        "font": {"family": "system-ui, sans-serif", "size": 12},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#f7f8fa",
+        "showlegend": False,
+    }
     layout.update(extra)
     return layout
 
@@ -50,8 +62,10 @@ def jitter(key: str) -> float:
 def family_rows(data: ReportData, family: str) -> pd.DataFrame:
     fs = data.f("family_scores")
     rows = fs[(fs["family"] == family) & (fs["status"] == "ok") & fs["person"].isin(data.slugs)]
-    rows = rows.assign(name=[data.pseudo.name(text(p)) for p in rows["person"]])
-    return rows.sort_values(["name", "person"], key=lambda s: s.str.lower(), kind="stable")
+    names = [plain(data.pseudo.name(text(p))) for p in rows["person"]]
+    rows = rows.assign(name=pd.Series(names, index=rows.index, dtype="object"))
+    order = sorted(range(len(rows)), key=lambda i: (names[i].lower(), text(rows["person"].iloc[i])))
+    return rows.iloc[order]
 
 
 def family_distribution(data: ReportData, family: str) -> Spec | None:
@@ -60,30 +74,73 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
     if len(rows) < data.min_group_size:
         return None
     est = [r4(v) for v in rows["estimate"]]
-    plus = [r4(max(0.0, (number(h) or 0.0) - (number(e) or 0.0))) for h, e in zip(rows["hi"], rows["estimate"],
-                                                                                  strict=True)]
-    minus = [r4(max(0.0, (number(e) or 0.0) - (number(lo) or 0.0))) for lo, e in zip(rows["lo"], rows["estimate"],
-                                                                                      strict=True)]
+    plus = [
+        r4(max(0.0, (number(h) or 0.0) - (number(e) or 0.0)))
+        for h, e in zip(rows["hi"], rows["estimate"], strict=True)
+    ]
+    minus = [
+        r4(max(0.0, (number(e) or 0.0) - (number(lo) or 0.0)))
+        for lo, e in zip(rows["lo"], rows["estimate"], strict=True)
+    ]
     slugs = [data.slugs[text(p)] for p in rows["person"]]
     names = list(rows["name"])
     by_name = len(rows) <= ROWS_BY_NAME_MAX
     y: list[Any] = names if by_name else [jitter(s) for s in slugs]
     unit = text(rows["unit"].iloc[0])
-    trace: Spec = {"type": "scatter", "mode": "markers", "x": est, "y": y, "customdata": slugs,
-                   "text": [f"{n} (n = {int(number(k) or 0)})" for n, k in zip(names, rows["n"], strict=True)],
-                   "hovertemplate": "%{text}<br>%{x}<extra></extra>",
-                   "marker": {"color": BLUE, "size": 7},
-                   "error_x": {"type": "data", "array": plus, "arrayminus": minus, "color": GREY,
-                               "thickness": 1}}
+    # Intervals as one line trace broken by nulls: one SVG path instead of an error bar per person,
+    # which keeps a 500-person team's charts quick to draw.
+    seg_x: list[float | None] = []
+    seg_y: list[Any] = []
+    for e, p, m, yy in zip(est, plus, minus, y, strict=True):
+        if e is not None:
+            seg_x += [round(e - (m or 0.0), 4), round(e + (p or 0.0), 4), None]
+            seg_y += [yy, yy, None]
+    intervals: Spec = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": seg_x,
+        "y": seg_y,
+        "hoverinfo": "skip",
+        "line": {"color": GREY, "width": 1},
+        "connectgaps": False,
+        "name": "90 % interval",
+    }
+    trace: Spec = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": est,
+        "y": y,
+        "customdata": slugs,
+        "text": [f"{n} (n = {int(number(k) or 0)})" for n, k in zip(names, rows["n"], strict=True)],
+        "hovertemplate": "%{text}<br>%{x}<extra></extra>",
+        "marker": {"color": BLUE, "size": 7},
+    }
     median = r4(pd.to_numeric(rows["estimate"], errors="coerce").median())
-    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": median, "x1": median, "y0": 0, "y1": 1,
-               "line": {"color": ORANGE, "dash": "dot", "width": 1}}]
-    yaxis: Spec = ({"type": "category", "autorange": "reversed", "automargin": True} if by_name
-                   else {"visible": False, "range": [-0.5, 0.5]})
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": median,
+            "x1": median,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": ORANGE, "dash": "dot", "width": 1},
+        }
+    ]
+    yaxis: Spec = (
+        {"type": "category", "autorange": "reversed", "automargin": True}
+        if by_name
+        else {"visible": False, "range": [-0.5, 0.5]}
+    )
     height = 60 + 16 * len(rows) if by_name else 240
     title = f"{family_label(family)} ({unit}): {len(rows)} people, 90 % intervals; dotted line = team median"
-    return {"data": [trace], "layout": base_layout(title, height, yaxis=yaxis, shapes=shapes,
-                                                   xaxis={"title": {"text": unit}, "zeroline": False})}
+    return {
+        "data": [intervals, trace],
+        "layout": base_layout(
+            title, height, yaxis=yaxis, shapes=shapes, xaxis={"title": {"text": unit}, "zeroline": False}
+        ),
+    }
 
 
 def team_rates(data: ReportData) -> Spec | None:
@@ -97,11 +154,20 @@ def team_rates(data: ReportData) -> Spec | None:
     hi = [r4(row["harsh_hi"]), r4(row["rs_hi"])]
     plus = [None if h is None or e is None else round(h - e, 4) for h, e in zip(hi, est, strict=True)]
     minus = [None if e is None or low is None else round(e - low, 4) for e, low in zip(est, lo, strict=True)]
-    trace: Spec = {"type": "bar", "x": labels, "y": est, "marker": {"color": [RED, ORANGE]},
-                   "error_y": {"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
-                   "hovertemplate": "%{x}: %{y:.1%}<extra></extra>"}
-    return {"data": [trace], "layout": base_layout("Team rates with 90 % intervals", 300,
-                                                   yaxis={"tickformat": ".0%", "rangemode": "tozero"})}
+    trace: Spec = {
+        "type": "bar",
+        "x": labels,
+        "y": est,
+        "marker": {"color": [RED, ORANGE]},
+        "error_y": {"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
+        "hovertemplate": "%{x}: %{y:.1%}<extra></extra>",
+    }
+    return {
+        "data": [trace],
+        "layout": base_layout(
+            "Team rates with 90 % intervals", 300, yaxis={"tickformat": ".0%", "rangemode": "tozero"}
+        ),
+    }
 
 
 def reviews_per_person(data: ReportData) -> dict[str, float]:
@@ -123,15 +189,31 @@ def review_sharing(data: ReportData) -> Spec | None:
         acc += c
         xs.append(round(i / len(counts), 4))
         ys.append(round(acc / total, 4))
-    curve: Spec = {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "line": {"color": BLUE},
-                   "name": "review work", "hovertemplate": "%{x:.0%} of people did %{y:.0%} of reviews"
-                                                           "<extra></extra>"}
-    even: Spec = {"type": "scatter", "mode": "lines", "x": [0, 1], "y": [0, 1], "name": "even sharing",
-                  "line": {"color": GREY, "dash": "dash"}, "hoverinfo": "skip"}
-    layout = base_layout("How evenly review work is shared (Lorenz curve)", 320,
-                         xaxis={"title": {"text": "share of people (fewest reviews first)"}, "tickformat": ".0%"},
-                         yaxis={"title": {"text": "share of review episodes"}, "tickformat": ".0%"},
-                         showlegend=True)
+    curve: Spec = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": xs,
+        "y": ys,
+        "line": {"color": BLUE},
+        "name": "review work",
+        "hovertemplate": "%{x:.0%} of people did %{y:.0%} of reviews<extra></extra>",
+    }
+    even: Spec = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [0, 1],
+        "y": [0, 1],
+        "name": "even sharing",
+        "line": {"color": GREY, "dash": "dash"},
+        "hoverinfo": "skip",
+    }
+    layout = base_layout(
+        "How evenly review work is shared (Lorenz curve)",
+        320,
+        xaxis={"title": {"text": "share of people (fewest reviews first)"}, "tickformat": ".0%"},
+        yaxis={"title": {"text": "share of review episodes"}, "tickformat": ".0%"},
+        showlegend=True,
+    )
     return {"data": [even, curve], "layout": layout}
 
 
@@ -146,12 +228,21 @@ def review_heatmap(data: ReportData) -> Spec | None:
     for rev, auth, n in zip(edges["reviewer"], edges["author"], edges["n_episodes"], strict=True):
         if text(rev) in index and text(auth) in index:
             z[index[text(rev)]][index[text(auth)]] += number(n) or 0.0
-    names = [data.pseudo.name(login) for login in logins]
-    trace: Spec = {"type": "heatmap", "z": z, "x": names, "y": names, "colorscale": [[0, "#f4f7fb"], [1, "#08306b"]],
-                   "hovertemplate": "%{y} reviewed %{x}: %{z}<extra></extra>"}
-    layout = base_layout("Who reviews whom (rows: reviewer, columns: author)", 140 + 14 * len(logins),
-                         xaxis={"type": "category", "automargin": True, "tickangle": -45},
-                         yaxis={"type": "category", "automargin": True, "autorange": "reversed"})
+    names = [plain(data.pseudo.name(login)) for login in logins]
+    trace: Spec = {
+        "type": "heatmap",
+        "z": z,
+        "x": names,
+        "y": names,
+        "colorscale": [[0, "#f4f7fb"], [1, "#08306b"]],
+        "hovertemplate": "%{y} reviewed %{x}: %{z}<extra></extra>",
+    }
+    layout = base_layout(
+        "Who reviews whom (rows: reviewer, columns: author)",
+        140 + 14 * len(logins),
+        xaxis={"type": "category", "automargin": True, "tickangle": -45},
+        yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
+    )
     return {"data": [trace], "layout": layout}
 
 
@@ -160,13 +251,25 @@ def newcomer_inflow(data: ReportData) -> Spec | None:
     if inflow.empty or not data.team_ok():
         return None
     months = [text(m)[:7] for m in inflow["month"]]
-    bars: Spec = {"type": "bar", "x": months, "y": [r4(v) for v in inflow["n_newcomers"]],
-                  "name": "newcomers arriving", "marker": {"color": BLUE}}
-    helped: Spec = {"type": "scatter", "mode": "lines+markers", "x": months,
-                    "y": [r4(v) for v in inflow["n_helped"]], "name": "newcomers helped by a reviewer",
-                    "line": {"color": GREEN}}
-    return {"data": [bars, helped], "layout": base_layout("Newcomer inflow per month", 300, showlegend=True,
-                                                          xaxis={"type": "category"})}
+    bars: Spec = {
+        "type": "bar",
+        "x": months,
+        "y": [r4(v) for v in inflow["n_newcomers"]],
+        "name": "newcomers arriving",
+        "marker": {"color": BLUE},
+    }
+    helped: Spec = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": months,
+        "y": [r4(v) for v in inflow["n_helped"]],
+        "name": "newcomers helped by a reviewer",
+        "line": {"color": GREEN},
+    }
+    return {
+        "data": [bars, helped],
+        "layout": base_layout("Newcomer inflow per month", 300, showlegend=True, xaxis={"type": "category"}),
+    }
 
 
 def ci_hours(data: ReportData) -> Spec | None:
@@ -179,16 +282,42 @@ def ci_hours(data: ReportData) -> Spec | None:
     cum = [r4(v) for v in pd.to_numeric(ci["hours_saved_month"], errors="coerce").fillna(0).cumsum()]
     lo = [r4(v) for v in pd.to_numeric(ci["hours_lo"], errors="coerce").fillna(0).cumsum()]
     hi = [r4(v) for v in pd.to_numeric(ci["hours_hi"], errors="coerce").fillna(0).cumsum()]
-    band_hi: Spec = {"type": "scatter", "x": xs, "y": hi, "mode": "lines", "line": {"width": 0, "shape": "hv"},
-                     "hoverinfo": "skip", "name": "90 % high"}
-    band_lo: Spec = {"type": "scatter", "x": xs, "y": lo, "mode": "lines", "fill": "tonexty",
-                     "fillcolor": "rgba(58,154,91,0.2)", "line": {"width": 0, "shape": "hv"},
-                     "hoverinfo": "skip", "name": "90 % low"}
-    line: Spec = {"type": "scatter", "x": xs, "y": cum, "mode": "lines+markers", "name": "hours saved / month",
-                  "line": {"color": GREEN, "shape": "hv"}}
-    return {"data": [band_hi, band_lo, line],
-            "layout": base_layout("CI hours saved per month (cumulative over credited changes)", 300,
-                                  yaxis={"title": {"text": "hours / month"}, "rangemode": "tozero"})}
+    band_hi: Spec = {
+        "type": "scatter",
+        "x": xs,
+        "y": hi,
+        "mode": "lines",
+        "line": {"width": 0, "shape": "hv"},
+        "hoverinfo": "skip",
+        "name": "90 % high",
+    }
+    band_lo: Spec = {
+        "type": "scatter",
+        "x": xs,
+        "y": lo,
+        "mode": "lines",
+        "fill": "tonexty",
+        "fillcolor": "rgba(58,154,91,0.2)",
+        "line": {"width": 0, "shape": "hv"},
+        "hoverinfo": "skip",
+        "name": "90 % low",
+    }
+    line: Spec = {
+        "type": "scatter",
+        "x": xs,
+        "y": cum,
+        "mode": "lines+markers",
+        "name": "hours saved / month",
+        "line": {"color": GREEN, "shape": "hv"},
+    }
+    return {
+        "data": [band_hi, band_lo, line],
+        "layout": base_layout(
+            "CI hours saved per month (cumulative over credited changes)",
+            300,
+            yaxis={"title": {"text": "hours / month"}, "rangemode": "tozero"},
+        ),
+    }
 
 
 def circle(n: int, index: int) -> tuple[float, float]:

@@ -13,7 +13,7 @@ def value(x: Any, unit: str) -> str:
     v = number(x)
     if v is None:
         return "–"
-    if unit in PERCENT_UNITS:
+    if unit in PERCENT_UNITS or unit.startswith("share"):
         return f"{100 * v:.1f} %"
     if abs(v) >= 100:
         return f"{v:,.0f}"

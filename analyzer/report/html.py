@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +21,6 @@ _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
 class Markup(str):
     """A string of HTML this package built itself; it is inserted as is."""
-
 
 
 def escape(value: object) -> str:
@@ -84,4 +82,6 @@ def json_for_script(data: Any) -> str:
 
 def json_script(element_id: str, data: Any) -> Markup:
     """Data for the page's script as an inert application/json block."""
-    return Markup(f'<script type="application/json" id="{escape(element_id)}">{json_for_script(data)}</script>')
+    return Markup(
+        f'<script type="application/json" id="{escape(element_id)}">{json_for_script(data)}</script>'
+    )

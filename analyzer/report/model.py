@@ -12,14 +12,34 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer.report.inputs import flag, frame, meta, text, utc
+from analyzer.report.inputs import flag, frame, meta, number, text, utc
 from analyzer.report.pseudonym import DEFAULT_KEY, Pseudonymizer
 
-FRAME_NAMES = ("people", "comments", "episodes", "family_scores", "ci_changes", "ci_series", "doc_changes",
-               "mentoring", "review_edges", "bots", "evidence", "team", "newcomer_inflow")
-TIME_COLUMNS = {"comments": ("created_at",), "ci_changes": ("changed_at",), "ci_series": ("created_at",),
-                "doc_changes": ("at",), "evidence": ("at",), "people": ("first_activity_at",),
-                "mentoring": ("first_at", "last_at"), "team": ("window_start", "window_end")}
+FRAME_NAMES = (
+    "people",
+    "comments",
+    "episodes",
+    "family_scores",
+    "ci_changes",
+    "ci_series",
+    "doc_changes",
+    "mentoring",
+    "review_edges",
+    "bots",
+    "evidence",
+    "team",
+    "newcomer_inflow",
+)
+TIME_COLUMNS = {
+    "comments": ("created_at",),
+    "ci_changes": ("changed_at",),
+    "ci_series": ("created_at",),
+    "doc_changes": ("at",),
+    "evidence": ("at",),
+    "people": ("first_activity_at",),
+    "mentoring": ("first_at", "last_at"),
+    "team": ("window_start", "window_end"),
+}
 _SLUG_BAD = re.compile(r"[^a-z0-9-]+")
 
 
@@ -32,6 +52,9 @@ class ReportData:
     min_group_size: int
     github_url: str
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # per person and month activity
+    # login -> [(other login, "reviewed" | "reviewed by", episodes)], built once for all network charts
+    edges: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    newcomers: frozenset[str] = frozenset()
 
     def f(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -74,6 +97,21 @@ def _monthly(comments: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([counts, considerate, harsh, doc_lines], axis=1).sort_index()
 
 
+def _edges(review_edges: pd.DataFrame) -> dict[str, list[tuple[str, str, float]]]:
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    for rev, auth, n in zip(
+        review_edges["reviewer"].map(text),
+        review_edges["author"].map(text),
+        review_edges["n_episodes"],
+        strict=True,
+    ):
+        if rev and auth and rev != auth:
+            episodes = number(n) or 0.0
+            out.setdefault(rev, []).append((auth, "reviewed", episodes))
+            out.setdefault(auth, []).append((rev, "reviewed by", episodes))
+    return out
+
+
 def _normalise(scores: Any) -> dict[str, pd.DataFrame]:
     frames = {name: frame(scores, name) for name in FRAME_NAMES}
     for name, cols in TIME_COLUMNS.items():
@@ -81,17 +119,21 @@ def _normalise(scores: Any) -> dict[str, pd.DataFrame]:
             frames[name][col] = utc(frames[name][col])
     for col in ("considerate", "harsh"):
         frames["comments"][col] = frames["comments"][col].astype("float64")
-    frames["doc_changes"]["weighted_lines"] = pd.to_numeric(frames["doc_changes"]["weighted_lines"],
-                                                            errors="coerce")
+    frames["doc_changes"]["weighted_lines"] = pd.to_numeric(
+        frames["doc_changes"]["weighted_lines"], errors="coerce"
+    )
     frames["people"] = frames["people"].drop_duplicates("person").sort_values("person", kind="stable")
     return frames
 
 
-def prepare(scores: Any, *, pseudonymize: bool, min_group_size: int, github_url: str,
-            pseudonym_key: str | None = None) -> ReportData:
+def prepare(
+    scores: Any, *, pseudonymize: bool, min_group_size: int, github_url: str, pseudonym_key: str | None = None
+) -> ReportData:
     frames = _normalise(scores)
     people = frames["people"]
-    names = {text(p): text(n) for p, n in zip(people["person"], people["display_name"], strict=True) if text(p)}
+    names = {
+        text(p): text(n) for p, n in zip(people["person"], people["display_name"], strict=True) if text(p)
+    }
     bots = frames["bots"]
     # Service accounts can carry human-looking logins; app bots ("…[bot]") are named by their app.
     for login in bots["login"].map(text):
@@ -99,6 +141,16 @@ def prepare(scores: Any, *, pseudonymize: bool, min_group_size: int, github_url:
             names.setdefault(login, "")
     pseudo = Pseudonymizer(names, key=pseudonym_key or DEFAULT_KEY, enabled=pseudonymize)
     slugs = _slugs([text(p) for p in people["person"] if text(p)], pseudo)
-    return ReportData(frames=frames, meta=meta(scores), pseudo=pseudo, slugs=slugs,
-                      min_group_size=min_group_size, github_url=github_url.rstrip("/"),
-                      monthly=_monthly(frames["comments"], frames["doc_changes"]))
+    return ReportData(
+        frames=frames,
+        meta=meta(scores),
+        pseudo=pseudo,
+        slugs=slugs,
+        min_group_size=min_group_size,
+        github_url=github_url.rstrip("/"),
+        monthly=_monthly(frames["comments"], frames["doc_changes"]),
+        edges=_edges(frames["review_edges"]),
+        newcomers=frozenset(
+            text(p) for p, new in zip(people["person"], people["is_newcomer"], strict=True) if flag(new)
+        ),
+    )

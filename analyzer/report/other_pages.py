@@ -14,13 +14,13 @@ from analyzer.report.model import ReportData
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
     "or performance, and must not be used to rank people or as a target (Goodhart's law).",
-    "Every per-person number is shrunk toward the team and shown with a 90 % interval and its n. Below the "
-    "minimum sample the report says 'insufficient data' instead of guessing.",
-    "No leaderboard: distributions are ordered by name, and no percentile ranks are shown. 'Higher/lower than "
-    "team typical' appears only when a person's interval excludes the team median in a group of at least the "
-    "minimum group size.",
-    "Tone is judged from English prose only, with code, quotes and templates removed; technical directness is "
-    "not harshness, but the classifier can still be wrong: read the evidence.",
+    "Every per-person number is shrunk toward the team and shown with a 90 % interval and its n. "
+    "Below the minimum sample the report says 'insufficient data' instead of guessing.",
+    "No leaderboard: distributions are ordered by name, and no percentile ranks are shown. "
+    "'Higher/lower than team typical' appears only when a person's interval excludes the team median "
+    "in a group of at least the minimum group size.",
+    "Tone is judged from English prose only, with code, quotes and templates removed; technical "
+    "directness is not harshness, but the classifier can still be wrong: read the evidence.",
     "Work that leaves no trace on GitHub (pairing, calls, chat, design docs elsewhere) is invisible here.",
     "CI credit is an estimate of a before/after shift; concurrent changes and load changes can bias it.",
 ]
@@ -34,13 +34,19 @@ def load_methodology(methodology: dict[str, Any] | None) -> dict[str, Any]:
         module = importlib.import_module("analyzer.scores.methodology")
     except ImportError:
         return {}
-    return {"formulas": dict(getattr(module, "FORMULAS", {})), "deviations": list(getattr(module, "DEVIATIONS", []))}
+    return {
+        "formulas": dict(getattr(module, "FORMULAS", {})),
+        "deviations": list(getattr(module, "DEVIATIONS", [])),
+    }
 
 
 def _kv_table(pairs: list[tuple[str, str]], heads: tuple[str, str]) -> Markup:
-    return el("table", {"class": "data"}, el("thead", None, el("tr", None, el("th", None, heads[0]),
-                                                                 el("th", None, heads[1]))),
-              el("tbody", None, [el("tr", None, el("td", None, k), el("td", None, v)) for k, v in pairs]))
+    return el(
+        "table",
+        {"class": "data"},
+        el("thead", None, el("tr", None, el("th", None, heads[0]), el("th", None, heads[1]))),
+        el("tbody", None, [el("tr", None, el("td", None, k), el("td", None, v)) for k, v in pairs]),
+    )
 
 
 def _flat(value: Any) -> str:
@@ -58,55 +64,128 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
     minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
     fams = ordered_families(set(formulas) | set(weights) | set(minimums))
-    formula_rows = [el("tr", None, el("th", None, family_label(f)), el("td", None, el("code", None, formulas.get(f, "–"))),
-                         el("td", {"class": "num"}, _flat(weights.get(f, "–"))),
-                         el("td", {"class": "num"}, _flat(minimums.get(f, "–")))) for f in fams]
+    formula_rows = [
+        el(
+            "tr",
+            None,
+            el("th", None, family_label(f)),
+            el("td", None, el("code", None, formulas.get(f, "–"))),
+            el("td", {"class": "num"}, _flat(weights.get(f, "–"))),
+            el("td", {"class": "num"}, _flat(minimums.get(f, "–"))),
+        )
+        for f in fams
+    ]
     excluded = meta.get("excluded", {})
-    excluded_pairs = [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())] if isinstance(
-        excluded, dict) else []
+    excluded_pairs = (
+        [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())]
+        if isinstance(excluded, dict)
+        else []
+    )
     deviations = [text(d) for d in methodology.get("deviations", [])]
     body = [
         el("h1", None, "Methodology"),
-        el("h2", None, "Data window"), _kv_table([(text(k), _flat(v)) for k, v in sorted(
-            dict(meta.get("window", {})).items())] + [("report generated for", text(meta.get("now", "")))],
-            ("", "")),
+        el("h2", None, "Data window"),
+        _kv_table(
+            [(text(k), _flat(v)) for k, v in sorted(dict(meta.get("window", {})).items())]
+            + [("report generated for", text(meta.get("now", "")))],
+            ("", ""),
+        ),
         el("h2", None, "Formulas, weights and minimum samples"),
-        el("table", {"class": "data"}, el("thead", None, el("tr", None, [el("th", None, h) for h in (
-            "score", "formula", "weight", "minimum n")])), el("tbody", None, formula_rows))
-        if fams else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
-        el("h2", None, "Other options"), _kv_table([(text(k), _flat(v)) for k, v in sorted(options.items())],
-                                                   ("option", "value")),
-        el("h2", None, "What was excluded"), _kv_table(excluded_pairs, ("what", "count")),
-        el("p", None, "Bots are excluded from every score and listed on the bots page; non-English comments are "
-                      "excluded from tone scores (not from counts); trivial comments ('LGTM', '+1') count as "
-                      "rubber-stamp evidence but not toward tone."),
+        el(
+            "table",
+            {"class": "data"},
+            el(
+                "thead",
+                None,
+                el("tr", None, [el("th", None, h) for h in ("score", "formula", "weight", "minimum n")]),
+            ),
+            el("tbody", None, formula_rows),
+        )
+        if fams
+        else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
+        el("h2", None, "Other options"),
+        _kv_table([(text(k), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
+        el("h2", None, "What was excluded"),
+        _kv_table(excluded_pairs, ("what", "count")),
+        el(
+            "p",
+            None,
+            "Bots are excluded from every score and listed on the bots page; non-English comments are "
+            "excluded from tone scores (not from counts); trivial comments ('LGTM', '+1') count as "
+            "rubber-stamp evidence but not toward tone.",
+        ),
         el("h2", None, "Where this report deviates from the specification"),
-        el("ul", None, [el("li", None, d) for d in deviations]) if deviations else el("p", None, "None listed."),
+        el("ul", None, [el("li", None, d) for d in deviations])
+        if deviations
+        else el("p", None, "None listed."),
         el("h2", None, "Privacy"),
-        el("p", None, "Team aggregates are hidden for groups smaller than "
-                      f"{data.min_group_size} people. "
-                      + ("Logins and names are replaced by keyed-hash pseudonyms everywhere, including inside "
-                         "comment text; links whose address contains a login are not shown. Comment links still "
-                         "point to GitHub, where anyone with access can see the author." if data.pseudo.enabled
-                         else "This report shows real logins and names; build it with pseudonymization to share it.")),
+        el(
+            "p",
+            None,
+            "Team aggregates are hidden for groups smaller than "
+            f"{data.min_group_size} people. "
+            + (
+                "Logins and names are replaced by keyed-hash pseudonyms everywhere, including inside "
+                "comment text; links whose address contains a login are not shown. Comment links still "
+                "point to GitHub, where anyone with access can see the author."
+                if data.pseudo.enabled
+                else "This report shows real logins and names; build it with pseudonymization to share it."
+            ),
+        ),
         el("h2", None, "Caveats: please read before using any number"),
         el("ul", None, [el("li", None, c) for c in CAVEATS]),
     ]
-    return el("section", {"class": "page", "id": "page-methodology", "data-page": "methodology",
-                          "data-expected-charts": 0, "hidden": True}, body)
+    return el(
+        "section",
+        {
+            "class": "page",
+            "id": "page-methodology",
+            "data-page": "methodology",
+            "data-expected-charts": 0,
+            "hidden": True,
+        },
+        body,
+    )
 
 
 def bots_page(data: ReportData) -> Markup:
     bots = data.f("bots").sort_values("login", kind="stable")
-    rows = [el("tr", None, el("td", None, data.pseudo.login(text(r["login"])) if not text(r["login"]).endswith(
-        "[bot]") else text(r["login"])), el("td", None, data.pseudo.text(text(r["reason"]))),
-                el("td", {"class": "num"}, count(r["n_prs"])), el("td", {"class": "num"}, count(r["n_comments"])),
-                el("td", {"class": "num"}, count(r["n_reviews"]))) for r in bots.to_dict("records")]
-    head = el("tr", None, [el("th", None, h) for h in ("account", "why it is a bot", "PRs", "comments", "reviews")])
-    table = (el("table", {"class": "data"}, el("thead", None, head), el("tbody", None, rows)) if rows
-             else el("p", {"class": "muted"}, "No bot accounts found."))
-    return el("section", {"class": "page", "id": "page-bots", "data-page": "bots", "data-expected-charts": 0,
-                          "hidden": True},
-              el("h1", None, "Bots"), el("p", {"class": "intro"}, "Automated accounts are their own group: their "
-                                                                   "activity is reported here and excluded from "
-                                                                   "every person's and the team's scores."), table)
+    rows = [
+        el(
+            "tr",
+            None,
+            el(
+                "td",
+                None,
+                data.pseudo.login(text(r["login"]))
+                if not text(r["login"]).endswith("[bot]")
+                else text(r["login"]),
+            ),
+            el("td", None, data.pseudo.text(text(r["reason"]))),
+            el("td", {"class": "num"}, count(r["n_prs"])),
+            el("td", {"class": "num"}, count(r["n_comments"])),
+            el("td", {"class": "num"}, count(r["n_reviews"])),
+        )
+        for r in bots.to_dict("records")
+    ]
+    head = el(
+        "tr", None, [el("th", None, h) for h in ("account", "why it is a bot", "PRs", "comments", "reviews")]
+    )
+    table = (
+        el("table", {"class": "data"}, el("thead", None, head), el("tbody", None, rows))
+        if rows
+        else el("p", {"class": "muted"}, "No bot accounts found.")
+    )
+    return el(
+        "section",
+        {"class": "page", "id": "page-bots", "data-page": "bots", "data-expected-charts": 0, "hidden": True},
+        el("h1", None, "Bots"),
+        el(
+            "p",
+            {"class": "intro"},
+            "Automated accounts are their own group: their "
+            "activity is reported here and excluded from "
+            "every person's and the team's scores.",
+        ),
+        table,
+    )

@@ -54,8 +54,11 @@ class Pseudonymizer:
         return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def _name_to_pseudo(self) -> dict[str, str]:
-        return {name.lower(): self._pseudo[login.lower()] for login, name in sorted(self._names.items())
-                if name.strip()}
+        return {
+            name.lower(): self._pseudo[login.lower()]
+            for login, name in sorted(self._names.items())
+            if name.strip()
+        }
 
     def login(self, login: str) -> str:
         if not self.enabled:

@@ -32,23 +32,37 @@ def person_link(data: ReportData, login: str) -> Markup:
 
 
 def _card(label: str, main: str, sub: str = "") -> Markup:
-    return el("div", {"class": "card"}, el("div", {"class": "card-label"}, label),
-              el("div", {"class": "card-value"}, main), el("div", {"class": "card-sub"}, sub))
+    return el(
+        "div",
+        {"class": "card"},
+        el("div", {"class": "card-label"}, label),
+        el("div", {"class": "card-value"}, main),
+        el("div", {"class": "card-sub"}, sub),
+    )
 
 
 def summary_cards(data: ReportData) -> Markup:
     team = data.f("team")
-    row: dict[str, Any] = team.iloc[0].to_dict() if not team.empty else {}
+    row: dict[str, Any] = {str(k): v for k, v in team.iloc[0].items()} if not team.empty else {}
     cards = [_card("People", count(data.n_people), f"{count(row.get('n_newcomers'))} newcomers")]
     if data.team_ok() and row:
         cards += [
-            _card("Harsh-comment rate", value(row.get("harsh_rate"), "share"),
-                  "90 % " + interval(row.get("harsh_lo"), row.get("harsh_hi"), "share")),
-            _card("Rubber-stamp rate", value(row.get("rubber_stamp_rate"), "share"),
-                  "90 % " + interval(row.get("rs_lo"), row.get("rs_hi"), "share")),
+            _card(
+                "Harsh-comment rate",
+                value(row.get("harsh_rate"), "share"),
+                "90 % " + interval(row.get("harsh_lo"), row.get("harsh_hi"), "share"),
+            ),
+            _card(
+                "Rubber-stamp rate",
+                value(row.get("rubber_stamp_rate"), "share"),
+                "90 % " + interval(row.get("rs_lo"), row.get("rs_hi"), "share"),
+            ),
             _card("Sharing index", value(row.get("sharing_index"), "index"), "0 = one reviewer, 1 = even"),
-            _card("CI hours saved / month", value(row.get("ci_hours_saved"), "hours"),
-                  "90 % " + interval(row.get("ci_lo"), row.get("ci_hi"), "hours")),
+            _card(
+                "CI hours saved / month",
+                value(row.get("ci_hours_saved"), "hours"),
+                "90 % " + interval(row.get("ci_lo"), row.get("ci_hi"), "hours"),
+            ),
         ]
     else:
         cards.append(el("div", {"class": "card"}, too_small(data)))
@@ -73,25 +87,54 @@ def distributions(data: ReportData, charts: Charts) -> Markup:
         rows = fs[fs["family"] == fam]
         n_other = int((rows["status"] != "ok").sum())
         spec = figures.family_distribution(data, fam)
-        note = el("p", {"class": "small-group"},
-                  f"{family_label(fam)}: group too small to show (n < {data.min_group_size} people with enough data)")
-        blocks.append(el("div", {"class": "family"}, _chart_or_note(charts, f"chart-dist-{fam}", spec, note),
-                         el("p", {"class": "note"}, f"{n_other} people without a point estimate "
-                                                    "(insufficient data, exploratory or not measurable) are not drawn.")))
-    return _section("Score families across the team",
-                    "Each dot is one person's shrunk estimate with its 90 % interval. People are ordered by name "
-                    "(or scattered at random heights in large teams), never by score: this is not a leaderboard. "
-                    "Click a dot to open that person's profile.", blocks)
+        note = el(
+            "p",
+            {"class": "small-group"},
+            f"{family_label(fam)}: group too small to show "
+            f"(n < {data.min_group_size} people with enough data)",
+        )
+        blocks.append(
+            el(
+                "div",
+                {"class": "family"},
+                _chart_or_note(charts, f"chart-dist-{fam}", spec, note),
+                el(
+                    "p",
+                    {"class": "note"},
+                    f"{n_other} people without a point estimate "
+                    "(insufficient data, exploratory or not measurable) are not drawn.",
+                ),
+            )
+        )
+    return _section(
+        "Score families across the team",
+        "Each dot is one person's shrunk estimate with its 90 % interval. People are ordered by name "
+        "(or scattered at random heights in large teams), never by score: this is not a leaderboard. "
+        "Click a dot to open that person's profile.",
+        blocks,
+    )
 
 
 def sharing(data: ReportData, charts: Charts) -> Markup:
     lorenz = _chart_or_note(charts, "chart-sharing", figures.review_sharing(data), too_small(data))
     heat_spec = figures.review_heatmap(data)
-    heat = _chart_or_note(charts, "chart-heatmap", heat_spec, el(
-        "p", {"class": "note"}, "The reviewer → author heatmap is drawn for teams of up to "
-                                f"{figures.HEATMAP_MAX_PEOPLE} people; open a person to see their network."))
-    return _section("How evenly review work is shared",
-                    "The closer the curve is to the diagonal, the more evenly reviews are spread.", lorenz, heat)
+    heat = _chart_or_note(
+        charts,
+        "chart-heatmap",
+        heat_spec,
+        el(
+            "p",
+            {"class": "note"},
+            "The reviewer → author heatmap is drawn for teams of up to "
+            f"{figures.HEATMAP_MAX_PEOPLE} people; open a person to see their network.",
+        ),
+    )
+    return _section(
+        "How evenly review work is shared",
+        "The closer the curve is to the diagonal, the more evenly reviews are spread.",
+        lorenz,
+        heat,
+    )
 
 
 def helpers_of_newcomers(data: ReportData) -> Markup:
@@ -100,23 +143,36 @@ def helpers_of_newcomers(data: ReportData) -> Markup:
     for mentor, mentee in zip(men["mentor"], men["mentee"], strict=True):
         if text(mentor) in data.slugs:
             helped.setdefault(text(mentor), set()).add(text(mentee))
-    items = [el("li", None, person_link(data, m), f" helped {len(helped[m])} newcomer(s)")
-             for m in sorted(helped, key=lambda m: (data.pseudo.name(m).lower(), m))]
-    return el("div", None, el("h3", None, "Who helped newcomers (alphabetical)"),
-              el("ul", {"class": "columns"}, items) if items else el("p", None, "No newcomer was helped."))
+    items = [
+        el("li", None, person_link(data, m), f" helped {len(helped[m])} newcomer(s)")
+        for m in sorted(helped, key=lambda m: (data.pseudo.name(m).lower(), m))
+    ]
+    return el(
+        "div",
+        None,
+        el("h3", None, "Who helped newcomers (alphabetical)"),
+        el("ul", {"class": "columns"}, items) if items else el("p", None, "No newcomer was helped."),
+    )
 
 
 def newcomers(data: ReportData, charts: Charts) -> Markup:
     inflow = _chart_or_note(charts, "chart-inflow", figures.newcomer_inflow(data), too_small(data))
-    return _section("Newcomers", "People whose first activity falls in the window, and the reviewers who "
-                                 "helped them.", inflow, helpers_of_newcomers(data))
+    return _section(
+        "Newcomers",
+        "People whose first activity falls in the window, and the reviewers who helped them.",
+        inflow,
+        helpers_of_newcomers(data),
+    )
 
 
 def ci(data: ReportData, charts: Charts) -> Markup:
     note = too_small(data) if not data.team_ok() else el("p", {"class": "note"}, "No credited CI change.")
-    return _section("CI time saved", "Credited CI changes add their measured saving (hours per month, with "
-                                     "interval); see each person's page for the runs behind it.",
-                    _chart_or_note(charts, "chart-ci-hours", figures.ci_hours(data), note))
+    return _section(
+        "CI time saved",
+        "Credited CI changes add their measured saving (hours per month, with "
+        "interval); see each person's page for the runs behind it.",
+        _chart_or_note(charts, "chart-ci-hours", figures.ci_hours(data), note),
+    )
 
 
 def directory(data: ReportData) -> Markup:
@@ -124,20 +180,41 @@ def directory(data: ReportData) -> Markup:
     items = []
     for login in data.logins:
         is_new = bool(number(people.at[login, "is_newcomer"]) if login in people.index else False)
-        items.append(el("li", None, person_link(data, login), el("span", {"class": "badge"}, "newcomer")
-                        if is_new else None))
-    return _section("People (alphabetical)", "Open a profile to see every number with its evidence.",
-                    el("ul", {"class": "columns directory"}, items))
+        items.append(
+            el(
+                "li",
+                None,
+                person_link(data, login),
+                el("span", {"class": "badge"}, "newcomer") if is_new else None,
+            )
+        )
+    return _section(
+        "People (alphabetical)",
+        "Open a profile to see every number with its evidence.",
+        el("ul", {"class": "columns directory"}, items),
+    )
 
 
 def team_page(data: ReportData) -> tuple[Markup, Charts]:
     charts: Charts = []
     rates = _chart_or_note(charts, "chart-team-rates", figures.team_rates(data), too_small(data))
-    body = [el("h1", None, "Team view"), summary_cards(data),
-            _section("Team review health", "Share of harsh comments and of rubber-stamp approvals across the "
-                                           "team, with 90 % intervals.", rates),
-            sharing(data, charts), newcomers(data, charts), ci(data, charts), distributions(data, charts),
-            directory(data)]
-    page = el("section", {"class": "page", "id": "page-team", "data-page": "team",
-                          "data-expected-charts": len(charts)}, body)
+    body = [
+        el("h1", None, "Team view"),
+        summary_cards(data),
+        _section(
+            "Team review health",
+            "Share of harsh comments and of rubber-stamp approvals across the team, with 90 % intervals.",
+            rates,
+        ),
+        sharing(data, charts),
+        newcomers(data, charts),
+        ci(data, charts),
+        distributions(data, charts),
+        directory(data),
+    ]
+    page = el(
+        "section",
+        {"class": "page", "id": "page-team", "data-page": "team", "data-expected-charts": len(charts)},
+        body,
+    )
     return page, charts

@@ -31,44 +31,155 @@ Target = Literal["harsh", "useful"]
 
 # §1.2 table (scaled from Danescu-Niculescu-Mizil et al. 2013) plus our code-review markers.
 CONSIDERATE_PRIOR: dict[str, float] = {
-    "gratitude": 0.9, "deference": 0.6, "indirect": 0.3, "please": 0.5, "counterfactual": 0.5, "greeting": 0.2,
-    "apology": 0.4, "hedge": 0.3, "positive": 0.1, "first_plural": 0.1, "negative": -0.3,
-    "direct_question": -0.3, "direct_question_you": -0.3, "please_start": -0.2, "second_person_start": -0.3,
-    "factuality": -0.3, "direct_start": -0.3, "person_targeted": -0.6, "rationale": 0.3, "minimiser": -0.3,
-    "shouting": -0.3, "emoji_pos": 0.1, "emoji_neg": -0.4, "cc_label": 0.2, "nit": 0.0,
-    "profanity": -0.6, "insult": -1.0, "identity_attack": -1.5, "harsh_word": -0.4, "exasperation": -0.3,
+    "gratitude": 0.9,
+    "deference": 0.6,
+    "indirect": 0.3,
+    "please": 0.5,
+    "counterfactual": 0.5,
+    "greeting": 0.2,
+    "apology": 0.4,
+    "hedge": 0.3,
+    "positive": 0.1,
+    "first_plural": 0.1,
+    "negative": -0.3,
+    "direct_question": -0.3,
+    "direct_question_you": -0.3,
+    "please_start": -0.2,
+    "second_person_start": -0.3,
+    "factuality": -0.3,
+    "direct_start": -0.3,
+    "person_targeted": -0.6,
+    "rationale": 0.3,
+    "minimiser": -0.3,
+    "shouting": -0.3,
+    "emoji_pos": 0.1,
+    "emoji_neg": -0.4,
+    "cc_label": 0.2,
+    "nit": 0.0,
+    "profanity": -0.6,
+    "insult": -1.0,
+    "identity_attack": -1.5,
+    "harsh_word": -0.4,
+    "exasperation": -0.3,
 }
 # Harsh log-odds priors: the toxicity lexicons and person-targeting push up; the politeness table
 # (sign-flipped) pushes down. Every other feature starts at 0.
 HARSH_PRIOR: dict[str, float] = {
     **{name: -weight for name, weight in CONSIDERATE_PRIOR.items()},
-    "profanity": 2.0, "insult": 2.5, "identity_attack": 3.0, "harsh_word": 1.2, "person_targeted": 1.0,
-    "exasperation": 0.8, "emoji_neg": 1.0, "caps_words": 0.3, "punct_run": 0.5, "exclamation": 0.2,
-    "second_person": 0.1, "first_singular": 0.0, "question": 0.0, "has_code": -0.5, "identifier_in_text": -0.3,
-    "has_link": -0.3, "has_suggestion": -0.5, "specific": -0.3, "log_tokens": 0.0, "len_0_2": 0.0,
-    "len_3_5": 0.0, "len_6_10": 0.0, "len_11_20": 0.0, "len_21_50": 0.0, "len_51_plus": 0.0, "is_trivial": 0.0,
-    "not_english": 0.0, "code_token": 0.0, "change_request": 0.0, "has_number": -0.1, "ack_only": 0.0,
-    "has_quote": 0.0, "has_mention": 0.0, "line_anchor": 0.0, "shares_diff_identifier": -0.3,
+    "profanity": 2.0,
+    "insult": 2.5,
+    "identity_attack": 3.0,
+    "harsh_word": 1.2,
+    "person_targeted": 1.0,
+    "exasperation": 0.8,
+    "emoji_neg": 1.0,
+    "caps_words": 0.3,
+    "punct_run": 0.5,
+    "exclamation": 0.2,
+    "second_person": 0.1,
+    "first_singular": 0.0,
+    "question": 0.0,
+    "has_code": -0.5,
+    "identifier_in_text": -0.3,
+    "has_link": -0.3,
+    "has_suggestion": -0.5,
+    "specific": -0.3,
+    "log_tokens": 0.0,
+    "len_0_2": 0.0,
+    "len_3_5": 0.0,
+    "len_6_10": 0.0,
+    "len_11_20": 0.0,
+    "len_21_50": 0.0,
+    "len_51_plus": 0.0,
+    "is_trivial": 0.0,
+    "not_english": 0.0,
+    "code_token": 0.0,
+    "change_request": 0.0,
+    "has_number": -0.1,
+    "ack_only": 0.0,
+    "has_quote": 0.0,
+    "has_mention": 0.0,
+    "line_anchor": 0.0,
+    "shares_diff_identifier": -0.3,
     "self_directed": -1.0,
 }
 USEFUL_PRIOR: dict[str, float] = {
-    "log_tokens": 0.3, "len_0_2": -1.0, "len_3_5": -0.3, "len_6_10": 0.0, "len_11_20": 0.2, "len_21_50": 0.2,
-    "len_51_plus": 0.0, "has_code": 0.3, "identifier_in_text": 0.3, "has_suggestion": 0.5, "has_link": 0.2,
-    "question": 0.3, "rationale": 0.3, "change_request": 0.3, "ack_only": -1.0, "gratitude": -0.2,
-    "positive": -0.1, "deference": -0.3, "nit": 0.0, "cc_label": 0.1, "hedge": 0.0, "counterfactual": 0.2,
-    "please": 0.1, "please_any": 0.1, "first_plural": 0.0, "second_person": 0.1, "first_singular": 0.0,
-    "has_number": 0.1, "line_anchor": 0.2, "shares_diff_identifier": 0.5, "specific": 0.3, "is_trivial": -0.5,
-    "not_english": 0.0, "negative": 0.1, "exclamation": 0.0, "code_token": 0.1, "direct_question": 0.1,
-    "has_quote": 0.0, "has_mention": 0.0, "harsh_word": 0.0, "profanity": 0.0, "emoji_pos": -0.2,
-    "apology": 0.0, "factuality": 0.0, "minimiser": 0.0, "direct_start": 0.0, "indirect": 0.0,
-    "deferral": -0.3, "non_blocking": -0.3, "thinking_aloud": -0.3, "imperative_start": 0.3, "obligation": 0.3,
-    "tag_question": 0.0, "tech_term": 0.1, "quoted_text": 0.1, "code_chars": 0.1, "file_path": 0.1,
-    "n_sentences": 0.0, "repeat_request": 0.3, "short_question": 0.2, "short_request": 0.2,
-    "praise_only": -0.5, "log_body_chars": 0.0, "chars_per_token": 0.0,
-    "starts_first_person": 0.0, "starts_this": 0.0, "why_question": 0.0, "n_questions": 0.0,
-    "starts_lowercase": 0.0, "starts_reply": -0.2,
+    "log_tokens": 0.3,
+    "len_0_2": -1.0,
+    "len_3_5": -0.3,
+    "len_6_10": 0.0,
+    "len_11_20": 0.2,
+    "len_21_50": 0.2,
+    "len_51_plus": 0.0,
+    "has_code": 0.3,
+    "identifier_in_text": 0.3,
+    "has_suggestion": 0.5,
+    "has_link": 0.2,
+    "question": 0.3,
+    "rationale": 0.3,
+    "change_request": 0.3,
+    "ack_only": -1.0,
+    "gratitude": -0.2,
+    "positive": -0.1,
+    "deference": -0.3,
+    "nit": 0.0,
+    "cc_label": 0.1,
+    "hedge": 0.0,
+    "counterfactual": 0.2,
+    "please": 0.1,
+    "please_any": 0.1,
+    "first_plural": 0.0,
+    "second_person": 0.1,
+    "first_singular": 0.0,
+    "has_number": 0.1,
+    "line_anchor": 0.2,
+    "shares_diff_identifier": 0.5,
+    "specific": 0.3,
+    "is_trivial": -0.5,
+    "not_english": 0.0,
+    "negative": 0.1,
+    "exclamation": 0.0,
+    "code_token": 0.1,
+    "direct_question": 0.1,
+    "has_quote": 0.0,
+    "has_mention": 0.0,
+    "harsh_word": 0.0,
+    "profanity": 0.0,
+    "emoji_pos": -0.2,
+    "apology": 0.0,
+    "factuality": 0.0,
+    "minimiser": 0.0,
+    "direct_start": 0.0,
+    "indirect": 0.0,
+    "deferral": -0.3,
+    "non_blocking": -0.3,
+    "thinking_aloud": -0.3,
+    "imperative_start": 0.3,
+    "obligation": 0.3,
+    "tag_question": 0.0,
+    "tech_term": 0.1,
+    "quoted_text": 0.1,
+    "code_chars": 0.1,
+    "file_path": 0.1,
+    "n_sentences": 0.0,
+    "repeat_request": 0.3,
+    "short_question": 0.2,
+    "short_request": 0.2,
+    "praise_only": -0.5,
+    "log_body_chars": 0.0,
+    "chars_per_token": 0.0,
+    "starts_first_person": 0.0,
+    "starts_this": 0.0,
+    "why_question": 0.0,
+    "n_questions": 0.0,
+    "starts_lowercase": 0.0,
+    "starts_reply": -0.2,
 }
-PRIORS: dict[str, dict[str, float]] = {"considerate": CONSIDERATE_PRIOR, "harsh": HARSH_PRIOR, "useful": USEFUL_PRIOR}
+PRIORS: dict[str, dict[str, float]] = {
+    "considerate": CONSIDERATE_PRIOR,
+    "harsh": HARSH_PRIOR,
+    "useful": USEFUL_PRIOR,
+}
 # Penalty strength (per comment of training data, so it means the same for small and large sets).
 L2_PER_ROW = {"considerate": 1.0, "harsh": 0.0005, "useful": 0.004}
 CONSIDERATE_SCALE = 1.0
@@ -95,7 +206,8 @@ class CalibrationResult:
         folds = ", ".join(f"{v:.3f}" for v in self.cv_roc_auc_folds)
         return [
             f"target: {self.target}  n={self.n}  positives={self.n_positive}",
-            f"{self.k}-fold CV (refitted per fold): ROC-AUC {self.cv_roc_auc:.3f}  PR-AUC {self.cv_pr_auc:.3f}  "
+            f"{self.k}-fold CV (refitted per fold): ROC-AUC {self.cv_roc_auc:.3f}  "
+            f"PR-AUC {self.cv_pr_auc:.3f}  "
             f"F1 {self.cv_f1:.3f}  (fold ROC-AUC: {folds})",
             f"shipped weights: ROC-AUC {self.shipped_roc_auc:.3f}  PR-AUC {self.shipped_pr_auc:.3f}  "
             f"F1 {self.shipped_f1:.3f}",
@@ -195,8 +307,9 @@ def fit_model(features: pd.DataFrame, y: np.ndarray, name: str) -> LinearModel:
     return LinearModel(round(intercept, 4), fitted)
 
 
-def fit_models(harsh_features: pd.DataFrame, is_harsh: np.ndarray, useful_features: pd.DataFrame,
-               is_useful: np.ndarray) -> CommentModels:
+def fit_models(
+    harsh_features: pd.DataFrame, is_harsh: np.ndarray, useful_features: pd.DataFrame, is_useful: np.ndarray
+) -> CommentModels:
     """Fit all three models and choose the harsh and useful thresholds by best F1 on the same data."""
     considerate = fit_model(harsh_features, ~np.asarray(is_harsh, dtype=bool), "considerate")
     harsh = fit_model(harsh_features, is_harsh, "harsh")
@@ -210,7 +323,9 @@ def _with_threshold(model: LinearModel, threshold: float) -> LinearModel:
     return LinearModel(model.intercept, model.weights, round(threshold, 4))
 
 
-def _best_harsh_threshold(f: pd.DataFrame, y: np.ndarray, harsh: LinearModel, considerate: LinearModel) -> float:
+def _best_harsh_threshold(
+    f: pd.DataFrame, y: np.ndarray, harsh: LinearModel, considerate: LinearModel
+) -> float:
     """Threshold on harsh_prob that maximises F1 of the final flag (probability OR the §1.2 rules)."""
     prob = harsh.probability(f)
     tone = np.tanh(considerate.logit(f))
@@ -220,8 +335,11 @@ def _best_harsh_threshold(f: pd.DataFrame, y: np.ndarray, harsh: LinearModel, co
 
 
 def models_to_json(models: CommentModels) -> str:
-    payload = {"considerate": models.considerate.to_json(), "harsh": models.harsh.to_json(),
-               "useful": models.useful.to_json()}
+    payload = {
+        "considerate": models.considerate.to_json(),
+        "harsh": models.harsh.to_json(),
+        "useful": models.useful.to_json(),
+    }
     return json.dumps(payload, indent=1, sort_keys=True) + "\n"
 
 
@@ -238,8 +356,9 @@ def _folds(y: np.ndarray, k: int, seed: int) -> list[np.ndarray]:
     return [np.flatnonzero(fold_of == i) for i in range(k)]
 
 
-def _fold_scores(f: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.ndarray,
-                 target: Target) -> tuple[np.ndarray, np.ndarray]:
+def _fold_scores(
+    f: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.ndarray, target: Target
+) -> tuple[np.ndarray, np.ndarray]:
     """(test probabilities, test flags) from a model fitted on the training rows only."""
     f_train, f_test = f.iloc[train], f.iloc[test]
     model = fit_model(f_train, y[train], target)
@@ -253,8 +372,14 @@ def _fold_scores(f: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.nda
     return prob, _harsh_flag(f_test, prob, np.tanh(considerate.logit(f_test)), threshold)
 
 
-def cross_validate(texts: pd.Series, labels: pd.Series | np.ndarray, target: Target, k: int = 5,
-                   diff_hunks: pd.Series | None = None, seed: int = 0) -> CalibrationResult:
+def cross_validate(
+    texts: pd.Series,
+    labels: pd.Series | np.ndarray,
+    target: Target,
+    k: int = 5,
+    diff_hunks: pd.Series | None = None,
+    seed: int = 0,
+) -> CalibrationResult:
     """k-fold stratified CV of the ``target`` model, refitting the weights inside each fold."""
     y = _as_binary(pd.Series(np.asarray(labels)), None)
     texts = texts.reset_index(drop=True)
@@ -268,9 +393,18 @@ def cross_validate(texts: pd.Series, labels: pd.Series | np.ndarray, target: Tar
         f1s.append(f1_score(y[test], flag))
     shipped = _shipped_figures(f, y, target)
     lengths = texts.fillna("").astype(str).str.len().to_numpy(dtype=np.float64)
-    return CalibrationResult(target, len(y), int(y.sum()), k, float(np.mean(aucs)), float(np.mean(prs)),
-                             float(np.mean(f1s)), tuple(round(a, 4) for a in aucs), *shipped,
-                             roc_auc(y, lengths))
+    return CalibrationResult(
+        target,
+        len(y),
+        int(y.sum()),
+        k,
+        float(np.mean(aucs)),
+        float(np.mean(prs)),
+        float(np.mean(f1s)),
+        tuple(round(a, 4) for a in aucs),
+        *shipped,
+        roc_auc(y, lengths),
+    )
 
 
 def _shipped_figures(f: pd.DataFrame, y: np.ndarray, target: Target) -> tuple[float, float, float]:
@@ -287,25 +421,37 @@ def _shipped_figures(f: pd.DataFrame, y: np.ndarray, target: Target) -> tuple[fl
 # --- CSV entry point -------------------------------------------------------------------------
 
 
-def calibrate_csv(path: str | Path, text_column: str, label_column: str, positive: str | None = None,
-                  diff_column: str | None = None, target: Target = "harsh", k: int = 5) -> CalibrationResult:
+def calibrate_csv(
+    path: str | Path,
+    text_column: str,
+    label_column: str,
+    positive: str | None = None,
+    diff_column: str | None = None,
+    target: Target = "harsh",
+    k: int = 5,
+) -> CalibrationResult:
     """Cross-validate a model on a labelled CSV; raises CalibrationError for unusable input."""
     frame = _read_csv(Path(path))
     wanted = [c for c in (text_column, label_column, diff_column) if c is not None]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
-        raise CalibrationError(f"{path}: no column {', '.join(map(repr, missing))}; "
-                               f"columns are: {', '.join(map(str, frame.columns))}")
+        raise CalibrationError(
+            f"{path}: no column {', '.join(map(repr, missing))}; "
+            f"columns are: {', '.join(map(str, frame.columns))}"
+        )
     frame = frame.dropna(subset=[label_column])
     if frame.empty:
         raise CalibrationError(f"{path}: no labelled rows in column {label_column!r}")
     y = _as_binary(frame[label_column], positive)
     if y.all() or not y.any():
-        raise CalibrationError(f"{path}: column {label_column!r} has a single class; need both positives and "
-                               "negatives (use --positive to say which value is positive)")
+        raise CalibrationError(
+            f"{path}: column {label_column!r} has a single class; need both positives and "
+            "negatives (use --positive to say which value is positive)"
+        )
     if len(frame) < 2 * k or min(int(y.sum()), int((~y).sum())) < k:
-        raise CalibrationError(f"{path}: too few labelled rows for {k}-fold cross-validation; "
-                               f"need at least {k} of each class")
+        raise CalibrationError(
+            f"{path}: too few labelled rows for {k}-fold cross-validation; need at least {k} of each class"
+        )
     hunks = frame[diff_column] if diff_column else None
     return cross_validate(frame[text_column], y, target, k=k, diff_hunks=hunks)
 
@@ -336,8 +482,10 @@ def _as_binary(labels: pd.Series, positive: str | None) -> np.ndarray:
     words = labels.astype(str).str.strip().str.lower()
     unknown = sorted(set(words) - _TRUE_WORDS - _FALSE_WORDS)
     if unknown:
-        raise CalibrationError(f"labels {unknown[:3]} are not 0/1 or yes/no; pass positive=<value> to say which "
-                               "label is the positive class")
+        raise CalibrationError(
+            f"labels {unknown[:3]} are not 0/1 or yes/no; pass positive=<value> to say which "
+            "label is the positive class"
+        )
     return np.asarray(words.isin(_TRUE_WORDS), dtype=bool)
 
 
@@ -347,6 +495,8 @@ def write_shipped_weights(toxicr_csv: Path, usefulness_csv: Path, out_path: Path
     useful = pd.read_csv(usefulness_csv)
     _, f_toxic = featurize(toxic["message"])
     _, f_useful = featurize(useful["message"])
-    models = fit_models(f_toxic, toxic["is_toxic"].to_numpy() > 0, f_useful, useful["is_useful"].to_numpy() > 0)
+    models = fit_models(
+        f_toxic, toxic["is_toxic"].to_numpy() > 0, f_useful, useful["is_useful"].to_numpy() > 0
+    )
     out_path.write_text(models_to_json(models), encoding="utf-8")
     return models

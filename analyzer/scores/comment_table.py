@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import STR, Frames
@@ -19,43 +20,116 @@ from analyzer.frames.model import STR, Frames
 CommentScorer = Callable[[pd.Series, "pd.Series | None"], pd.DataFrame]
 
 SCORE_COLUMNS = (
-    "n_prose_tokens", "is_trivial", "lang_en", "has_code", "has_suggestion", "has_quote", "has_link",
-    "has_question", "has_rationale", "shares_diff_identifier", "is_nit", "cc_label", "comment_type",
-    "considerate", "harsh_prob", "harsh", "useful_prob", "specific", "markers",
+    "n_prose_tokens",
+    "is_trivial",
+    "lang_en",
+    "has_code",
+    "has_suggestion",
+    "has_quote",
+    "has_link",
+    "has_question",
+    "has_rationale",
+    "shares_diff_identifier",
+    "is_nit",
+    "cc_label",
+    "comment_type",
+    "considerate",
+    "harsh_prob",
+    "harsh",
+    "useful_prob",
+    "specific",
+    "markers",
 )
-BOOL_SCORES = ("is_trivial", "lang_en", "has_code", "has_suggestion", "has_quote", "has_link", "has_question",
-               "has_rationale", "shares_diff_identifier", "is_nit", "harsh", "specific")
+BOOL_SCORES = (
+    "is_trivial",
+    "lang_en",
+    "has_code",
+    "has_suggestion",
+    "has_quote",
+    "has_link",
+    "has_question",
+    "has_rationale",
+    "shares_diff_identifier",
+    "is_nit",
+    "harsh",
+    "specific",
+)
 
 
 def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
     """All human comments created in [start, end], one row each, with their PR context."""
     prs = frames.prs[["pr_id", "repo", "number", "person", "is_bot", "author_newcomer"]].rename(
-        columns={"number": "pr_number", "person": "pr_author", "is_bot": "pr_author_is_bot",
-                 "author_newcomer": "to_newcomer"})
+        columns={
+            "number": "pr_number",
+            "person": "pr_author",
+            "is_bot": "pr_author_is_bot",
+            "author_newcomer": "to_newcomer",
+        }
+    )
     rc = frames.review_comments
-    inline = pd.DataFrame({
-        "comment_id": "rc:" + rc["comment_id"].astype(STR), "kind": "review_comment", "person": rc["person"],
-        "is_bot": rc["is_bot"], "pr_id": rc["pr_id"], "created_at": rc["created_at"], "updated_at": rc["updated_at"],
-        "body": rc["body"], "url": rc["url"], "diff_hunk": rc["diff_hunk"], "path": rc["path"],
-        "line": rc["line"].fillna(rc["original_line"]), "in_reply_to": "rc:" + rc["in_reply_to_id"].astype(STR),
-        "thread_id": rc["thread_id"], "review_id": rc["review_id"], "review_state": pd.NA,
-    })
+    inline = pd.DataFrame(
+        {
+            "comment_id": "rc:" + rc["comment_id"].astype(STR),
+            "kind": "review_comment",
+            "person": rc["person"],
+            "is_bot": rc["is_bot"],
+            "pr_id": rc["pr_id"],
+            "created_at": rc["created_at"],
+            "updated_at": rc["updated_at"],
+            "body": rc["body"],
+            "url": rc["url"],
+            "diff_hunk": rc["diff_hunk"],
+            "path": rc["path"],
+            "line": rc["line"].fillna(rc["original_line"]),
+            "in_reply_to": "rc:" + rc["in_reply_to_id"].astype(STR),
+            "thread_id": rc["thread_id"],
+            "review_id": rc["review_id"],
+            "review_state": pd.NA,
+        }
+    )
     rv = frames.reviews
-    bodies = pd.DataFrame({
-        "comment_id": "rv:" + rv["review_id"].astype(STR), "kind": "review_body", "person": rv["person"],
-        "is_bot": rv["is_bot"], "pr_id": rv["pr_id"], "created_at": rv["submitted_at"],
-        "updated_at": rv["submitted_at"], "body": rv["body"], "url": rv["url"], "diff_hunk": pd.NA, "path": pd.NA,
-        "line": pd.NA, "in_reply_to": pd.NA, "thread_id": pd.NA, "review_id": rv["review_id"],
-        "review_state": rv["state"],
-    })
+    bodies = pd.DataFrame(
+        {
+            "comment_id": "rv:" + rv["review_id"].astype(STR),
+            "kind": "review_body",
+            "person": rv["person"],
+            "is_bot": rv["is_bot"],
+            "pr_id": rv["pr_id"],
+            "created_at": rv["submitted_at"],
+            "updated_at": rv["submitted_at"],
+            "body": rv["body"],
+            "url": rv["url"],
+            "diff_hunk": pd.NA,
+            "path": pd.NA,
+            "line": pd.NA,
+            "in_reply_to": pd.NA,
+            "thread_id": pd.NA,
+            "review_id": rv["review_id"],
+            "review_state": rv["state"],
+        }
+    )
     bodies = bodies[bodies["body"].fillna("").str.strip().str.len() > 0]
     ic = frames.issue_comments
-    convo = pd.DataFrame({
-        "comment_id": "ic:" + ic["comment_id"].astype(STR), "kind": "issue_comment", "person": ic["person"],
-        "is_bot": ic["is_bot"], "pr_id": ic["pr_id"], "created_at": ic["created_at"], "updated_at": ic["updated_at"],
-        "body": ic["body"], "url": ic["url"], "diff_hunk": pd.NA, "path": pd.NA, "line": pd.NA,
-        "in_reply_to": pd.NA, "thread_id": pd.NA, "review_id": pd.NA, "review_state": pd.NA,
-    })
+    convo = pd.DataFrame(
+        {
+            "comment_id": "ic:" + ic["comment_id"].astype(STR),
+            "kind": "issue_comment",
+            "person": ic["person"],
+            "is_bot": ic["is_bot"],
+            "pr_id": ic["pr_id"],
+            "created_at": ic["created_at"],
+            "updated_at": ic["updated_at"],
+            "body": ic["body"],
+            "url": ic["url"],
+            "diff_hunk": pd.NA,
+            "path": pd.NA,
+            "line": pd.NA,
+            "in_reply_to": pd.NA,
+            "thread_id": pd.NA,
+            "review_id": pd.NA,
+            "review_state": pd.NA,
+        }
+    )
     parts = [p for p in (inline, bodies, convo) if not p.empty]
     if not parts:
         return _typed_corpus(pd.DataFrame(columns=list(inline.columns)).merge(prs, on="pr_id", how="left"))
@@ -68,8 +142,20 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
 
 
 def _typed_corpus(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in ("comment_id", "kind", "person", "body", "url", "diff_hunk", "path", "in_reply_to", "thread_id",
-                "review_state", "repo", "pr_author"):
+    for col in (
+        "comment_id",
+        "kind",
+        "person",
+        "body",
+        "url",
+        "diff_hunk",
+        "path",
+        "in_reply_to",
+        "thread_id",
+        "review_state",
+        "repo",
+        "pr_author",
+    ):
         if col in frame:
             frame[col] = frame[col].astype(STR)
     for col in ("pr_id", "line", "review_id", "pr_number"):
@@ -80,37 +166,50 @@ def _typed_corpus(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=["pr_author_is_bot", "is_bot"], errors="ignore")
 
 
-def cache_keys(comments: pd.DataFrame) -> pd.Series:
+def cache_keys(comments: pd.DataFrame) -> npt.NDArray[np.uint64]:
     """64-bit key per comment over (id, updated_at, body, diff_hunk): a changed comment gets a new key."""
-    parts = comments[["comment_id", "updated_at", "body", "diff_hunk"]].astype(str)
-    return pd.util.hash_pandas_object(parts, index=False).astype("uint64")
+    parts = comments[["comment_id", "updated_at", "body", "diff_hunk"]]
+    return np.asarray(pd.util.hash_pandas_object(parts, index=False).to_numpy(), dtype=np.uint64)
 
 
 def score_corpus(
     comments: pd.DataFrame, scorer: CommentScorer, cache: Path | None = None
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """``comments`` joined with their per-comment scores; returns (scored, {"scored": k, "cached": m})."""
-    keys = cache_keys(comments).to_numpy()
+    """``comments`` joined with their per-comment scores; returns (scored, {"scored": k, "cached": m}).
+
+    With a cache file, comments whose key is cached are not re-scored; the cache is rewritten with exactly
+    the current comments' scores (so deleted or edited comments drop out of it)."""
+    if cache is None:  # no cache: score everything, no hashing needed
+        return _joined(comments, _run_scorer(comments, scorer)), {"scored": len(comments), "cached": 0}
+    keys = cache_keys(comments)
     cached = _read_cache(cache)
     if cached is not None:
-        hit = np.isin(keys, cached["key"].to_numpy())
+        cached = cached.drop_duplicates("key")
+        pos = pd.Index(cached["key"].to_numpy()).get_indexer(keys)
     else:
-        hit = np.zeros(len(keys), dtype=bool)
-    todo = comments.loc[~hit]
-    fresh = _run_scorer(todo, scorer)
-    fresh.insert(0, "key", keys[~hit])
+        pos = np.full(len(keys), -1)
+    hit = pos >= 0
+    fresh = _run_scorer(comments.loc[~hit], scorer)
     if cached is not None and hit.any():
-        table = pd.concat([cached[cached["key"].isin(keys[hit])], fresh], ignore_index=True)
+        old = cached.iloc[pos[hit]].drop(columns="key").reset_index(drop=True)
+        scores = pd.concat(
+            [old.set_axis(np.flatnonzero(hit)), fresh.set_axis(np.flatnonzero(~hit))]
+        ).sort_index()
     else:
-        table = fresh
-    if cache is not None and len(fresh):
-        _write_cache(cache, table)
-    table = table.drop_duplicates("key").set_index("key")
-    scores = table.reindex(keys).reset_index(drop=True)
+        scores = fresh
+    if len(fresh) or (cached is not None and len(cached) != len(keys)):
+        _write_cache(cache, scores.assign(key=keys))
+    return _joined(comments, scores.reset_index(drop=True)), {
+        "scored": int((~hit).sum()),
+        "cached": int(hit.sum()),
+    }
+
+
+def _joined(comments: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     scored = pd.concat([comments.reset_index(drop=True), scores], axis=1)
     for col in BOOL_SCORES:
         scored[col] = scored[col].fillna(False).astype(bool)
-    return scored, {"scored": int((~hit).sum()), "cached": int(hit.sum())}
+    return scored
 
 
 def _run_scorer(todo: pd.DataFrame, scorer: CommentScorer) -> pd.DataFrame:

@@ -20,18 +20,51 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
     """Family rows ``considerate`` and ``harsh_rate`` for every person with >= 1 tone-bearing comment."""
     pop = tone_population(comments)
     if pop.empty:
-        return family_rows([], "considerate", [], [], [], [], [], options.min_considerate, "score -1..1", True)
+        return family_rows(
+            [], "considerate", [], [], [], [], [], options.min_considerate, "score -1..1", True
+        )
     g = pop.groupby("person", observed=True)
-    stats = pd.DataFrame({"mean": g["considerate"].mean(), "var": g["considerate"].var(ddof=1),
-                          "n": g.size(), "x": g["harsh"].sum()})
+    stats = pd.DataFrame(
+        {
+            "mean": g["considerate"].mean(),
+            "var": g["considerate"].var(ddof=1),
+            "n": g.size(),
+            "x": g["harsh"].sum(),
+        }
+    )
     shrunk = shrink_means(stats["mean"], stats["var"], stats["n"], options.prior_min_n, options.level)
-    rates = beta_binomial(stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level)
-    return pd.concat([
-        family_rows(stats.index, "considerate", shrunk["estimate"], shrunk["lo"], shrunk["hi"], shrunk["raw"],
-                    stats["n"], options.min_considerate, "score -1..1", True),
-        family_rows(stats.index, "harsh_rate", rates["estimate"], rates["lo"], rates["hi"], rates["raw"],
-                    stats["n"], options.min_harsh, "share of comments", False),
-    ], ignore_index=True)
+    rates = beta_binomial(
+        stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level
+    )
+    return pd.concat(
+        [
+            family_rows(
+                stats.index,
+                "considerate",
+                shrunk["estimate"],
+                shrunk["lo"],
+                shrunk["hi"],
+                shrunk["raw"],
+                stats["n"],
+                options.min_considerate,
+                "score -1..1",
+                True,
+            ),
+            family_rows(
+                stats.index,
+                "harsh_rate",
+                rates["estimate"],
+                rates["lo"],
+                rates["hi"],
+                rates["raw"],
+                stats["n"],
+                options.min_harsh,
+                "share of comments",
+                False,
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 def team_harsh(comments: pd.DataFrame) -> tuple[int, int]:
@@ -61,10 +94,15 @@ def empathy_evidence(comments: pd.DataFrame, options: ScoringOptions) -> pd.Data
 
 
 def _evidence(rows: pd.DataFrame, family: str, markers: object) -> pd.DataFrame:
-    return pd.DataFrame({
-        "person": rows["person"].to_numpy(), "family": family, "kind": "comment",
-        "ref": rows["comment_id"].to_numpy(), "url": rows["url"].to_numpy(),
-        "excerpt": excerpt(rows["body"]).to_numpy(),
-        "markers": rows["markers"].to_numpy() if markers is None else markers,
-        "at": rows["created_at"].to_numpy(),
-    }).loc[:, list(EVIDENCE_COLUMNS)]
+    return pd.DataFrame(
+        {
+            "person": rows["person"].to_numpy(),
+            "family": family,
+            "kind": "comment",
+            "ref": rows["comment_id"].to_numpy(),
+            "url": rows["url"].to_numpy(),
+            "excerpt": excerpt(rows["body"]).to_numpy(),
+            "markers": rows["markers"].to_numpy() if markers is None else markers,
+            "at": rows["created_at"].to_numpy(),
+        }
+    ).loc[:, list(EVIDENCE_COLUMNS)]

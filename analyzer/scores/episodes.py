@@ -18,8 +18,10 @@ from analyzer.frames.model import Frames
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import FAMILY_COLUMNS, beta_binomial, excerpt, family_rows, shrink_means
 
-PURE_REPLY = (r"(?i)^\s*(?:done|fixed|thanks|thank you|ty|ok|okay|ack|addressed|sure|will do|good catch|"
-              r"updated|changed|agreed|\+1)\b[^\n]{0,40}$")
+PURE_REPLY = (
+    r"(?i)^\s*(?:done|fixed|thanks|thank you|ty|ok|okay|ack|addressed|sure|will do|good catch|"
+    r"updated|changed|agreed|\+1)\b[^\n]{0,40}$"
+)
 SUGGESTION_COMMIT = r"(?i)apply suggestions? from code review|applied suggestion"
 EPISODE_KEY = ["pr_id", "person"]
 
@@ -35,10 +37,13 @@ def pr_sizes(frames: Frames) -> pd.DataFrame:
     has_files = frames.pr_files.groupby("pr_id").size().reindex(prs.index).notna()
     size = by_pr["size"].reindex(prs.index).fillna(0).astype("int64")
     files_n = by_pr["changed_files"].reindex(prs.index).fillna(0).astype("int64")
-    out = pd.DataFrame({
-        "size": np.where(has_files, size, fallback_size),
-        "changed_files": np.where(has_files, files_n, prs["changed_files"].fillna(0).astype("int64")),
-    }, index=prs.index)
+    out = pd.DataFrame(
+        {
+            "size": np.where(has_files, size, fallback_size),
+            "changed_files": np.where(has_files, files_n, prs["changed_files"].fillna(0).astype("int64")),
+        },
+        index=prs.index,
+    )
     return out.astype("int64")
 
 
@@ -69,8 +74,10 @@ def feedback_landed(comments: pd.DataFrame, frames: Frames) -> pd.Series:
     later = base.merge(commits[["pr_id", "committed_at", "message"]], on="pr_id")
     later = later[later["committed_at"] > later["created_at"]]
     any_later = later["cidx"]
-    applied = later.loc[later["has_suggestion"].astype(bool)
-                        & later["message"].fillna("").str.contains(SUGGESTION_COMMIT), "cidx"]
+    applied = later.loc[
+        later["has_suggestion"].astype(bool) & later["message"].fillna("").str.contains(SUGGESTION_COMMIT),
+        "cidx",
+    ]
     threads = frames.threads.set_index("thread_id")
     resolved = base["thread_id"].map(threads["is_resolved"]).fillna(False).astype(bool)
     outdated = base["thread_id"].map(threads["is_outdated"]).fillna(False).astype(bool)
@@ -100,12 +107,18 @@ def build_episodes(
     """(episodes, landed): one row per (PR, reviewer) and the per-comment landed flag (same index as
     ``comments``; NaN for comments that are not inline)."""
     landed = feedback_landed(comments, frames)
-    reviews = frames.reviews[~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()]
-    reviews = reviews[(reviews["submitted_at"] >= pd.Timestamp(start)) & (reviews["submitted_at"] <= pd.Timestamp(end))]
+    reviews = frames.reviews[
+        ~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()
+    ]
+    reviews = reviews[
+        (reviews["submitted_at"] >= pd.Timestamp(start)) & (reviews["submitted_at"] <= pd.Timestamp(end))
+    ]
     keys = pd.concat([reviews[EPISODE_KEY], comments[EPISODE_KEY]]).drop_duplicates()
     prs = frames.prs.set_index("pr_id")
-    keys = keys.assign(pr_author=keys["pr_id"].map(prs["person"]),
-                       pr_bot=keys["pr_id"].map(prs["is_bot"]).fillna(False).astype(bool))
+    keys = keys.assign(
+        pr_author=keys["pr_id"].map(prs["person"]),
+        pr_bot=keys["pr_id"].map(prs["is_bot"]).fillna(False).astype(bool),
+    )
     keys = keys[~keys["pr_bot"] & (keys["person"] != keys["pr_author"]).fillna(True).astype(bool)]
     ep = keys.drop(columns="pr_bot").reset_index(drop=True)
     sizes = pr_sizes(frames)
@@ -127,16 +140,20 @@ def _comment_features(c: pd.DataFrame, frames: Frames) -> pd.DataFrame:
     specific = c["specific"] | (inline & c["path"].notna())
     files = frames.pr_files[~frames.pr_files["is_generated"].fillna(False).astype(bool)][["pr_id", "path"]]
     on_file = c[inline].merge(files, on=["pr_id", "path"])
-    frame = pd.DataFrame({
-        "pr_id": c["pr_id"], "person": c["person"],
-        "n_inline": inline.astype(int), "n_subst": (inline & substantive).astype(int),
-        "nt": (~c["is_trivial"]).astype(int),
-        "spec": (specific & ~c["is_trivial"]).astype(int),
-        "rat": ((c["has_rationale"] | c["has_link"]) & ~c["is_trivial"]).astype(int),
-        "nit": (c["is_nit"] & ~c["is_trivial"]).astype(int),
-        "inl_nt": (inline & ~c["is_trivial"]).astype(int),
-        "land": (inline & ~c["is_trivial"] & c["landed"].fillna(False).astype(bool)).astype(int),
-    })
+    frame = pd.DataFrame(
+        {
+            "pr_id": c["pr_id"],
+            "person": c["person"],
+            "n_inline": inline.astype(int),
+            "n_subst": (inline & substantive).astype(int),
+            "nt": (~c["is_trivial"]).astype(int),
+            "spec": (specific & ~c["is_trivial"]).astype(int),
+            "rat": ((c["has_rationale"] | c["has_link"]) & ~c["is_trivial"]).astype(int),
+            "nit": (c["is_nit"] & ~c["is_trivial"]).astype(int),
+            "inl_nt": (inline & ~c["is_trivial"]).astype(int),
+            "land": (inline & ~c["is_trivial"] & c["landed"].fillna(False).astype(bool)).astype(int),
+        }
+    )
     agg = frame.groupby(EPISODE_KEY).sum()
     covered = on_file.drop_duplicates(["pr_id", "person", "path"]).groupby(EPISODE_KEY).size()
     agg["files_commented"] = covered.reindex(agg.index).fillna(0).astype(int)
@@ -144,24 +161,36 @@ def _comment_features(c: pd.DataFrame, frames: Frames) -> pd.DataFrame:
 
 
 def _review_features(
-    reviews: pd.DataFrame, c: pd.DataFrame, frames: Frames, sizes: pd.DataFrame, options: ScoringOptions,
+    reviews: pd.DataFrame,
+    c: pd.DataFrame,
+    frames: Frames,
+    sizes: pd.DataFrame,
+    options: ScoringOptions,
 ) -> pd.DataFrame:
     """Per episode: blocking, the first approval and whether it is an eligible approval / rubber stamp."""
     blocking = reviews.assign(b=reviews["state"] == "CHANGES_REQUESTED").groupby(EPISODE_KEY)["b"].any()
     approvals = reviews[reviews["state"] == "APPROVED"].sort_values("submitted_at")
     first = approvals.drop_duplicates(EPISODE_KEY).set_index(EPISODE_KEY)
     out = pd.DataFrame({"blocking": blocking}).join(
-        first[["review_id", "submitted_at"]].rename(columns={"submitted_at": "approved_at"}), how="outer")
+        first[["review_id", "submitted_at"]].rename(columns={"submitted_at": "approved_at"}), how="outer"
+    )
     out = out.reset_index()
     if out.empty:
-        return out.assign(blocking=False, approved_at=pd.NaT, eligible_approval=False,
-                          rubber_stamp=False).set_index(EPISODE_KEY)[["blocking", "eligible_approval",
-                                                                      "rubber_stamp", "approved_at"]]
+        return out.assign(
+            blocking=False,
+            approved_at=pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]"),
+            eligible_approval=False,
+            rubber_stamp=False,
+        ).set_index(EPISODE_KEY)[["blocking", "eligible_approval", "rubber_stamp", "approved_at"]]
     at = out[EPISODE_KEY + ["review_id", "approved_at"]].dropna(subset=["approved_at"])
     cc = c.merge(at, on=EPISODE_KEY)
-    inline_before = cc[(cc["kind"] == "review_comment")
-                       & ((cc["created_at"] <= cc["approved_at"]) | (cc["review_id_x"] == cc["review_id_y"]))]
-    own_body = cc[(cc["kind"] == "review_body") & (cc["review_id_x"] == cc["review_id_y"]) & ~cc["is_trivial"]]
+    inline_before = cc[
+        (cc["kind"] == "review_comment")
+        & ((cc["created_at"] <= cc["approved_at"]) | (cc["review_id_x"] == cc["review_id_y"]))
+    ]
+    own_body = cc[
+        (cc["kind"] == "review_body") & (cc["review_id_x"] == cc["review_id_y"]) & ~cc["is_trivial"]
+    ]
     earlier = cc[(cc["created_at"] < cc["approved_at"]) & ~cc["is_trivial"] & (cc["kind"] != "review_body")]
     keyed = out.set_index(EPISODE_KEY)
     has_inline = keyed.index.isin(inline_before.set_index(EPISODE_KEY).index)
@@ -175,12 +204,14 @@ def _review_features(
     paired = body.str.contains("|".join(map(_re_escape, options.pairing_markers)), regex=True).to_numpy()
     push = _last_push_before(keyed.reset_index(), frames)
     hours = (keyed["approved_at"].to_numpy() - push.to_numpy()) / np.timedelta64(1, "h")
-    fast = hours <= size / options.rs_loc_per_hour
+    with np.errstate(invalid="ignore"):
+        fast = np.nan_to_num(hours.astype(float), nan=np.inf) <= size / options.rs_loc_per_hour
     has_approval = keyed["approved_at"].notna().to_numpy()
     eligible = has_approval & size_rule & ~paired
     stamp = eligible & ~has_inline & body_ok & ~engaged & fast
-    keyed = keyed.assign(blocking=keyed["blocking"].fillna(False).astype(bool), eligible_approval=eligible,
-                         rubber_stamp=stamp)
+    keyed = keyed.assign(
+        blocking=keyed["blocking"].fillna(False).astype(bool), eligible_approval=eligible, rubber_stamp=stamp
+    )
     return keyed[["blocking", "eligible_approval", "rubber_stamp", "approved_at"]]
 
 
@@ -217,14 +248,21 @@ def _finish(ep: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     ep["q_density"] = np.nan
     ep.loc[in_t, "q_density"] = size_conditional_percentile(ep.loc[in_t, "density"], ep.loc[in_t, "size"])
     w = options.t_weights
-    t = (w["q_density"] * ep["q_density"] + w["file_cov"] * ep["file_cov"] + w["specificity"] * ep["specificity"]
-         + w["change_trigger"] * ep["change_trigger"] + w["rationale"] * ep["rationale"])
+    t = (
+        w["q_density"] * ep["q_density"]
+        + w["file_cov"] * ep["file_cov"]
+        + w["specificity"] * ep["specificity"]
+        + w["change_trigger"] * ep["change_trigger"]
+        + w["rationale"] * ep["rationale"]
+    )
     t = t * (1 - options.nit_discount * ep["nit_share"])
     ep["T"] = t.where(~ep["rubber_stamp"], 0.0).where(in_t)
     return ep
 
 
-def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+def thoroughness_scores(
+    episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions
+) -> pd.DataFrame:
     """Family rows thoroughness (shrunk mean T), rubber_stamp_rate and useful_rate (beta-binomial)."""
     rows: list[pd.DataFrame] = []
     scored = episodes.dropna(subset=["T"])
@@ -232,22 +270,58 @@ def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options:
         g = scored.groupby("person", observed=True)["T"]
         st = pd.DataFrame({"mean": g.mean(), "var": g.var(ddof=1), "n": g.size()})
         sh = shrink_means(st["mean"], st["var"], st["n"], options.prior_min_n, options.level)
-        rows.append(family_rows(st.index, "thoroughness", sh["estimate"], sh["lo"], sh["hi"], sh["raw"], st["n"],
-                                options.min_thoroughness, "score 0..1", True))
+        rows.append(
+            family_rows(
+                st.index,
+                "thoroughness",
+                sh["estimate"],
+                sh["lo"],
+                sh["hi"],
+                sh["raw"],
+                st["n"],
+                options.min_thoroughness,
+                "score 0..1",
+                True,
+            )
+        )
     eligible = episodes[episodes["eligible_approval"]]
     if not eligible.empty:
         g2 = eligible.groupby("person", observed=True)["rubber_stamp"]
         x, n = g2.sum(), g2.size()
         bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
-        rows.append(family_rows(x.index, "rubber_stamp_rate", bb["estimate"], bb["lo"], bb["hi"], bb["raw"], n,
-                                options.min_rubber_stamp, "share of eligible approvals", False))
+        rows.append(
+            family_rows(
+                x.index,
+                "rubber_stamp_rate",
+                bb["estimate"],
+                bb["lo"],
+                bb["hi"],
+                bb["raw"],
+                n,
+                options.min_rubber_stamp,
+                "share of eligible approvals",
+                False,
+            )
+        )
     useful = useful_population(comments, episodes)
     if not useful.empty:
         g3 = useful.groupby("person", observed=True)["landed"]
         x3, n3 = g3.sum(), g3.size()
         bb3 = beta_binomial(x3, n3, options.prior_min_n, options.prior_strength_cap, options.level)
-        rows.append(family_rows(x3.index, "useful_rate", bb3["estimate"], bb3["lo"], bb3["hi"], bb3["raw"], n3,
-                                options.min_useful, "share of inline comments", True))
+        rows.append(
+            family_rows(
+                x3.index,
+                "useful_rate",
+                bb3["estimate"],
+                bb3["lo"],
+                bb3["hi"],
+                bb3["raw"],
+                n3,
+                options.min_useful,
+                "share of inline comments",
+                True,
+            )
+        )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(FAMILY_COLUMNS))
 
 
@@ -271,23 +345,50 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
     best = episodes.dropna(subset=["T"]).sort_values("T", ascending=False).groupby("person").head(k)
 
     def ep_rows(rows: pd.DataFrame, family: str, text: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame({
-            "person": rows["person"].to_numpy(), "family": family, "kind": "episode",
-            "ref": (rows["repo"].astype(str) + "#" + rows["pr_number"].astype(str)).to_numpy(),
-            "url": rows["url"].to_numpy(), "excerpt": text.to_numpy(), "markers": "",
-            "at": rows["approved_at"].to_numpy() if "approved_at" in rows else pd.NaT,
-        })
+        return pd.DataFrame(
+            {
+                "person": rows["person"].to_numpy(),
+                "family": family,
+                "kind": "episode",
+                "ref": (rows["repo"].astype(str) + "#" + rows["pr_number"].astype(str)).to_numpy(),
+                "url": rows["url"].to_numpy(),
+                "excerpt": text.to_numpy(),
+                "markers": "",
+                "at": rows["approved_at"].to_numpy() if "approved_at" in rows else pd.NaT,
+            }
+        )
 
-    stamp_text = ("approved " + stamps["size"].astype(str) + " changed lines in " + stamps["changed_files"]
-                  .astype(str) + " files with no comments")
-    best_text = "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
+    stamp_text = (
+        "approved "
+        + stamps["size"].astype(str)
+        + " changed lines in "
+        + stamps["changed_files"].astype(str)
+        + " files with no comments"
+    )
+    best_text = (
+        "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
+    )
     useful = useful_population(comments, episodes)
-    landed = useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
-    landed_rows = pd.DataFrame({
-        "person": landed["person"].to_numpy(), "family": "useful_rate", "kind": "comment",
-        "ref": landed["comment_id"].to_numpy(), "url": landed["url"].to_numpy(),
-        "excerpt": excerpt(landed["body"]).to_numpy(), "markers": landed["markers"].to_numpy(),
-        "at": landed["created_at"].to_numpy(),
-    })
-    return pd.concat([ep_rows(stamps, "rubber_stamp_rate", stamp_text), ep_rows(best, "thoroughness", best_text),
-                      landed_rows], ignore_index=True)
+    landed = (
+        useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
+    )
+    landed_rows = pd.DataFrame(
+        {
+            "person": landed["person"].to_numpy(),
+            "family": "useful_rate",
+            "kind": "comment",
+            "ref": landed["comment_id"].to_numpy(),
+            "url": landed["url"].to_numpy(),
+            "excerpt": excerpt(landed["body"]).to_numpy(),
+            "markers": landed["markers"].to_numpy(),
+            "at": landed["created_at"].to_numpy(),
+        }
+    )
+    return pd.concat(
+        [
+            ep_rows(stamps, "rubber_stamp_rate", stamp_text),
+            ep_rows(best, "thoroughness", best_text),
+            landed_rows,
+        ],
+        ignore_index=True,
+    )

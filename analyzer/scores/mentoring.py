@@ -10,7 +10,7 @@ import pandas as pd
 
 from analyzer.frames.model import Frames
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import beta_binomial, excerpt, family_rows, normalized_entropy
+from analyzer.scores.stats import beta_binomial, excerpt, family_rows
 
 TEACHING_LABELS = ("thought", "note")
 MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
@@ -25,7 +25,8 @@ def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
     authors = comments.set_index("comment_id")["person"]
     answered = c["in_reply_to"].map(authors).eq(c["pr_author"]).fillna(False).astype(bool)
     label = c["cc_label"].fillna("").str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(
-        TEACHING_LABELS)
+        TEACHING_LABELS
+    )
     cue = c["has_rationale"] | c["has_link"] | c["has_suggestion"] | label | answered
     return c[cue.to_numpy()]
 
@@ -34,13 +35,24 @@ def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
     """mentor, mentee, n_interactions (episodes with >= 1 teaching comment), first_at, last_at, pr_ids."""
     if teaching.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MENTORING_COLUMNS})
-    per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(["min", "max"])
-    per_episode = per_episode.reset_index()
+    per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(
+        ["min", "max"]
+    )
+    per_episode = per_episode.reset_index().sort_values("pr_id")
+    per_episode["pr_text"] = per_episode["pr_id"].astype(str)
     g = per_episode.groupby(["person", "pr_author"], observed=True)
-    pairs = pd.DataFrame({
-        "n_interactions": g.size(), "first_at": g["min"].min(), "last_at": g["max"].max(),
-        "pr_ids": g["pr_id"].agg(lambda s: ";".join(str(v) for v in sorted(s))),
-    }).reset_index().rename(columns={"person": "mentor", "pr_author": "mentee"})
+    pairs = (
+        pd.DataFrame(
+            {
+                "n_interactions": g.size(),
+                "first_at": g["min"].min(),
+                "last_at": g["max"].max(),
+                "pr_ids": g["pr_text"].agg(";".join),
+            }
+        )
+        .reset_index()
+        .rename(columns={"person": "mentor", "pr_author": "mentee"})
+    )
     return pairs.loc[:, list(MENTORING_COLUMNS)]
 
 
@@ -52,8 +64,12 @@ def review_edges(episodes: pd.DataFrame) -> pd.DataFrame:
 
 
 def mentoring_scores(
-    episodes: pd.DataFrame, pairs: pd.DataFrame, frames: Frames, options: ScoringOptions,
-    start: datetime, end: datetime,
+    episodes: pd.DataFrame,
+    pairs: pd.DataFrame,
+    frames: Frames,
+    options: ScoringOptions,
+    start: datetime,
+    end: datetime,
 ) -> pd.DataFrame:
     """Family rows mentoring_reach, breadth, knowledge_spreading and mentee_retention."""
     reviewers = pd.Index(sorted(episodes["person"].dropna().unique()), name="person")
@@ -63,8 +79,20 @@ def mentoring_scores(
     reach = strong.groupby("mentor").size().reindex(reviewers).fillna(0)
     touched = pairs.groupby("mentor").size().reindex(reviewers).fillna(0)
     n_inter = pairs.groupby("mentor")["n_interactions"].sum().reindex(reviewers).fillna(0)
-    rows = [family_rows(reviewers, "mentoring_reach", reach, np.nan, np.nan, touched, n_inter, 0,
-                        "newcomers with >= 2 mentoring interactions", True)]
+    rows = [
+        family_rows(
+            reviewers,
+            "mentoring_reach",
+            reach,
+            np.nan,
+            np.nan,
+            touched,
+            n_inter,
+            0,
+            "newcomers with >= 2 mentoring interactions",
+            True,
+        )
+    ]
     rows.append(_breadth(episodes, reviewers))
     rows.append(_knowledge_spreading(episodes, frames, options, reviewers, start, end))
     rows.append(_retention(pairs, frames, options, reviewers))
@@ -72,15 +100,34 @@ def mentoring_scores(
 
 
 def _breadth(episodes: pd.DataFrame, reviewers: pd.Index) -> pd.DataFrame:
-    """Normalised entropy of the authors each person reviews, over K = (team PR authors - 1) categories."""
-    counts = episodes.dropna(subset=["pr_author"]).groupby(["person", "pr_author"]).size()
-    n_authors = episodes["pr_author"].nunique()
-    entropy = [normalized_entropy(counts.loc[p].to_numpy(), max(n_authors - 1, 2)) if p in counts.index else 0.0
-               for p in reviewers]
-    distinct = counts.groupby(level=0).size().reindex(reviewers).fillna(0)
+    """Normalised entropy of the authors each person reviews, over K = the window's PR authors other than
+    the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'."""
+    counts = (
+        episodes.dropna(subset=["pr_author"])
+        .groupby(["person", "pr_author"])
+        .size()
+        .rename("k")
+        .reset_index()
+    )
+    authors = set(episodes["pr_author"].dropna())
+    share = counts["k"] / counts.groupby("person")["k"].transform("sum")
+    entropy = (-(share * np.log(share))).groupby(counts["person"]).sum().reindex(reviewers).fillna(0.0)
+    k = np.maximum(len(authors) - reviewers.isin(list(authors)).astype(int), 2)
+    distinct = counts.groupby("person").size().reindex(reviewers).fillna(0)
+    normalised = np.clip(entropy.to_numpy() / np.log(k), 0.0, None)
     n = episodes.groupby("person").size().reindex(reviewers).fillna(0)
-    return family_rows(reviewers, "breadth", entropy, np.nan, np.nan, distinct, n, 1,
-                       "normalised entropy of authors reviewed (0..1)", True)
+    return family_rows(
+        reviewers,
+        "breadth",
+        normalised,
+        np.nan,
+        np.nan,
+        distinct,
+        n,
+        1,
+        "normalised entropy of authors reviewed (0..1)",
+        True,
+    )
 
 
 def file_authors(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
@@ -90,16 +137,24 @@ def file_authors(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame
     prs = prs[(prs["created_at"] >= pd.Timestamp(start)) & (prs["created_at"] <= pd.Timestamp(end))]
     pr_auth = frames.pr_files[["pr_id", "path"]].merge(prs[["pr_id", "repo", "person"]], on="pr_id")
     commits = frames.commits[~frames.commits["is_bot"].fillna(False).astype(bool)]
-    in_window = (commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))
+    in_window = (commits["committed_at"] >= pd.Timestamp(start)) & (
+        commits["committed_at"] <= pd.Timestamp(end)
+    )
     commits = commits[in_window]
-    c_auth = frames.commit_files[["repo", "sha", "path"]].merge(commits[["repo", "sha", "person"]], on=["repo", "sha"])
+    c_auth = frames.commit_files[["repo", "sha", "path"]].merge(
+        commits[["repo", "sha", "person"]], on=["repo", "sha"]
+    )
     authors = pd.concat([pr_auth[["repo", "path", "person"]], c_auth[["repo", "path", "person"]]]).dropna()
     return authors.astype(object).drop_duplicates().reset_index(drop=True)
 
 
 def _knowledge_spreading(
-    episodes: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index,
-    start: datetime, end: datetime,
+    episodes: pd.DataFrame,
+    frames: Frames,
+    options: ScoringOptions,
+    reviewers: pd.Index,
+    start: datetime,
+    end: datetime,
 ) -> pd.DataFrame:
     """Share of a person's episodes touching >= 1 file at risk: a file whose recent authors, other than the
     reviewer, number at most one (beta-binomial)."""
@@ -108,46 +163,90 @@ def _knowledge_spreading(
     authors = file_authors(frames, start, end)
     n_authors = authors.groupby(["repo", "path"]).size().rename("n_authors").reset_index()
     ep_files = ep_files.merge(n_authors, on=["repo", "path"], how="left")
-    mine = ep_files.merge(authors, on=["repo", "path", "person"], how="left", indicator=True)["_merge"] == "both"
+    mine = (
+        ep_files.merge(authors, on=["repo", "path", "person"], how="left", indicator=True)["_merge"] == "both"
+    )
     others = ep_files["n_authors"].fillna(0).to_numpy() - mine.to_numpy().astype(int)
     ep_files = ep_files.assign(at_risk=others <= 1)
     per_ep = ep_files.groupby(["person", "pr_id"])["at_risk"].any()
     x = per_ep.groupby(level=0).sum().reindex(reviewers).fillna(0)
     n = per_ep.groupby(level=0).size().reindex(reviewers).fillna(0)
     bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
-    return family_rows(reviewers, "knowledge_spreading", bb["estimate"], bb["lo"], bb["hi"], bb["raw"], n, 1,
-                       "share of reviews on files at risk", True)
+    return family_rows(
+        reviewers,
+        "knowledge_spreading",
+        bb["estimate"],
+        bb["lo"],
+        bb["hi"],
+        bb["raw"],
+        n,
+        1,
+        "share of reviews on files at risk",
+        True,
+    )
 
 
-def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
+def _retention(
+    pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index
+) -> pd.DataFrame:
     """Share of a mentor's mentees who open another PR within 90 days of their first mentored PR
     (only mentees whose 90 days have elapsed by ``now``); exploratory, never ranked."""
     days = pd.Timedelta(days=options.retention_days)
     now = pd.Timestamp(frames.now)
     if pairs.empty:
-        return family_rows(reviewers, "mentee_retention", np.nan, np.nan, np.nan, np.nan, 0, options.min_mentees,
-                           "share of mentees active again within 90 days", True)
+        return family_rows(
+            reviewers,
+            "mentee_retention",
+            np.nan,
+            np.nan,
+            np.nan,
+            np.nan,
+            0,
+            options.min_mentees,
+            "share of mentees active again within 90 days",
+            True,
+        )
     first = pairs.assign(first_pr=pairs["first_at"])
     first = first[first["first_pr"] + days <= now]
     prs = frames.prs[["person", "created_at"]].dropna()
     later = first[["mentor", "mentee", "first_pr"]].merge(prs, left_on="mentee", right_on="person")
-    back = later[(later["created_at"] > later["first_pr"]) & (later["created_at"] <= later["first_pr"] + days)]
+    back = later[
+        (later["created_at"] > later["first_pr"]) & (later["created_at"] <= later["first_pr"] + days)
+    ]
     retained = back.drop_duplicates(["mentor", "mentee"]).groupby("mentor").size()
     x = retained.reindex(reviewers).fillna(0)
     n = first.groupby("mentor").size().reindex(reviewers).fillna(0)
     bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
     status = np.where(n >= options.min_mentees, "exploratory", "insufficient")
-    return family_rows(reviewers, "mentee_retention", bb["estimate"], bb["lo"], bb["hi"], bb["raw"], n,
-                       options.min_mentees, "share of mentees active again within 90 days", True, status)
+    return family_rows(
+        reviewers,
+        "mentee_retention",
+        bb["estimate"],
+        bb["lo"],
+        bb["hi"],
+        bb["raw"],
+        n,
+        options.min_mentees,
+        "share of mentees active again within 90 days",
+        True,
+        status,
+    )
 
 
 def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
-    """Per month of first PR (in the window): newcomers arriving, and how many got >= 1 mentoring interaction."""
+    """Per month of first PR (in the window): newcomers arriving, and how many got a mentoring interaction."""
     people = frames.people[~frames.people["is_bot"].fillna(False).astype(bool)].dropna(subset=["first_pr_at"])
-    people = people[(people["first_pr_at"] >= pd.Timestamp(start)) & (people["first_pr_at"] <= pd.Timestamp(end))]
+    people = people[
+        (people["first_pr_at"] >= pd.Timestamp(start)) & (people["first_pr_at"] <= pd.Timestamp(end))
+    ]
     if people.empty:
-        return pd.DataFrame({"month": pd.Series(dtype="string"), "n_newcomers": pd.Series(dtype="int64"),
-                             "n_helped": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {
+                "month": pd.Series(dtype="string"),
+                "n_newcomers": pd.Series(dtype="int64"),
+                "n_helped": pd.Series(dtype="int64"),
+            }
+        )
     month = people["first_pr_at"].dt.strftime("%Y-%m")
     helped = people["person"].isin(pairs["mentee"])
     frame = pd.DataFrame({"month": month.to_numpy(), "helped": helped.to_numpy()})
@@ -157,10 +256,20 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
 
 def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Each mentor's latest teaching comments to newcomers."""
-    rows = teaching.sort_values("created_at", ascending=False).groupby("person").head(options.evidence_per_family)
-    return pd.DataFrame({
-        "person": rows["person"].to_numpy(), "family": "mentoring_reach", "kind": "comment",
-        "ref": rows["comment_id"].to_numpy(), "url": rows["url"].to_numpy(),
-        "excerpt": excerpt(rows["body"]).to_numpy(), "markers": rows["markers"].to_numpy(),
-        "at": rows["created_at"].to_numpy(),
-    })
+    rows = (
+        teaching.sort_values("created_at", ascending=False)
+        .groupby("person")
+        .head(options.evidence_per_family)
+    )
+    return pd.DataFrame(
+        {
+            "person": rows["person"].to_numpy(),
+            "family": "mentoring_reach",
+            "kind": "comment",
+            "ref": rows["comment_id"].to_numpy(),
+            "url": rows["url"].to_numpy(),
+            "excerpt": excerpt(rows["body"]).to_numpy(),
+            "markers": rows["markers"].to_numpy(),
+            "at": rows["created_at"].to_numpy(),
+        }
+    )

@@ -9,44 +9,119 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analyzer.config import Config
 
 # §0.2: accounts that are automation even when GitHub reports them as users.
 DEFAULT_BOT_LOGINS: tuple[str, ...] = (
-    "dependabot", "dependabot-preview", "renovate", "renovate-bot", "github-actions", "codecov",
-    "codecov-commenter", "sonarcloud", "sonarqubecloud", "netlify", "vercel", "mergify", "allcontributors",
-    "all-contributors", "pre-commit-ci", "copilot", "github-advanced-security", "snyk-bot", "imgbot",
-    "greenkeeper", "stale", "coveralls", "bors", "k8s-ci-robot", "web-flow",
+    "dependabot",
+    "dependabot-preview",
+    "renovate",
+    "renovate-bot",
+    "github-actions",
+    "codecov",
+    "codecov-commenter",
+    "sonarcloud",
+    "sonarqubecloud",
+    "netlify",
+    "vercel",
+    "mergify",
+    "allcontributors",
+    "all-contributors",
+    "pre-commit-ci",
+    "copilot",
+    "github-advanced-security",
+    "snyk-bot",
+    "imgbot",
+    "greenkeeper",
+    "stale",
+    "coveralls",
+    "bors",
+    "k8s-ci-robot",
+    "web-flow",
 )
 
 # §4.2 doc files (matched case-insensitively against the repository-relative path).
 DEFAULT_DOC_GLOBS: tuple[str, ...] = (
-    "docs/**", "doc/**", "**/*.md", "**/*.rst", "**/*.adoc", "*.txt", "**/README*", "**/CONTRIBUTING*",
-    "**/CODE_OF_CONDUCT*", "**/SECURITY*", "**/adr/**", "**/decisions/**", "mkdocs.yml", "docs/**/*.ipynb",
+    "docs/**",
+    "doc/**",
+    "**/*.md",
+    "**/*.rst",
+    "**/*.adoc",
+    "*.txt",
+    "**/README*",
+    "**/CONTRIBUTING*",
+    "**/CODE_OF_CONDUCT*",
+    "**/SECURITY*",
+    "**/adr/**",
+    "**/decisions/**",
+    "mkdocs.yml",
+    "docs/**/*.ipynb",
 )
 # §4.2 onboarding docs (weight x2): only applied to files that are doc files.
 DEFAULT_ONBOARDING_GLOBS: tuple[str, ...] = (
-    "**/README*", "**/CONTRIBUTING*", "**/*getting*started*", "**/*install*", "**/*setup*",
-    "**/*development*", "**/*onboarding*", "**/*quickstart*",
+    "**/README*",
+    "**/CONTRIBUTING*",
+    "**/*getting*started*",
+    "**/*install*",
+    "**/*setup*",
+    "**/*development*",
+    "**/*onboarding*",
+    "**/*quickstart*",
 )
 # §5.2 CI files.
 DEFAULT_CI_GLOBS: tuple[str, ...] = (
-    ".github/workflows/*.yml", ".github/workflows/*.yaml", ".github/actions/**", "**/action.yml",
-    "**/action.yaml", ".gitlab-ci.yml", "Jenkinsfile", ".circleci/config.yml", "azure-pipelines.yml",
-    ".travis.yml", "buildkite/**", ".buildkite/**", ".pre-commit-config.yaml", ".github/dependabot.yml",
-    "renovate.json", "pytest.ini", "tox.ini", "noxfile.py", "jest.config.*",
+    ".github/workflows/*.yml",
+    ".github/workflows/*.yaml",
+    ".github/actions/**",
+    "**/action.yml",
+    "**/action.yaml",
+    ".gitlab-ci.yml",
+    "Jenkinsfile",
+    ".circleci/config.yml",
+    "azure-pipelines.yml",
+    ".travis.yml",
+    "buildkite/**",
+    ".buildkite/**",
+    ".pre-commit-config.yaml",
+    ".github/dependabot.yml",
+    "renovate.json",
+    "pytest.ini",
+    "tox.ini",
+    "noxfile.py",
+    "jest.config.*",
 )
 # §2.2 / §2.5 files excluded from review size: lockfiles, vendored code, snapshots, minified, generated.
 DEFAULT_GENERATED_GLOBS: tuple[str, ...] = (
-    "**/*.lock", "**/package-lock.json", "**/pnpm-lock.yaml", "**/go.sum", "**/vendor/**",
-    "**/third_party/**", "**/node_modules/**", "**/__snapshots__/**", "**/*.snap", "**/*.min.*",
-    "**/dist/**", "**/generated/**", "**/*_pb2.py", "**/*.pb.go", "**/migrations/**", "docs/api/**",
+    "**/*.lock",
+    "**/package-lock.json",
+    "**/pnpm-lock.yaml",
+    "**/go.sum",
+    "**/vendor/**",
+    "**/third_party/**",
+    "**/node_modules/**",
+    "**/__snapshots__/**",
+    "**/*.snap",
+    "**/*.min.*",
+    "**/dist/**",
+    "**/generated/**",
+    "**/*_pb2.py",
+    "**/*.pb.go",
+    "**/migrations/**",
+    "docs/api/**",
     "**/*.svg",
 )
 # §6: equal weights by default; published on the methodology page.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "empathy": 1.0, "thoroughness": 1.0, "mentoring": 1.0, "docs": 1.0, "ci": 1.0,
+    "empathy": 1.0,
+    "thoroughness": 1.0,
+    "mentoring": 1.0,
+    "docs": 1.0,
+    "ci": 1.0,
 }
 PAIRING_MARKERS: tuple[str, ...] = ("paired with @", "pair-programmed", "pair programmed", "mob-programmed")
 
@@ -95,9 +170,15 @@ class ScoringOptions:
     rs_min_files: int = 10
     rs_loc_per_hour: float = 500.0
     pairing_markers: tuple[str, ...] = PAIRING_MARKERS
-    t_weights: Mapping[str, float] = field(default_factory=lambda: {
-        "q_density": 0.30, "file_cov": 0.15, "specificity": 0.20, "change_trigger": 0.20, "rationale": 0.15,
-    })
+    t_weights: Mapping[str, float] = field(
+        default_factory=lambda: {
+            "q_density": 0.30,
+            "file_cov": 0.15,
+            "specificity": 0.20,
+            "change_trigger": 0.20,
+            "rationale": 0.15,
+        }
+    )
     nit_discount: float = 0.5
     # mentoring (§3)
     mentoring_min_interactions: int = 2
@@ -124,3 +205,47 @@ class ScoringOptions:
         end = self.window_end or now
         start = self.window_start or (end - timedelta(days=self.window_days))
         return now, start, end
+
+
+def _parse_day(text: str) -> datetime | None:
+    if not text:
+        return None
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def options_from_config(config: Config, now: datetime | None) -> ScoringOptions:
+    """Map config.toml (``analyzer.config.Config``) onto ``ScoringOptions``.
+
+    The config's [window] since/until bound the scoring window when set; otherwise the window is the last 180
+    days before ``now`` (metrics.md §0.4). Configured bots extend the built-in list.
+    """
+    people, paths, scores = config.people, config.paths, config.scores
+    w = scores.weights
+    return ScoringOptions(
+        now=now,
+        window_start=_parse_day(config.window.since),
+        window_end=_parse_day(config.window.until),
+        bot_logins=DEFAULT_BOT_LOGINS + tuple(people.bots),
+        aliases=dict(people.aliases),
+        newcomer_days=people.newcomer_days,
+        newcomer_max_merged=people.newcomer_max_merged_prs,
+        doc_globs=tuple(paths.docs),
+        onboarding_globs=tuple(paths.onboarding_docs),
+        ci_globs=tuple(paths.ci),
+        generated_globs=tuple(paths.generated),
+        min_considerate=scores.min_comments_considerate,
+        min_harsh=scores.min_comments_harsh,
+        min_thoroughness=scores.min_episodes_thoroughness,
+        min_rubber_stamp=scores.min_eligible_approvals,
+        min_useful=scores.min_inline_comments_useful,
+        min_upkeep=scores.min_code_prs_docs_upkeep,
+        ci_min_runs=scores.min_runs_ci,
+        weights={
+            "empathy": w.empathy,
+            "thoroughness": w.thoroughness,
+            "mentoring": w.mentoring,
+            "docs": w.docs,
+            "ci": w.ci,
+        },
+    )

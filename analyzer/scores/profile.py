@@ -44,12 +44,12 @@ def family_z(family_scores: pd.DataFrame, level: float) -> pd.DataFrame:
             std = standardise(family_scores[family_scores["family"] == name], level)
             zs.append(sign * std["z"])
             ses.append(std["se"] ** 2)
-        z_all = pd.concat(zs, axis=1)
+        z_all = pd.concat(zs, axis=1).astype(float)
         if z_all.empty:
             continue
         k = z_all.notna().sum(axis=1)
         out[f"{fam}_z"] = z_all.mean(axis=1)
-        out[f"{fam}_se"] = np.sqrt(pd.concat(ses, axis=1).sum(axis=1, min_count=1)) / k
+        out[f"{fam}_se"] = np.sqrt(pd.concat(ses, axis=1).astype(float).sum(axis=1, min_count=1)) / k
     return pd.DataFrame(out)
 
 
@@ -57,7 +57,9 @@ def multiplier_scores(family_scores: pd.DataFrame, options: ScoringOptions) -> p
     """Family rows ``multiplier``: weighted mean of available family z-scores (>= 3 families)."""
     wide = family_z(family_scores, options.level)
     if wide.empty:
-        return family_rows([], "multiplier", [], [], [], [], [], options.min_families_for_multiplier, "team z", True)
+        return family_rows(
+            [], "multiplier", [], [], [], [], [], options.min_families_for_multiplier, "team z", True
+        )
     fams = [f for f in FAMILY_COMPONENTS if f"{f}_z" in wide]
     z = wide[[f"{f}_z" for f in fams]].to_numpy()
     se = wide[[f"{f}_se" for f in fams]].to_numpy()
@@ -72,5 +74,15 @@ def multiplier_scores(family_scores: pd.DataFrame, options: ScoringOptions) -> p
     half = z_for(options.level) * se_c
     enough = n >= options.min_families_for_multiplier
     est = np.where(enough, est, np.nan)
-    return family_rows(wide.index, "multiplier", est, est - half, est + half, raw, n,
-                       options.min_families_for_multiplier, "team z-score (weighted mean of families)", True)
+    return family_rows(
+        wide.index,
+        "multiplier",
+        est,
+        est - half,
+        est + half,
+        raw,
+        n,
+        options.min_families_for_multiplier,
+        "team z-score (weighted mean of families)",
+        True,
+    )

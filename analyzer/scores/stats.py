@@ -64,7 +64,11 @@ def fit_beta_prior(x: npt.ArrayLike, n: npt.ArrayLike, min_n: int = 10, cap: flo
 
 
 def beta_binomial(
-    x: npt.ArrayLike, n: npt.ArrayLike, min_n: int = 10, cap: float = 50.0, level: float = 0.90,
+    x: npt.ArrayLike,
+    n: npt.ArrayLike,
+    min_n: int = 10,
+    cap: float = 50.0,
+    level: float = 0.90,
     prior: BetaPrior | None = None,
 ) -> pd.DataFrame:
     """Empirical-Bayes rates: posterior mean (x + a)/(n + a + b) and the central credible interval of
@@ -76,23 +80,35 @@ def beta_binomial(
     w_lo, w_hi = wilson_interval(xa, na, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(na > 0, xa / na, np.nan)
-    return pd.DataFrame({
-        "estimate": a_post / (a_post + b_post),
-        "lo": sps.beta.ppf(tail, a_post, b_post),
-        "hi": sps.beta.ppf(1 - tail, a_post, b_post),
-        "raw": raw, "wilson_lo": w_lo, "wilson_hi": w_hi, "x": xa, "n": na,
-        "alpha": prior.alpha, "beta": prior.beta,
-    })
+    return pd.DataFrame(
+        {
+            "estimate": a_post / (a_post + b_post),
+            "lo": sps.beta.ppf(tail, a_post, b_post),
+            "hi": sps.beta.ppf(1 - tail, a_post, b_post),
+            "raw": raw,
+            "wilson_lo": w_lo,
+            "wilson_hi": w_hi,
+            "x": xa,
+            "n": na,
+            "alpha": prior.alpha,
+            "beta": prior.beta,
+        }
+    )
 
 
 def shrink_means(
-    means: npt.ArrayLike, variances: npt.ArrayLike, n: npt.ArrayLike, min_n: int = 10, level: float = 0.90,
+    means: npt.ArrayLike,
+    variances: npt.ArrayLike,
+    n: npt.ArrayLike,
+    min_n: int = 10,
+    level: float = 0.90,
 ) -> pd.DataFrame:
     """Normal-normal shrinkage of per-person means toward the team mean (Efron & Morris).
 
     mu = unweighted mean of person means; sigma_i^2 = the person's within variance when n_i >= min_n, else
-    the pooled within variance sum((n_i-1) s_i^2)/sum(n_i-1); tau^2 = var(person means) - mean(sigma_i^2/n_i),
-    truncated at 0 (tau^2 = inf, i.e. no shrinkage, with a single person); w_i = tau^2/(tau^2 + sigma_i^2/n_i);
+    the pooled within variance sum((n_i-1) s_i^2)/sum(n_i-1);
+    tau^2 = var(person means) - mean(sigma_i^2/n_i), truncated at 0 (tau^2 = inf, i.e. no shrinkage,
+    with a single person); w_i = tau^2/(tau^2 + sigma_i^2/n_i);
     estimate = w_i*xbar_i + (1-w_i)*mu; interval = estimate +/- z*sqrt(w_i*sigma_i^2/n_i).
     """
     xbar, s2, na = (np.asarray(a, dtype=float) for a in (means, variances, n))
@@ -101,17 +117,26 @@ def shrink_means(
     pooled = float((dof * s2).sum() / dof.sum()) if dof.sum() > 0 else 0.0
     sigma2 = np.where(na >= min_n, s2, pooled)
     mu = float(xbar.mean()) if len(xbar) else np.nan
-    if len(xbar) >= 2:
-        tau2 = max(float(xbar.var(ddof=1)) - float(np.mean(sigma2 / na)), 0.0)
-    else:
-        tau2 = np.inf
+    # method of moments, truncated at 0; a single person cannot be shrunk toward anyone
+    tau2 = max(float(xbar.var(ddof=1)) - float(np.mean(sigma2 / na)), 0.0) if len(xbar) >= 2 else np.inf
     se2 = sigma2 / na
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(np.isinf(tau2), 1.0, np.where(tau2 + se2 > 0, tau2 / (tau2 + se2), 1.0))
     est = w * xbar + (1 - w) * mu
     half = z_for(level) * np.sqrt(w * se2)
-    return pd.DataFrame({"estimate": est, "lo": est - half, "hi": est + half, "raw": xbar, "n": na,
-                         "weight": w, "mu": mu, "tau2": tau2, "sigma2": sigma2})
+    return pd.DataFrame(
+        {
+            "estimate": est,
+            "lo": est - half,
+            "hi": est + half,
+            "raw": xbar,
+            "n": na,
+            "weight": w,
+            "mu": mu,
+            "tau2": tau2,
+            "sigma2": sigma2,
+        }
+    )
 
 
 def gini(values: npt.ArrayLike) -> float:
@@ -125,7 +150,7 @@ def gini(values: npt.ArrayLike) -> float:
     # sum_i sum_j |xi - xj| = 2 * sum_i (2i - n - 1) x_(i) for sorted x, i = 1..n
     idx = np.arange(1, n + 1)
     total = 2.0 * float(((2 * idx - n - 1) * x).sum())
-    return total / (2.0 * n * n * x.mean()) * n / (n - 1)
+    return float(total / (2.0 * n * n * float(x.mean())) * n / (n - 1))
 
 
 def sharing_index(values: npt.ArrayLike) -> float:
@@ -142,7 +167,7 @@ def normalized_entropy(counts: npt.ArrayLike, n_categories: int | None = None) -
     if k < 2 or c.sum() <= 0:
         return 0.0
     p = c / c.sum()
-    return float(-(p * np.log(p)).sum() / np.log(k))
+    return max(0.0, float(-(p * np.log(p)).sum() / np.log(k)))
 
 
 def hodges_lehmann(before: npt.ArrayLike, after: npt.ArrayLike, max_pairs: int = 40_000) -> float:
@@ -155,7 +180,11 @@ def hodges_lehmann(before: npt.ArrayLike, after: npt.ArrayLike, max_pairs: int =
 
 
 def hodges_lehmann_interval(
-    before: npt.ArrayLike, after: npt.ArrayLike, n_boot: int = 400, seed: int = 0, level: float = 0.90,
+    before: npt.ArrayLike,
+    after: npt.ArrayLike,
+    n_boot: int = 400,
+    seed: int = 0,
+    level: float = 0.90,
     max_pairs: int = 40_000,
 ) -> tuple[float, float, float]:
     """(shift, lo, hi): HL shift with a seeded percentile-bootstrap interval (each side resampled)."""
@@ -198,26 +227,52 @@ def status_for(n: npt.ArrayLike, min_n: int) -> npt.NDArray[np.object_]:
     return np.where(np.asarray(n) >= min_n, "ok", "insufficient").astype(object)
 
 
-FAMILY_COLUMNS = ("person", "family", "estimate", "lo", "hi", "raw", "n", "min_n", "status", "unit",
-                  "higher_is_better")
+FAMILY_COLUMNS = (
+    "person",
+    "family",
+    "estimate",
+    "lo",
+    "hi",
+    "raw",
+    "n",
+    "min_n",
+    "status",
+    "unit",
+    "higher_is_better",
+)
 
 
 def family_rows(
-    person: npt.ArrayLike, family: str, estimate: npt.ArrayLike, lo: npt.ArrayLike, hi: npt.ArrayLike,
-    raw: npt.ArrayLike, n: npt.ArrayLike, min_n: int, unit: str, higher_is_better: bool,
+    person: npt.ArrayLike,
+    family: str,
+    estimate: npt.ArrayLike,
+    lo: npt.ArrayLike,
+    hi: npt.ArrayLike,
+    raw: npt.ArrayLike,
+    n: npt.ArrayLike,
+    min_n: int,
+    unit: str,
+    higher_is_better: bool,
     status: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Long-format rows of one score family; status defaults to the display rule on n."""
     people = np.asarray(person, dtype=object)
     counts = np.asarray(n, dtype=float)
-    frame = pd.DataFrame({
-        "person": people, "family": family,
-        "estimate": np.asarray(estimate, dtype=float), "lo": np.asarray(lo, dtype=float),
-        "hi": np.asarray(hi, dtype=float), "raw": np.asarray(raw, dtype=float),
-        "n": np.nan_to_num(counts).astype("int64"), "min_n": int(min_n),
-        "status": status_for(counts, min_n) if status is None else np.asarray(status, dtype=object),
-        "unit": unit, "higher_is_better": bool(higher_is_better),
-    })
+    frame = pd.DataFrame(
+        {
+            "person": people,
+            "family": family,
+            "estimate": np.asarray(estimate, dtype=float),
+            "lo": np.asarray(lo, dtype=float),
+            "hi": np.asarray(hi, dtype=float),
+            "raw": np.asarray(raw, dtype=float),
+            "n": np.nan_to_num(counts).astype("int64"),
+            "min_n": int(min_n),
+            "status": status_for(counts, min_n) if status is None else np.asarray(status, dtype=object),
+            "unit": unit,
+            "higher_is_better": bool(higher_is_better),
+        }
+    )
     return frame.loc[:, list(FAMILY_COLUMNS)]
 
 

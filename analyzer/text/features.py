@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analyzer.text import lexicons as lx
-from analyzer.text.normalize import PLACEHOLDERS, contains, count
+from analyzer.text.normalize import PLACEHOLDERS, contains, count, replace_where
 
 # A sentence start: text start, or after sentence punctuation / a label colon / a newline,
 # optionally after a leading @mention ("@bob why ...").
@@ -29,24 +29,35 @@ def _at_start(items: tuple[str, ...]) -> str:
 
 
 _NEG_TARGET = "(?:" + "|".join(
-    (_words(lx.NEGATIVE_WORDS), _words(lx.HARSH_WORDS), _words(lx.INSULTS), lx.patterns_alternation(
-        lx.PROFANITY_PATTERNS)))
+    (
+        _words(lx.NEGATIVE_WORDS),
+        _words(lx.HARSH_WORDS),
+        _words(lx.INSULTS),
+        lx.patterns_alternation(lx.PROFANITY_PATTERNS),
+    )
+)
 _NEG_TARGET = _NEG_TARGET + ")"
 _YOU = r"\byou(?:r|rs|'re|'ve|'d|rself)?\b"
 _PERSON_TARGETED = (
     _YOU + r"(?:\W+\w+){0,3}?\W*" + _NEG_TARGET + "|" + _NEG_TARGET + r"(?:\W+\w+){0,3}?\W+" + _YOU
 )
 # "I'm such an idiot": self-directed insults are self-deprecation, not an attack on someone.
-_SELF_DIRECTED = (r"\b(?:i|i'm|im|i am|i was|me|my|myself|i've)\b(?:\W+\w+){0,3}?\W+(?:"
-                  + _words(lx.INSULTS) + "|" + _words(lx.HARSH_WORDS) + ")")
-_CC_LABEL = (r"^\s*(?:\*\*)?(" + "|".join(lx.CC_LABELS)
-             + r")(?:\s*\([a-z ,\-]{0,40}\))?(?:\*\*)?\s*:")
+_SELF_DIRECTED = (
+    r"\b(?:i|i'm|im|i am|i was|me|my|myself|i've)\b(?:\W+\w+){0,3}?\W+(?:"
+    + _words(lx.INSULTS)
+    + "|"
+    + _words(lx.HARSH_WORDS)
+    + ")"
+)
+_CC_LABEL = r"^\s*(?:\*\*)?(" + "|".join(lx.CC_LABELS) + r")(?:\s*\([a-z ,\-]{0,40}\))?(?:\*\*)?\s*:"
 _NIT = r"^\s*(?:\*\*)?(?:" + "|".join(p.replace(" ", r"\s+") for p in lx.NIT_PREFIXES) + r")\b\s*[:\-!,.)]"
 _CAPS_WORD = r"\b[A-Z]{3,}\b"
 _KNOWN_CAPS = r"\b(?:" + "|".join(sorted({a.upper() for a in lx.ACRONYMS} | set(PLACEHOLDERS))) + r")\b"
 _PUNCT_RUN = r"!{2,}|\?{2,}|\?!|!\?"
-_IDENTIFIER_IN_TEXT = (r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b"
-                       r"|\b[A-Za-z_]\w*\.[A-Za-z_]\w*|\b\w+\(\)")
+_IDENTIFIER_IN_TEXT = (
+    r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b|\b[a-z]+[A-Z][A-Za-z0-9]*\b"
+    r"|\b[A-Za-z_]\w*\.[A-Za-z_]\w*|\b\w+\(\)"
+)
 _ACK_ONLY = r"^\W*(?:(?:" + _words(lx.ACKNOWLEDGEMENTS + ("emoji", "emojipos")) + r"|[+]+\d*)[\W]*)+$"
 
 # (feature name, RE2 pattern on lowercased prose, cap on the count). Cap 1 means a 0/1 flag.
@@ -98,21 +109,37 @@ LOWER_PATTERNS: tuple[tuple[str, str, int], ...] = (
     ("tech_term", _words(lx.TECH_TERMS), 4),
     ("quoted_text", r"\"[^\"\n]{1,80}\"|'[^'\n]{2,80}'", 1),
     ("code_chars", r"[=(){}\[\]<>]|->|::|\w\.\w", 3),
-    ("file_path", r"\b[\w\-]+\.(?:py|go|rs|java|js|ts|c|h|cc|cpp|rb|yaml|yml|json|rst|md|txt|cfg|ini|sh|inc)\b"
-     r"|\b\w+/\w+", 1),
+    (
+        "file_path",
+        r"\b[\w\-]+\.(?:py|go|rs|java|js|ts|c|h|cc|cpp|rb|yaml|yml|json|rst|md|txt|cfg|ini|sh|inc)\b"
+        r"|\b\w+/\w+",
+        1,
+    ),
     ("n_sentences", r"[.!?](?:\s|$)|\n", 4),
     ("starts_first_person", r"^\W*(?:i|i'm|i've|i'd|we|we're)\b", 1),
     ("starts_this", r"^\W*(?:this|these|that|it|here)\b", 1),
     ("why_question", r"\bwhy\b[^.!?\n]*\?", 1),
     ("n_questions", r"\?+", 3),
-    ("starts_reply", r"^\W*(?:yes|yeah|yep|yup|no|nope|ok|okay|right|agreed|true|sure|ah|oh|hmm+|well|fair|"
-     r"indeed|exactly|correct|heh|ha|lol)\b", 1),
+    (
+        "starts_reply",
+        r"^\W*(?:yes|yeah|yep|yup|no|nope|ok|okay|right|agreed|true|sure|ah|oh|hmm+|well|fair|"
+        r"indeed|exactly|correct|heh|ha|lol)\b",
+        1,
+    ),
     ("tag_question", r"(?:,\s*|\b)(?:no|right|correct|isn't it|aren't they|don't you think)\s*\?", 1),
 )
 
 
+_SE_NEUTRAL = _words(lx.SE_NEUTRAL_PHRASES)
+
+
+def _neutralise_se_terms(lower: pa.Array) -> pa.Array:
+    """§1.4: "garbage collection", "dead code", "bad request" are not negative evaluations."""
+    return replace_where(lower, contains(lower, _SE_NEUTRAL), _SE_NEUTRAL, " seterm ")
+
+
 def _capped(values: np.ndarray, cap: int) -> np.ndarray:
-    return np.minimum(values, cap).astype(np.float64)
+    return np.asarray(np.minimum(values, cap), dtype=np.float64)
 
 
 def _case_features(prose: pa.Array) -> dict[str, np.ndarray]:
@@ -139,7 +166,7 @@ def _length_features(n_tokens: np.ndarray) -> dict[str, np.ndarray]:
 
 def comment_features(prose: pa.Array, signals: dict[str, np.ndarray]) -> pd.DataFrame:
     """All named features for a normalised column (``prose`` and its ``signals``)."""
-    lower = pc.utf8_lower(prose)
+    lower = _neutralise_se_terms(pc.utf8_lower(prose))
     data: dict[str, np.ndarray] = {}
     for name, pattern, cap in LOWER_PATTERNS:
         hits = contains(lower, pattern) if cap == 1 else count(lower, pattern)
@@ -150,7 +177,9 @@ def comment_features(prose: pa.Array, signals: dict[str, np.ndarray]) -> pd.Data
     asks = (data["change_request"] + data["obligation"] + data["question"] + data["counterfactual"]) > 0
     praises = (data["positive"] + data["gratitude"] + data["deference"] + data["emoji_pos"]) > 0
     data["praise_only"] = (praises & ~asks).astype(np.float64)
-    data["short_request"] = (short & ((data["repeat_request"] > 0) | (data["obligation"] > 0))).astype(np.float64)
+    data["short_request"] = (short & ((data["repeat_request"] > 0) | (data["obligation"] > 0))).astype(
+        np.float64
+    )
     data.update(_case_features(prose))
     data["starts_lowercase"] = contains(prose, r"^\W*[a-z]").astype(np.float64)
     data.update(_length_features(signals["n_prose_tokens"]))
@@ -172,34 +201,45 @@ def diff_identifier_overlap(bodies: pa.Array, hunks: pa.Array) -> np.ndarray:
     any token of 3+ characters inside backticks; the hunk side is every identifier token. The
     test is a vectorised join on (row, token), not a per-row loop.
     """
-    comment_tokens = _comment_identifiers(bodies)
-    hunk_tokens = _row_tokens(hunks, r"[^A-Za-z0-9_]+")
-    joined = comment_tokens.merge(hunk_tokens.drop_duplicates(), on=["row", "token"], how="inner")
     hit = np.zeros(len(bodies), dtype=bool)
+    comment_rows, comment_tokens = _comment_identifiers(bodies)
+    if len(comment_tokens) == 0:
+        return hit
+    hunk_rows, hunk_tokens = _row_tokens(hunks)
+    # Only hunk tokens that some comment mentions can match; this shrinks the join a lot.
+    relevant = pc.is_in(hunk_tokens, value_set=pc.unique(comment_tokens))
+    hunk_rows, hunk_tokens = hunk_rows[_np_bool(relevant)], pc.filter(hunk_tokens, relevant)
+    left = pd.DataFrame({"row": comment_rows, "token": comment_tokens.to_numpy(zero_copy_only=False)})
+    right = pd.DataFrame({"row": hunk_rows, "token": hunk_tokens.to_numpy(zero_copy_only=False)})
+    joined = left.merge(right.drop_duplicates(), on=["row", "token"], how="inner")
     hit[joined["row"].to_numpy(dtype=np.int64)] = True
     return hit
 
 
-def _row_tokens(array: pa.Array, separator: str) -> pd.DataFrame:
-    pieces = pc.split_pattern_regex(array, separator)
+def _np_bool(mask: pa.Array) -> np.ndarray:
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _row_tokens(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """(row index, token) pairs for every identifier-like token of 3+ characters."""
+    pieces = pc.split_pattern_regex(array, r"[^A-Za-z0-9_]+")
     flat = pc.list_flatten(pieces)
-    rows = pc.list_parent_indices(pieces)
-    frame = pd.DataFrame({"row": rows.to_numpy(zero_copy_only=False),
-                          "token": flat.to_numpy(zero_copy_only=False)})
-    return frame[frame["token"].str.len() >= 3]
+    rows = np.asarray(pc.list_parent_indices(pieces).to_numpy(zero_copy_only=False), dtype=np.int64)
+    long_enough = pc.greater_equal(pc.utf8_length(flat), 3)
+    return rows[_np_bool(long_enough)], pc.filter(flat, long_enough)
 
 
-def _comment_identifiers(bodies: pa.Array) -> pd.DataFrame:
-    shaped = _row_tokens(bodies, r"[^A-Za-z0-9_]+")
-    looks_like_code = shaped["token"].str.contains(r"_|[a-z][A-Z]|[A-Za-z][0-9]", regex=True)
-    shaped = shaped[looks_like_code.to_numpy(dtype=bool)]
+def _comment_identifiers(bodies: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    rows, tokens = _row_tokens(bodies)
+    shaped = pc.match_substring_regex(tokens, r"_|[a-z][A-Z]|[A-Za-z][0-9]")
+    rows, tokens = rows[_np_bool(shaped)], pc.filter(tokens, shaped)
     pieces = pc.split_pattern(bodies, "`")
-    flat = pc.list_flatten(pieces).to_numpy(zero_copy_only=False)
-    rows = pc.list_parent_indices(pieces).to_numpy(zero_copy_only=False)
-    offsets = pieces.offsets.to_numpy()[:-1] if len(bodies) else np.zeros(0, dtype=np.int64)
-    position = np.arange(len(flat)) - offsets[rows] if len(flat) else np.zeros(0, dtype=np.int64)
-    inside = pd.DataFrame({"row": rows[position % 2 == 1], "code": flat[position % 2 == 1]})
-    in_code = _row_tokens(pa.array(inside["code"].to_numpy(dtype=object), type=pa.large_string()),
-                          r"[^A-Za-z0-9_]+")
-    in_code["row"] = inside["row"].to_numpy()[in_code["row"].to_numpy(dtype=np.int64)]
-    return pd.concat([shaped, in_code], ignore_index=True).drop_duplicates()
+    flat = pc.list_flatten(pieces)
+    parents = np.asarray(pc.list_parent_indices(pieces).to_numpy(zero_copy_only=False), dtype=np.int64)
+    offsets = np.asarray(pieces.offsets.to_numpy(), dtype=np.int64)[:-1]
+    inside = (np.arange(len(flat)) - offsets[parents]) % 2 == 1 if len(flat) else np.zeros(0, dtype=bool)
+    code_rows, code_tokens = _row_tokens(pc.filter(flat, pa.array(inside)))
+    code_rows = parents[inside][code_rows]
+    all_rows = np.concatenate([rows, code_rows])
+    all_tokens = pa.concat_arrays([tokens.cast(pa.large_string()), code_tokens.cast(pa.large_string())])
+    return all_rows, all_tokens

@@ -30,7 +30,9 @@ PLACEHOLDERS = ("CODE", "URL", "MENTION", "REF", "EMOJIPOS", "EMOJINEG", "EMOJI"
 _HTML_COMMENT = r"(?s)<!--.*?(?:-->|\z)"
 _HTML_TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]{0,300})?/?>"
 _SUGGESTION_OPEN = r"(?m)^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*suggestion\b"
-_SUGGESTION_BLOCK = r"(?ms)^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*suggestion\b[^\n]*(?:\n.*?^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*$|.*\z)"
+_SUGGESTION_BLOCK = (
+    r"(?ms)^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*suggestion\b[^\n]*(?:\n.*?^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*$|.*\z)"
+)
 _FENCE_LINE = r"(?m)^[ \t]{0,3}(?:`{3,}|~{3,})"
 # Longer fences first, so a ```` block that contains ``` lines is removed as one block; an unclosed
 # fence runs to the end of the body, as in CommonMark.
@@ -82,9 +84,11 @@ def replace_where(array: pa.Array, mask: np.ndarray, pattern: str, replacement: 
         return array
     rows = np.flatnonzero(mask)
     rewritten = pc.replace_substring_regex(array.take(pa.array(rows)), pattern, replacement)
-    values = array.to_numpy(zero_copy_only=False).copy()
-    values[rows] = rewritten.to_numpy(zero_copy_only=False)
-    return pa.array(values, type=pa.large_string())
+    # Stitch in Arrow: position i takes row i of the original, or its rewritten copy.
+    source = np.arange(len(array), dtype=np.int64)
+    source[rows] = len(array) + np.arange(len(rows), dtype=np.int64)
+    combined = pa.concat_arrays([array, rewritten.cast(pa.large_string())])
+    return combined.take(pa.array(source))
 
 
 def _rewrite(array: pa.Array, trigger: Callable[[pa.Array], np.ndarray], pattern: str, repl: str) -> pa.Array:
@@ -179,16 +183,34 @@ def _map_emoji(array: pa.Array) -> pa.Array:
 def _language_and_tokens(prose: pa.Array) -> dict[str, np.ndarray]:
     """Steps 6-7: token count, language gate, trivial flag."""
     n_tokens = count(prose, _TOKEN)
-    words_only = pc.replace_substring_regex(prose, _PLACEHOLDER_WORD, " ")
-    letters = count(words_only, r"\pL")
-    ascii_letters = count(words_only, r"[A-Za-z]")
-    word_tokens = count(words_only, _TOKEN)
+    has_placeholder = contains(prose, _PLACEHOLDER_WORD)
+    words_only = replace_where(prose, has_placeholder, _PLACEHOLDER_WORD, " ")
+    word_tokens = n_tokens.copy()
+    word_tokens[has_placeholder] = count(words_only.take(pa.array(np.flatnonzero(has_placeholder))), _TOKEN)
     stopwords = count(pc.utf8_lower(words_only), lx.words_alternation(lx.ENGLISH_STOPWORDS))
-    ascii_share = np.where(letters > 0, ascii_letters / np.maximum(letters, 1), 1.0)
     stop_ratio = np.where(word_tokens > 0, stopwords / np.maximum(word_tokens, 1), 1.0)
     gated = word_tokens >= MIN_TOKENS_FOR_STOPWORD_GATE
-    lang_en = (ascii_share >= MIN_ASCII_LETTER_SHARE) & ~(gated & (stop_ratio < MIN_STOPWORD_RATIO))
+    lang_en = (_ascii_letter_share(words_only) >= MIN_ASCII_LETTER_SHARE) & ~(
+        gated & (stop_ratio < MIN_STOPWORD_RATIO)
+    )
     return {"n_prose_tokens": n_tokens, "lang_en": lang_en, "is_trivial": n_tokens <= TRIVIAL_MAX_TOKENS}
+
+
+def _ascii_letter_share(text: pa.Array) -> np.ndarray:
+    """Share of letters that are ASCII; counted only on rows with non-ASCII text (1.0 elsewhere)."""
+    share = np.ones(len(text), dtype=np.float64)
+    rows = np.flatnonzero(~np.asarray(pc.string_is_ascii(text).to_numpy(zero_copy_only=False), dtype=bool))
+    if len(rows):
+        subset = text.take(pa.array(rows))
+        letters = _length_after_removing(subset, r"[^\pL]+")
+        ascii_letters = _length_after_removing(subset, r"[^A-Za-z]+")
+        share[rows] = np.where(letters > 0, ascii_letters / np.maximum(letters, 1), 1.0)
+    return share
+
+
+def _length_after_removing(text: pa.Array, pattern: str) -> np.ndarray:
+    kept = pc.replace_substring_regex(text, pattern, "")
+    return np.asarray(pc.utf8_length(kept).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def normalize_array(bodies: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
@@ -196,8 +218,9 @@ def normalize_array(bodies: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
     prose, signals = _strip_markup(bodies)
     prose, reference_signals = _mask_references(prose)
     prose = _map_emoji(prose)
-    prose = pc.utf8_trim_whitespace(pc.replace_substring_regex(prose, r"[ \t\x{00A0}]+", " "))
-    prose = pc.replace_substring_regex(prose, r"\n\s*\n+", "\n")
+    prose = _rewrite(prose, _matches(r"[ \t\x{00A0}]{2,}|[\t\x{00A0}]"), r"[ \t\x{00A0}]+", " ")
+    prose = _rewrite(prose, _matches(r"\n\s*\n"), r"\n\s*\n+", "\n")
+    prose = pc.utf8_trim_whitespace(prose)
     signals.update(reference_signals)
     signals.update(_language_and_tokens(prose))
     return prose, signals
@@ -212,14 +235,16 @@ def normalize_comments(bodies: pd.Series) -> pd.DataFrame:
     """
     prose, signals = normalize_array(as_arrow(bodies))
     frame = pd.DataFrame(signals, index=bodies.index)
-    frame.insert(0, "prose", pd.Series(prose.to_numpy(zero_copy_only=False), index=bodies.index, dtype=object))
+    frame.insert(
+        0, "prose", pd.Series(prose.to_numpy(zero_copy_only=False), index=bodies.index, dtype=object)
+    )
     return frame
 
 
 def normalize_comment(body: str) -> dict[str, object]:
     """Single-body convenience wrapper around :func:`normalize_comments`."""
     row = normalize_comments(pd.Series([body])).iloc[0]
-    return {name: _plain(value) for name, value in row.items()}
+    return {str(name): _plain(value) for name, value in row.items()}
 
 
 def _plain(value: object) -> object:

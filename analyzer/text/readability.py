@@ -30,7 +30,7 @@ def _offline_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
 @cache
 def _offline_textstat() -> Any:
     # textstat binds get_cmudict into this module at import time, so this is the name to replace.
-    _count_syllables.get_cmudict = _offline_cmudict  # type: ignore[attr-defined]
+    _count_syllables.get_cmudict = _offline_cmudict
     _count_syllables.count_syllables.cache_clear()
     textstat.set_lang("en_US")
     return textstat

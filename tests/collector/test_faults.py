@@ -20,7 +20,7 @@ def test_random_faults_are_retried_and_nothing_is_lost(tiny_org: OrgModel, tmp_p
     clock = FakeClock()
     store = tmp_path / "s.sqlite"
     with served(tiny_org, clock=clock) as server:
-        server.faults.random(rate=0.15, seed=seed, kinds=RETRYABLE)
+        server.faults.random(rate=0.3, seed=seed, kinds=RETRYABLE)
         result = run(server, tiny_org, store, clock=clock, max_retries=8)
         injected = list(server.faults.injected)
     assert len(injected) >= 3, "the plan must really have injected faults"

@@ -34,7 +34,7 @@ def test_nested_connections_that_overflow_are_paged(tiny_org: OrgModel, tmp_path
     store = tmp_path / "s.sqlite"
     with served(tiny_org) as server:
         run(server, tiny_org, store)
-        overflow_queries = [r for r in server.log if r.kind == "graphql" and "node(id:" in (r.query or "")]
+        overflow_queries = [r for r in server.log if r.kind == "graphql" and "node(id:" in (r.graphql_query or "")]
     conn = sqlite3.connect(store)
     assert conn.execute("SELECT COUNT(*) FROM pr_files WHERE pr_id = ?", (big.id,)).fetchone()[0] == len(big.files)
     assert overflow_queries, "overflowing connections must be paged with node(id:) follow-ups"

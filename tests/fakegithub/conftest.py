@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from github import Auth, Github, GithubRetry
+from github import Github
+from graphql import GraphQLSchema, build_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fakegh_support import client  # noqa: E402
 from openapi_check import SPEC_PATH  # noqa: E402
 from tiny_org import TOKEN, build_tiny_org  # noqa: E402
 
@@ -33,15 +34,6 @@ def server(model: OrgModel) -> Iterator[FakeGitHub]:
         assert gh.errors == [], gh.errors[-1] if gh.errors else ""
 
 
-def client(gh: FakeGitHub, **retry: Any) -> Github:
-    """PyGithub as the brief prescribes for tests (no throttling, 100 per page)."""
-    kwargs: dict[str, Any] = {}
-    if retry:
-        kwargs["retry"] = GithubRetry(**retry)
-    return Github(base_url=gh.base_url, per_page=100, seconds_between_requests=None, auth=Auth.Token(TOKEN),
-                  timeout=5, **kwargs)
-
-
 @pytest.fixture
 def github(server: FakeGitHub) -> Github:
     return client(server)
@@ -60,7 +52,8 @@ def needs_rest_spec() -> Path:
 
 
 @pytest.fixture(scope="session")
-def official_sdl() -> str:
+def official_schema() -> GraphQLSchema:
+    """GitHub's whole public schema (built once; upstream quirks need the assume_valid flags)."""
     if not OFFICIAL_SDL.is_file():
         pytest.skip("../shared/github-api is absent")
-    return OFFICIAL_SDL.read_text(encoding="utf-8")
+    return build_schema(OFFICIAL_SDL.read_text(encoding="utf-8"), assume_valid_sdl=True, assume_valid=True)

@@ -18,7 +18,8 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "github-api" / "rest" / "api.github.com.subset.json"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SPEC_PATH = SHARED / "github-api" / "rest" / "api.github.com.subset.json"
 SPEC_URI = "urn:github:rest-subset"
 
 
@@ -40,8 +41,9 @@ def validator_for(operation: str, status: str = "200") -> OAS30Validator:
     """A validator of the ``status`` JSON body of ``GET operation`` (an OpenAPI path template)."""
     if operation not in _spec()["paths"]:
         raise KeyError(f"{operation} is not in the REST subset")
-    ref = f"{SPEC_URI}#/" + _pointer("paths", operation, "get", "responses", status, "content",
-                                     "application/json", "schema")
+    ref = f"{SPEC_URI}#/" + _pointer(
+        "paths", operation, "get", "responses", status, "content", "application/json", "schema"
+    )
     return OAS30Validator({"$ref": ref}, registry=_registry(), format_checker=oas30_format_checker)
 
 

@@ -22,12 +22,19 @@ def fake_scores() -> FakeScores:
 @pytest.fixture(scope="session")
 def report_path(fake_scores: FakeScores, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    return build_report(fake_scores, out, now=DEFAULT_NOW, title="Acme review report",
-                        methodology=TEST_METHODOLOGY)
+    return build_report(
+        fake_scores, out, now=DEFAULT_NOW, title="Acme review report", methodology=TEST_METHODOLOGY
+    )
 
 
 @pytest.fixture(scope="session")
 def pseudo_report_path(fake_scores: FakeScores, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "pseudo.html"
-    return build_report(fake_scores, out, now=DEFAULT_NOW, title="Acme review report", pseudonymize=True,
-                        methodology=TEST_METHODOLOGY)
+    return build_report(
+        fake_scores,
+        out,
+        now=DEFAULT_NOW,
+        title="Acme review report",
+        pseudonymize=True,
+        methodology=TEST_METHODOLOGY,
+    )

@@ -70,7 +70,9 @@ def _assert_clean(w: Watched) -> None:
     assert w.page.evaluate("window.__xss") == 0
 
 
-def test_landing_draws_every_chart_offline(browser: Browser, report_path: Path, fake_scores: FakeScores) -> None:
+def test_landing_draws_every_chart_offline(
+    browser: Browser, report_path: Path, fake_scores: FakeScores
+) -> None:
     w = _open(browser, report_path)
     w.page.wait_for_function(DRAWN, arg="team", timeout=30_000)
     expected = landing_charts(fake_scores)
@@ -105,7 +107,7 @@ def test_click_person_then_evidence(browser: Browser, report_path: Path, fake_sc
     page.close()
 
 
-def test_chart_click_and_hostile_names(browser: Browser, report_path: Path) -> None:
+def test_hash_navigation_and_hostile_names(browser: Browser, report_path: Path) -> None:
     w = _open(browser, report_path, "#person/ada-lovelace-000")
     page = w.page
     page.wait_for_function(DRAWN, arg="person/ada-lovelace-000", timeout=30_000)

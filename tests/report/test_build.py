@@ -8,12 +8,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fake_scores import (DEFAULT_NOW, HOSTILE_LOGIN, HOSTILE_STRINGS, JS_URL, TEST_METHODOLOGY, FakeScores,
-                         make_scores)
+from fake_scores import (
+    DEFAULT_NOW,
+    HOSTILE_LOGIN,
+    HOSTILE_STRINGS,
+    JS_URL,
+    TEST_METHODOLOGY,
+    FakeScores,
+    make_scores,
+)
 
 from analyzer.errors import NoDataError
 from analyzer.report import build_report
-from analyzer.report.build import CSP
+from analyzer.report.build import CSP, unpack_people
 
 PLOTLY_MARKER = "plotly.js v"
 
@@ -25,11 +32,12 @@ def _data_blob(html: str) -> dict:
 
 
 def _without_plotly(html: str) -> str:
-    """The file minus the plotly.js bundle (whose minified code contains arbitrary short words)."""
+    """The file minus the plotly.js bundle (whose minified code contains arbitrary short words), plus the
+    unpacked person pages (they travel gzipped inside the file)."""
     start = html.index("<script>")
     end = html.index("</script>", start)
     assert PLOTLY_MARKER in html[start:end]
-    return html[:start] + html[end:]
+    return html[:start] + html[end:] + json.dumps(unpack_people(html), ensure_ascii=False)
 
 
 def test_self_contained_and_offline(report_path: Path) -> None:
@@ -43,8 +51,13 @@ def test_self_contained_and_offline(report_path: Path) -> None:
 
 
 def test_deterministic(fake_scores: FakeScores, report_path: Path, tmp_path: Path) -> None:
-    again = build_report(fake_scores, tmp_path / "again.html", now=DEFAULT_NOW, title="Acme review report",
-                         methodology=TEST_METHODOLOGY)
+    again = build_report(
+        fake_scores,
+        tmp_path / "again.html",
+        now=DEFAULT_NOW,
+        title="Acme review report",
+        methodology=TEST_METHODOLOGY,
+    )
     assert again.read_bytes() == report_path.read_bytes()
 
 
@@ -58,19 +71,19 @@ def test_hostile_strings_are_escaped(report_path: Path) -> None:
     assert 'href="javascript:' not in rest.lower()
     assert JS_URL not in rest or "&" not in JS_URL  # shown (if at all) as escaped text, never as an href
     # only three script elements: plotly.js, the JSON data block and the app
-    assert rest.count("<script") == 2
+    assert rest.count("<script") == 3
 
 
 def test_every_person_has_a_page_and_chart_manifest(fake_scores: FakeScores, report_path: Path) -> None:
     html = report_path.read_text(encoding="utf-8")
-    data = _data_blob(html)
-    assert len(data["people"]) == len(fake_scores.people)
+    people = unpack_people(html)
+    assert len(people) == len(fake_scores.people)
     assert f'data-page="person/{HOSTILE_LOGIN}"' in html
-    for slug, charts in data["people"].items():
+    for slug, page in people.items():
         m = re.search(rf'data-expected-charts="(\d+)" data-page="person/{slug}"', html)
-        assert m is not None and int(m.group(1)) == len(charts)
-        for div_id, _spec in charts:
-            assert f'id="{div_id}"' in html
+        assert m is not None and int(m.group(1)) == len(page["charts"])
+        for div_id, _spec in page["charts"]:
+            assert f'id="{div_id}"' in page["html"]
 
 
 def test_not_a_leaderboard(fake_scores: FakeScores, report_path: Path) -> None:
@@ -78,15 +91,19 @@ def test_not_a_leaderboard(fake_scores: FakeScores, report_path: Path) -> None:
     dist = [spec for div, spec in data["landing"] if div.startswith("chart-dist-")]
     assert dist
     for spec in dist:
-        names = spec["data"][0]["y"]
+        names = spec["data"][1]["y"]
         assert names == sorted(names, key=str.lower)  # ordered by name, not by estimate
 
 
-def test_pseudonymized_report_hides_logins_and_names(fake_scores: FakeScores, pseudo_report_path: Path) -> None:
+def test_pseudonymized_report_hides_logins_and_names(
+    fake_scores: FakeScores, pseudo_report_path: Path
+) -> None:
     rest = _without_plotly(pseudo_report_path.read_text(encoding="utf-8"))
     secrets = set(fake_scores.people["person"]) | set(fake_scores.people["display_name"])
-    escaped = {s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-               for s in secrets}
+    escaped = {
+        s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        for s in secrets
+    }
     leaks = sorted(s for s in secrets | escaped if s.lower() in rest.lower())
     assert leaks == []
     assert "user-" in rest
@@ -94,8 +111,9 @@ def test_pseudonymized_report_hides_logins_and_names(fake_scores: FakeScores, ps
 
 def test_small_group_hides_team_aggregates(tmp_path: Path) -> None:
     scores = make_scores(n_people=4, n_comments=200, seed=3)
-    html = build_report(scores, tmp_path / "small.html", now=DEFAULT_NOW, title="t",
-                        methodology=TEST_METHODOLOGY).read_text(encoding="utf-8")
+    html = build_report(
+        scores, tmp_path / "small.html", now=DEFAULT_NOW, title="t", methodology=TEST_METHODOLOGY
+    ).read_text(encoding="utf-8")
     assert "group too small to show (n &lt; 5)" in html
     assert _data_blob(html)["landing"] == []
     assert "Harsh-comment rate</div>" not in html  # no team rate card
@@ -109,7 +127,7 @@ def test_empty_people_raises(fake_scores: FakeScores, tmp_path: Path) -> None:
 
 def test_methodology_lists_formulas_weights_and_exclusions(report_path: Path) -> None:
     html = report_path.read_text(encoding="utf-8")
-    page = html[html.index('id="page-methodology"'):html.index('id="page-bots"')]
+    page = html[html.index('id="page-methodology"') : html.index('id="page-bots"')]
     assert TEST_METHODOLOGY["deviations"][0] in page
     assert "posterior mean of x / n" in page
     assert "non english comments" in page and "trivial comments" in page

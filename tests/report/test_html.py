@@ -25,11 +25,19 @@ def test_markup_is_trusted_and_nested() -> None:
 
 def test_only_http_urls_become_links() -> None:
     assert safe_href("https://github.com/acme/api/pull/1") is not None
-    for bad in (JS_URL, " javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "/relative",
-                "https://exa mple.com", "vbscript:x", "http:no-host"):
+    for bad in (
+        JS_URL,
+        " javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "/relative",
+        "https://exa mple.com",
+        "vbscript:x",
+        "http:no-host",
+    ):
         assert safe_href(bad) is None, bad
     assert "href" not in link(JS_URL, JS_URL)
-    assert 'href="https://github.com/a?x=1&amp;y=%22"' in link('https://github.com/a?x=1&y=%22', "x")
+    assert 'href="https://github.com/a?x=1&amp;y=%22"' in link("https://github.com/a?x=1&y=%22", "x")
 
 
 def test_json_for_script_cannot_close_the_script() -> None:

@@ -13,13 +13,28 @@ from analyzer.demo.texts import authoring, conversation, foreign, inline, replie
 from analyzer.demo.texts.slots import DOC_LINKS, Slots, fill
 
 __all__ = [
-    "DOC_LINKS", "Slots", "fill", "authoring", "conversation", "foreign", "inline", "replies",
-    "inline_comment", "pick_tone", "review_body", "suggestion_comment",
+    "DOC_LINKS",
+    "Slots",
+    "fill",
+    "authoring",
+    "conversation",
+    "foreign",
+    "inline",
+    "replies",
+    "inline_comment",
+    "pick_tone",
+    "review_body",
+    "suggestion_comment",
 ]
 
 _TONE_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "kind": inline.KIND, "neutral": inline.NEUTRAL, "terse": inline.TERSE, "nit": inline.NIT,
-    "praise": inline.PRAISE, "question": inline.QUESTION, "conventional": inline.CONVENTIONAL,
+    "kind": inline.KIND,
+    "neutral": inline.NEUTRAL,
+    "terse": inline.TERSE,
+    "nit": inline.NIT,
+    "praise": inline.PRAISE,
+    "question": inline.QUESTION,
+    "conventional": inline.CONVENTIONAL,
     "emoji": inline.EMOJI,
 }
 
@@ -75,18 +90,44 @@ def inline_comment(
 def review_body(rng: random.Random, state: str, tone: Tone, n_comments: int) -> str:
     """The top-level body of a review that also has ``n_comments`` inline comments."""
     if tone == "harsh":
-        return rng.choice((
-            "This needs a lot more work.", "Not ready. Did you even run it?", "Too many problems, see inline!!",
-            "I don't understand why this was opened.", "", "Please fix the obvious issues before asking for review.",
-        ))
+        return rng.choice(
+            (
+                "This needs a lot more work.",
+                "Not ready. Did you even run it?",
+                "Too many problems, see inline!!",
+                "I don't understand why this was opened.",
+                "",
+                "Please fix the obvious issues before asking for review.",
+            )
+        )
     if state == "APPROVED":
-        return rng.choice(("", "LGTM", "Looks good, thanks!", "Approving, the nits are optional.",
-                           "Nice work 🎉", "LGTM once CI is green.", "👍"))
+        return rng.choice(
+            (
+                "",
+                "LGTM",
+                "Looks good, thanks!",
+                "Approving, the nits are optional.",
+                "Nice work 🎉",
+                "LGTM once CI is green.",
+                "👍",
+            )
+        )
     if state == "CHANGES_REQUESTED":
-        return rng.choice((f"A few things to address before merging, see the {n_comments} comments inline.",
-                           "Requesting changes for the error handling; the rest is minor.",
-                           "Close! Two blocking issues inline.", ""))
+        return rng.choice(
+            (
+                f"A few things to address before merging, see the {n_comments} comments inline.",
+                "Requesting changes for the error handling; the rest is minor.",
+                "Close! Two blocking issues inline.",
+                "",
+            )
+        )
     if tone == "kind":
-        return rng.choice(("Thanks for this! A few thoughts inline, nothing blocking.",
-                           "Great start. I left some suggestions - happy to pair if useful.", "", ""))
+        return rng.choice(
+            (
+                "Thanks for this! A few thoughts inline, nothing blocking.",
+                "Great start. I left some suggestions - happy to pair if useful.",
+                "",
+                "",
+            )
+        )
     return rng.choice(("", "", "Some comments inline.", "Left a few questions."))

@@ -25,25 +25,33 @@ REVIEWER_NOTES: tuple[str, ...] = (
     "> {ident} is only used in tests\n\nNot quite - the nightly job imports it as well.",
     "Here's the repro I used:\n\n```bash\nmake test TEST=test_{ident}\n```\n\nFails on main, passes here 🎉",
     "For reference, the traceback from yesterday:\n\n```\nTraceback (most recent call last):\n"
-    "  File \"{path}\", line {n}, in {ident}\nTimeoutError: upstream did not answer\n```",
+    '  File "{path}", line {n}, in {ident}\nTimeoutError: upstream did not answer\n```',
     "> Should we also update the docs?\n\nYes, I think the {topic} page needs a short note.",
     "Numbers before and after:\n\n| case | before | after |\n|---|---|---|\n| cold | {n}.4 s | 0.9 s |\n"
     "| warm | 0.8 s | 0.3 s |",
 )
 
 THANKS: tuple[str, ...] = (
-    "Thanks everyone for the reviews!", "Thanks for the thorough review 🙏", "Merging, thanks all!",
-    "🎉", "Thanks! This was my first PR here, the feedback was super helpful.",
+    "Thanks everyone for the reviews!",
+    "Thanks for the thorough review 🙏",
+    "Merging, thanks all!",
+    "🎉",
+    "Thanks! This was my first PR here, the feedback was super helpful.",
     "Thank you for the patience with my questions!",
 )
 
 MERGE_NOTES: tuple[str, ...] = (
-    "Merged, deploying with the next release.", "Shipped 🚀", "Merging now.", "Released in v{n}.2.0.",
+    "Merged, deploying with the next release.",
+    "Shipped 🚀",
+    "Merging now.",
+    "Released in v{n}.2.0.",
 )
 
 CLOSE_NOTES: tuple[str, ...] = (
-    "Closing in favour of the other approach.", "Superseded by a smaller PR, closing.",
-    "Closing, we decided not to do this for now.", "Stale, closing. Feel free to reopen.",
+    "Closing in favour of the other approach.",
+    "Superseded by a smaller PR, closing.",
+    "Closing, we decided not to do this for now.",
+    "Stale, closing. Feel free to reopen.",
 )
 
 COVERAGE_TEMPLATES: tuple[str, ...] = (
@@ -51,6 +59,10 @@ COVERAGE_TEMPLATES: tuple[str, ...] = (
 )
 
 PREVIEW_TEMPLATE = "Preview deployment ready: https://preview-{pr}.docs.example.dev (commit {sha})"
-RELEASE_NOTES_TEMPLATE = "Release notes draft updated: this PR will appear under **{section}** in the next release."
-DEPENDABOT_RECREATE = "Looks like this PR is already up-to-date with main! If you'd still like to recreate it " \
+RELEASE_NOTES_TEMPLATE = (
+    "Release notes draft updated: this PR will appear under **{section}** in the next release."
+)
+DEPENDABOT_RECREATE = (
+    "Looks like this PR is already up-to-date with main! If you'd still like to recreate it "
     "from scratch, overwriting any edits, you can request `@dependabot recreate`."
+)

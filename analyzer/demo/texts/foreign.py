@@ -49,10 +49,21 @@ FOREIGN: dict[str, tuple[str, ...]] = {
 }
 
 FOREIGN_CONVERSATION: dict[str, tuple[str, ...]] = {
-    "de": ("Danke für das Review! Ich habe alles angepasst.", "Rebase auf main ist erledigt.",
-           "Kann jemand nochmal drüberschauen?"),
-    "ja": ("レビューありがとうございます！修正しました。", "main にリベースしました。", "もう一度見ていただけますか？"),
-    "es": ("¡Gracias por la revisión! Ya lo corregí.", "Hice rebase sobre main.", "¿Alguien puede revisarlo de nuevo?"),
+    "de": (
+        "Danke für das Review! Ich habe alles angepasst.",
+        "Rebase auf main ist erledigt.",
+        "Kann jemand nochmal drüberschauen?",
+    ),
+    "ja": (
+        "レビューありがとうございます！修正しました。",
+        "main にリベースしました。",
+        "もう一度見ていただけますか？",
+    ),
+    "es": (
+        "¡Gracias por la revisión! Ya lo corregí.",
+        "Hice rebase sobre main.",
+        "¿Alguien puede revisarlo de nuevo?",
+    ),
     "pt": ("Obrigado pela revisão! Já corrigi.", "Fiz rebase na main.", "Alguém pode dar mais uma olhada?"),
     "fr": ("Merci pour la relecture !",),
 }

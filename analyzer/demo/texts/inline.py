@@ -53,7 +53,7 @@ RATIONALE: tuple[str, ...] = (
 )
 
 RATIONALE_LEADS: tuple[str, ...] = (
-    "The reason I ask is",
+    "I ask",
     "I'm suggesting this",
     "I bring it up",
     "This matters here",
@@ -87,9 +87,26 @@ NEUTRAL: tuple[str, ...] = (
 )
 
 TERSE: tuple[str, ...] = (
-    "Rename.", "Remove.", "Unused.", "Needs a test.", "Why?", "Not needed.", "Revert this.", "Same here.",
-    "Use `{other}`.", "Drop `{ident}`.", "Move to `{other}`.", "Typo.", "Dead code.", "Inline `{ident}`.",
-    "Wrong default.", "Magic number.", "See above.", "No.", "Use the constant.", "Sort imports.",
+    "Rename.",
+    "Remove.",
+    "Unused.",
+    "Needs a test.",
+    "Why?",
+    "Not needed.",
+    "Revert this.",
+    "Same here.",
+    "Use `{other}`.",
+    "Drop `{ident}`.",
+    "Move to `{other}`.",
+    "Typo.",
+    "Dead code.",
+    "Inline `{ident}`.",
+    "Wrong default.",
+    "Magic number.",
+    "See above.",
+    "No.",
+    "Use the constant.",
+    "Sort imports.",
 )
 
 NIT: tuple[str, ...] = (
@@ -205,8 +222,31 @@ HARSH: tuple[str, ...] = (
 HARSH_SUFFIXES: tuple[str, ...] = ("", "", "", " 🙄", "!!", " Seriously.", " Obviously.", " 🤦")
 
 EMOJI: tuple[str, ...] = (
-    "👍", "🎉", "🚀", ":+1:", "👀", "🔥 nice", "❤️", "😅 oops", "🤔", "✅", ":tada:", "💯", "🙏 thanks",
+    "👍",
+    "🎉",
+    "🚀",
+    ":+1:",
+    "👀",
+    "🔥 nice",
+    "❤️",
+    "😅 oops",
+    "🤔",
+    "✅",
+    ":tada:",
+    "💯",
+    "🙏 thanks",
 )
 
 # Short review bodies for approvals that carry no real review.
-TRIVIAL_APPROVALS: tuple[str, ...] = ("", "", "", "LGTM", "lgtm", "+1", "LGTM 👍", "👍", ":shipit:", "ship it")
+TRIVIAL_APPROVALS: tuple[str, ...] = (
+    "",
+    "",
+    "",
+    "LGTM",
+    "lgtm",
+    "+1",
+    "LGTM 👍",
+    "👍",
+    ":shipit:",
+    "ship it",
+)

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 DONE: tuple[str, ...] = (
-    "Done.", "Fixed in {sha}.", "Good catch, updated in {sha}.", "Done, thanks!", "Changed to `{other}`.",
-    "Addressed in {sha}.", "Renamed, thanks for spotting it.", "Added a test for this in {sha}.",
-    "Makes sense, done.", "Updated 👍", "Fixed.", "Agreed, moved it into `{other}`.",
-    "Applied your suggestion, thanks!", "Oops, yes. Fixed in {sha}.",
+    "Done.",
+    "Fixed in {sha}.",
+    "Good catch, updated in {sha}.",
+    "Done, thanks!",
+    "Changed to `{other}`.",
+    "Addressed in {sha}.",
+    "Renamed, thanks for spotting it.",
+    "Added a test for this in {sha}.",
+    "Makes sense, done.",
+    "Updated 👍",
+    "Fixed.",
+    "Agreed, moved it into `{other}`.",
+    "Applied your suggestion, thanks!",
+    "Oops, yes. Fixed in {sha}.",
 )
 
 PUSHBACK: tuple[str, ...] = (
-    "I'd rather keep `{ident}` as is, because `{other}` depends on the current order. Happy to add a comment.",
+    "I'd rather keep `{ident}` as is, because `{other}` depends on the current order. "
+    "Happy to add a comment.",
     "I tried that first, but it made the tests in `{file}` much slower. Can we leave it for a follow-up?",
     "Not sure I agree - `{ident}` is only called from one place. Let's discuss in standup?",
     "This is intentional: `{ident}` must not retry, the caller handles that.",
@@ -19,8 +30,13 @@ PUSHBACK: tuple[str, ...] = (
 )
 
 AFTER_HARSH: tuple[str, ...] = (
-    "Ok, changed.", "Sorry, fixed.", "I did run the tests locally, they pass. Which case do you mean?",
-    "Changed it.", "Fine, reverted.", "Could you explain what you'd prefer instead?", "Ok.",
+    "Ok, changed.",
+    "Sorry, fixed.",
+    "I did run the tests locally, they pass. Which case do you mean?",
+    "Changed it.",
+    "Fine, reverted.",
+    "Could you explain what you'd prefer instead?",
+    "Ok.",
 )
 
 NEWCOMER_QUESTIONS: tuple[str, ...] = (
@@ -36,8 +52,9 @@ NEWCOMER_QUESTIONS: tuple[str, ...] = (
 )
 
 MENTOR_ANSWERS: tuple[str, ...] = (
-    "Good question! We keep `{ident}` free of IO because that makes it trivial to unit-test; the "
-    "fixture you want is in `tests/conftest.py`. More background here: {doc}",
+    "Good question! `{ident}` should not raise here because the caller already turns a missing value into "
+    "a clear error for the user; raising twice would hide the original cause. The conventions are written "
+    "up at {doc}",
     "No need to apologise, this is a great question. `{other}` lives next to the other adapters, "
     "because that's where people look for it. The layout is explained in {doc}",
     "Yes please, docs go in the same PR, so that they never drift from the code. The checklist is at {doc}",
@@ -47,16 +64,23 @@ MENTOR_ANSWERS: tuple[str, ...] = (
     "should switch it to async like `{other}`.",
     "We usually name helpers after what they return, so something like `{other}` would fit. The "
     "style guide has a short section on it: {doc}",
-    "Exactly, moving it into `{other}` is what I meant. Here's a sketch so it's concrete - feel free to "
-    "adapt it. Thanks for asking instead of guessing!",
+    "Exactly, moving it into `{other}` is what I meant. Thanks for asking instead of guessing - "
+    "that's exactly the right instinct.",
     "The testing guide covers this: {doc} - in short, one test file per module, and fixtures in "
     "conftest. You're doing great so far!",
 )
 
 REVIEWER_FOLLOWUPS: tuple[str, ...] = (
-    "Thanks, looks good now.", "Perfect 👍", "Great, resolving.", "Thanks for the quick fix!",
-    "Works for me.", "Fair enough, let's keep it.", "Ok, a follow-up is fine.", "👍",
-    "Ah, I missed that. Thanks for explaining.", "Sounds good.",
+    "Thanks, looks good now.",
+    "Perfect 👍",
+    "Great, resolving.",
+    "Thanks for the quick fix!",
+    "Works for me.",
+    "Fair enough, let's keep it.",
+    "Ok, a follow-up is fine.",
+    "👍",
+    "Ah, I missed that. Thanks for explaining.",
+    "Sounds good.",
 )
 
 NEWCOMER_THANKS: tuple[str, ...] = (

@@ -42,8 +42,15 @@ class Slots:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "ident": self.ident, "other": self.other, "file": self.file, "path": self.path, "n": self.n,
-            "doc": self.doc, "who": self.who, "sha": self.sha, "topic": self.topic,
+            "ident": self.ident,
+            "other": self.other,
+            "file": self.file,
+            "path": self.path,
+            "n": self.n,
+            "doc": self.doc,
+            "who": self.who,
+            "sha": self.sha,
+            "topic": self.topic,
         }
 
 

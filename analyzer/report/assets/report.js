@@ -6,7 +6,7 @@
   var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
   var SLUG = /^[a-z0-9-]+$/;
   var drawing = {};
-  var state = { drawnPages: {}, current: null };
+  var state = { drawnPages: {}, drawnAt: {}, current: null, startedAt: Math.round(performance.now()) };
   window.__reportState = state;
 
   function withSeries(spec) {
@@ -26,20 +26,43 @@
     if (typeof slug === "string" && SLUG.test(slug)) { location.hash = "#person/" + slug; }
   }
 
-  function chartsFor(key) {
-    if (key === "team") { return DATA.landing; }
-    if (key.indexOf("person/") === 0) { return DATA.people[key.slice(7)] || []; }
-    return [];
+  var people = null;
+
+  /* Person pages travel as base64 of gzipped JSON; they are unpacked once, on the first person opened.
+     Their HTML was escaped when the report was built, exactly like the rest of this page. */
+  function peopleData() {
+    if (!people) {
+      var b64 = JSON.parse(document.getElementById("report-people").textContent);
+      var bytes = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      people = new Response(stream).text().then(JSON.parse);
+    }
+    return people;
   }
 
-  function draw(key) {
+  function chartsFor(key, page) {
+    if (key === "team") { return Promise.resolve(DATA.landing); }
+    if (key.indexOf("person/") !== 0) { return Promise.resolve([]); }
+    return peopleData().then(function (all) {
+      var person = all[key.slice(7)];
+      if (!person) { return []; }
+      if (!page.hasAttribute("data-filled")) {
+        page.innerHTML = person.html;
+        page.setAttribute("data-filled", "");
+      }
+      return person.charts;
+    });
+  }
+
+  function draw(key, page) {
     if (!drawing[key]) {
-      drawing[key] = Promise.all(chartsFor(key).map(function (chart) {
+      drawing[key] = chartsFor(key, page).then(function (charts) { return Promise.all(charts.map(function (chart) {
         var spec = withSeries(chart[1]);
         return Plotly.newPlot(document.getElementById(chart[0]), spec.data, spec.layout, CONFIG)
           .then(function (gd) { gd.on("plotly_click", openPerson); return gd; });
-      })).then(function () {
+      })); }).then(function () {
         state.drawnPages[key] = true;
+        state.drawnAt[key] = Math.round(performance.now());
       }, function (err) { console.error("chart drawing failed", err); });
     }
     return drawing[key];
@@ -73,7 +96,7 @@
       links[j].classList.toggle("active", target.key.indexOf(links[j].getAttribute("data-nav")) === 0);
     }
     state.current = target.key;
-    draw(target.key).then(function () {
+    draw(target.key, page).then(function () {
       var el = target.anchor && document.getElementById(target.anchor);
       if (el) { el.scrollIntoView(); el.classList.add("flash"); } else { window.scrollTo(0, 0); }
     });

@@ -1,0 +1,450 @@
+"""score_all: frames -> every score table (the contract the report codes against), plus write/read.
+
+All times derive from ``frames.now`` / the window resolved from ``ScoringOptions`` (never the clock).
+Per-comment scores are computed once per run, vectorised, and optionally cached (``options.cache``)
+so a re-run only scores new or edited comments.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import StoreError
+from analyzer.frames.model import STR, TS, Frames, cast
+from analyzer.scores import ci_credit, docs_credit, empathy, episodes, mentoring, profile
+from analyzer.scores.comment_table import CommentScorer, assemble_comments, score_corpus
+from analyzer.scores.methodology import DEVIATIONS, FORMULAS
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.stats import FAMILY_COLUMNS, sharing_index, wilson_interval
+
+B = "bool"
+F = "float64"
+I64 = "int64"
+SCORE_SCHEMAS: dict[str, dict[str, str]] = {
+    "people": {
+        "person": STR,
+        "display_name": STR,
+        "is_newcomer": B,
+        "first_activity_at": TS,
+        "n_prs_authored": I64,
+        "n_reviews_given": I64,
+        "n_comments": I64,
+    },
+    "comments": {
+        "comment_id": STR,
+        "kind": STR,
+        "person": STR,
+        "pr_id": "Int64",
+        "repo": STR,
+        "pr_number": "Int64",
+        "pr_author": STR,
+        "created_at": TS,
+        "body": STR,
+        "url": STR,
+        "considerate": F,
+        "harsh": B,
+        "harsh_prob": F,
+        "useful_prob": F,
+        "comment_type": "category",
+        "markers": STR,
+        "is_trivial": B,
+        "lang_en": B,
+        "to_newcomer": B,
+    },
+    "episodes": {
+        "person": STR,
+        "pr_id": "Int64",
+        "repo": STR,
+        "pr_number": "Int64",
+        "pr_author": STR,
+        "size": I64,
+        "changed_files": I64,
+        "n_subst": I64,
+        "density": F,
+        "q_density": F,
+        "file_cov": F,
+        "specificity": F,
+        "rationale": F,
+        "change_trigger": F,
+        "nit_share": F,
+        "blocking": B,
+        "rubber_stamp": B,
+        "eligible_approval": B,
+        "T": F,
+        "url": STR,
+    },
+    "family_scores": {
+        "person": STR,
+        "family": STR,
+        "estimate": F,
+        "lo": F,
+        "hi": F,
+        "raw": F,
+        "n": I64,
+        "min_n": I64,
+        "status": STR,
+        "unit": STR,
+        "higher_is_better": B,
+    },
+    "ci_changes": {
+        "person": STR,
+        "repo": STR,
+        "sha": STR,
+        "pr_number": "Int64",
+        "workflow_path": STR,
+        "changed_at": TS,
+        "runs_before": I64,
+        "runs_after": I64,
+        "median_before_s": F,
+        "median_after_s": F,
+        "shift_s": F,
+        "shift_lo_s": F,
+        "shift_hi_s": F,
+        "fail_rate_before": F,
+        "fail_rate_after": F,
+        "flaky_before": F,
+        "flaky_after": F,
+        "hours_saved_month": F,
+        "hours_lo": F,
+        "hours_hi": F,
+        "credited": B,
+        "status": STR,
+        "change_type": STR,
+        "url": STR,
+    },
+    "ci_series": {
+        "repo": STR,
+        "workflow_path": STR,
+        "run_id": "Int64",
+        "created_at": TS,
+        "duration_s": F,
+        "conclusion": STR,
+        "run_attempt": "Int64",
+        "url": STR,
+    },
+    "doc_changes": {
+        "person": STR,
+        "repo": STR,
+        "kind": STR,
+        "ref": STR,
+        "at": TS,
+        "doc_lines": I64,
+        "weighted_lines": F,
+        "onboarding": B,
+        "with_code": B,
+        "url": STR,
+    },
+    "mentoring": {
+        "mentor": STR,
+        "mentee": STR,
+        "n_interactions": I64,
+        "first_at": TS,
+        "last_at": TS,
+        "pr_ids": STR,
+    },
+    "review_edges": {"reviewer": STR, "author": STR, "n_episodes": I64, "author_is_newcomer": B},
+    "bots": {"login": STR, "reason": STR, "n_prs": I64, "n_comments": I64, "n_reviews": I64},
+    "evidence": {
+        "person": STR,
+        "family": STR,
+        "kind": STR,
+        "ref": STR,
+        "url": STR,
+        "excerpt": STR,
+        "markers": STR,
+        "at": TS,
+    },
+    "team": {
+        "harsh_rate": F,
+        "harsh_lo": F,
+        "harsh_hi": F,
+        "rubber_stamp_rate": F,
+        "rs_lo": F,
+        "rs_hi": F,
+        "sharing_index": F,
+        "n_people": I64,
+        "n_newcomers": I64,
+        "ci_hours_saved": F,
+        "ci_lo": F,
+        "ci_hi": F,
+        "window_start": TS,
+        "window_end": TS,
+    },
+    "newcomer_inflow": {"month": STR, "n_newcomers": I64, "n_helped": I64},
+}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every score table (see SCORE_SCHEMAS for columns and dtypes) and run metadata."""
+
+    people: pd.DataFrame
+    comments: pd.DataFrame
+    episodes: pd.DataFrame
+    family_scores: pd.DataFrame
+    ci_changes: pd.DataFrame
+    ci_series: pd.DataFrame
+    doc_changes: pd.DataFrame
+    mentoring: pd.DataFrame
+    review_edges: pd.DataFrame
+    bots: pd.DataFrame
+    evidence: pd.DataFrame
+    team: pd.DataFrame
+    newcomer_inflow: pd.DataFrame
+    meta: dict[str, object]
+
+
+def conform_scores(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Exactly the declared columns of score table ``name``, in order, with their dtypes."""
+    out: dict[str, pd.Series] = {}
+    for col, dtype in SCORE_SCHEMAS[name].items():
+        series = frame[col] if col in frame else pd.Series(np.nan, index=frame.index, dtype=object)
+        if dtype == TS:
+            series = (
+                pd.to_datetime(series, utc=True, format="ISO8601")
+                if series.dtype == object or str(series.dtype).startswith(("string", "str"))
+                else pd.to_datetime(series, utc=True)
+            )
+        elif dtype in (B, I64):
+            series = (
+                pd.to_numeric(series, errors="coerce").fillna(0) if dtype == I64 else series.fillna(False)
+            )
+        elif dtype == STR:
+            series = series.astype(object).where(series.notna(), None)
+        out[col] = cast(series, dtype)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+def _default_scorer() -> CommentScorer:
+    from analyzer.scores.comments import score_comments
+
+    return score_comments
+
+
+def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | None = None) -> Scores:
+    """Compute every score table for ``frames``; ``scorer`` defaults to analyzer.scores.comments."""
+    start, end = frames.window_start, frames.window_end
+    clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
+    corpus = assemble_comments(frames, start, end)
+    comments, cache_stats = score_corpus(corpus, scorer or _default_scorer(), options.cache)
+    per_comment_s = time.perf_counter() - clock
+    eps, landed = episodes.build_episodes(comments, frames, options, start, end)
+    comments["landed"] = landed
+    eps["to_newcomer"] = (
+        eps["pr_id"].map(frames.prs.set_index("pr_id")["author_newcomer"]).fillna(False).astype(bool)
+    )
+    teaching = mentoring.teaching_comments(comments, eps)
+    pairs = mentoring.mentoring_pairs(teaching)
+    changes, code_prs = docs_credit.doc_changes(frames, options, start, end)
+    ci = ci_credit.ci_changes(frames, options, start, end)
+    families = pd.concat(
+        [
+            empathy.empathy_scores(comments, options),
+            episodes.thoroughness_scores(eps, comments, options),
+            mentoring.mentoring_scores(eps, pairs, frames, options, start, end),
+            docs_credit.docs_scores(changes, code_prs, options),
+            ci_credit.ci_scores(ci),
+        ],
+        ignore_index=True,
+    )
+    families = families[families["person"].notna()]
+    families = pd.concat([families, profile.multiplier_scores(families, options)], ignore_index=True)
+    evidence = pd.concat(
+        [
+            empathy.empathy_evidence(comments, options),
+            episodes.episode_evidence(eps, comments, options),
+            mentoring.mentoring_evidence(teaching, options),
+            docs_credit.docs_evidence(changes, options),
+            ci_credit.ci_evidence(ci),
+        ],
+        ignore_index=True,
+    )
+    people = _people(frames, comments, eps, start, end)
+    tables = {
+        "people": people,
+        "comments": comments,
+        "episodes": eps,
+        "family_scores": families,
+        "ci_changes": _explode_ci(ci),
+        "ci_series": ci_credit.ci_series(frames),
+        "doc_changes": changes,
+        "mentoring": pairs,
+        "review_edges": mentoring.review_edges(eps),
+        "bots": frames.bots,
+        "evidence": evidence,
+        "team": _team(frames, comments, eps, people, ci),
+        "newcomer_inflow": mentoring.newcomer_inflow(frames, pairs, start, end),
+    }
+    typed = {name: conform_scores(frame, name) for name, frame in tables.items()}
+    meta = _meta(frames, options, corpus, comments, cache_stats)
+    meta["timings_s"] = {
+        "per_comment": round(per_comment_s, 3),
+        "total": round(time.perf_counter() - clock, 3),
+    }
+    return Scores(**typed, meta=meta)
+
+
+def _explode_ci(ci: pd.DataFrame) -> pd.DataFrame:
+    """One ci_changes row per credited person (co-authors get their own row)."""
+    if ci.empty:
+        return ci
+    return ci.assign(person=ci["authors"].str.split(";")).explode("person")
+
+
+def _people(
+    frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, start: datetime, end: datetime
+) -> pd.DataFrame:
+    humans = frames.people[~frames.people["is_bot"].fillna(False).astype(bool)].set_index("person")
+    prs = frames.prs[
+        (frames.prs["created_at"] >= pd.Timestamp(start)) & (frames.prs["created_at"] <= pd.Timestamp(end))
+    ]
+    authored = prs.groupby("person").size()
+    reviews = eps.groupby("person").size()
+    n_comments = comments.groupby("person").size()
+    commits = frames.commits[(frames.commits["committed_at"] >= pd.Timestamp(start))]
+    active = (
+        set(authored.index) | set(reviews.index) | set(n_comments.index) | set(commits["person"].dropna())
+    )
+    people = humans[humans.index.isin(active)].copy()
+    people["n_prs_authored"] = authored.reindex(people.index).fillna(0)
+    people["n_reviews_given"] = reviews.reindex(people.index).fillna(0)
+    people["n_comments"] = n_comments.reindex(people.index).fillna(0)
+    people["is_newcomer"] = people["is_newcomer"].fillna(False)
+    return people.reset_index().sort_values("person")
+
+
+def _team(
+    frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, people: pd.DataFrame, ci: pd.DataFrame
+) -> pd.DataFrame:
+    hx, hn = empathy.team_harsh(comments)
+    rx, rn = episodes.team_rubber_stamp(eps)
+    (h_lo,), (h_hi,) = wilson_interval([hx], [hn])
+    (r_lo,), (r_hi,) = wilson_interval([rx], [rn])
+    counts = eps.groupby("person").size().reindex(people["person"]).fillna(0)
+    groups = ci.drop_duplicates("group") if not ci.empty else ci
+    credited = groups[groups["credited"].astype(bool)] if not groups.empty else groups
+    return pd.DataFrame(
+        [
+            {
+                "harsh_rate": hx / hn if hn else np.nan,
+                "harsh_lo": h_lo,
+                "harsh_hi": h_hi,
+                "rubber_stamp_rate": rx / rn if rn else np.nan,
+                "rs_lo": r_lo,
+                "rs_hi": r_hi,
+                "sharing_index": sharing_index(counts.to_numpy()) if len(counts) else np.nan,
+                "n_people": len(people),
+                "n_newcomers": int(people["is_newcomer"].sum()),
+                "ci_hours_saved": float(credited["hours_saved_month"].sum()) if len(credited) else 0.0,
+                "ci_lo": float(credited["hours_lo"].sum()) if len(credited) else 0.0,
+                "ci_hi": float(credited["hours_hi"].sum()) if len(credited) else 0.0,
+                "window_start": pd.Timestamp(frames.window_start),
+                "window_end": pd.Timestamp(frames.window_end),
+            }
+        ]
+    )
+
+
+def _meta(
+    frames: Frames,
+    options: ScoringOptions,
+    corpus: pd.DataFrame,
+    comments: pd.DataFrame,
+    cache_stats: dict[str, int],
+) -> dict[str, object]:
+    start, end = pd.Timestamp(frames.window_start), pd.Timestamp(frames.window_end)
+    bot_comments = 0
+    for table in (frames.review_comments, frames.issue_comments):
+        in_window = (table["created_at"] >= start) & (table["created_at"] <= end)
+        bot_comments += int((table["is_bot"].fillna(False).astype(bool) & in_window).sum())
+    opts = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("cache",)}
+    return {
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "now": pd.Timestamp(frames.now).isoformat(),
+        "options": json.loads(json.dumps(opts, default=str)),
+        "excluded": {
+            "bot_comments": bot_comments,
+            "non_english_comments": int((~comments["lang_en"]).sum()),
+            "trivial_comments": int(comments["is_trivial"].sum()),
+        },
+        "n_comments_scored": len(corpus),
+        "cache": cache_stats,
+        "formulas": dict(FORMULAS),
+        "deviations": list(DEVIATIONS),
+    }
+
+
+def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path) -> list[Path]:
+    """Write every table into the store as ``score_<name>`` (replaced) and as ``<dir>/<name>.parquet``;
+    metadata goes to ``score_meta`` and ``meta.json``. Returns the files written."""
+    out_dir = Path(parquet_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        with sqlite3.connect(Path(store_path)) as conn:
+            for name in SCORE_SCHEMAS:
+                frame: pd.DataFrame = getattr(scores, name)
+                frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+                written.append(out_dir / f"{name}.parquet")
+                _to_sql_text(frame).to_sql(
+                    f"score_{name}", conn, if_exists="replace", index=False, chunksize=50_000
+                )
+            meta = pd.DataFrame(
+                {
+                    "key": list(scores.meta),
+                    "value": [json.dumps(v, default=str) for v in scores.meta.values()],
+                }
+            )
+            meta.to_sql("score_meta", conn, if_exists="replace", index=False)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot write scores into {store_path}: {exc}") from exc
+    meta_path = out_dir / "meta.json"
+    meta_path.write_text(json.dumps(scores.meta, indent=2, default=str), encoding="utf-8")
+    written.append(meta_path)
+    return written
+
+
+def _to_sql_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """SQLite-friendly copy: timestamps as ISO-8601 'Z' text, categories and strings as plain text."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").astype(object).where(s.notna(), None)
+        elif isinstance(s.dtype, pd.CategoricalDtype) or str(s.dtype).startswith(("string", "str")):
+            out[col] = s.astype(object).where(s.notna(), None)
+        elif str(s.dtype) == "Int64":
+            out[col] = s.astype("float64")
+        else:
+            out[col] = s
+    return pd.DataFrame(out)
+
+
+def read_scores(store_path: str | Path) -> Scores:
+    """Read the ``score_*`` tables written by ``write_scores`` back into a typed ``Scores``."""
+    path = Path(store_path)
+    if not path.is_file():
+        raise StoreError(f"store not found: {path} (run `analyzer score` first)")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = {
+                n: conform_scores(pd.read_sql_query(f'SELECT * FROM "score_{n}"', conn), n)
+                for n in SCORE_SCHEMAS
+            }
+            meta_rows = pd.read_sql_query("SELECT key, value FROM score_meta", conn)
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
+        raise StoreError(f"no scores in {path}: {exc} (run `analyzer score` first)") from exc
+    meta = {k: json.loads(v) for k, v in zip(meta_rows["key"], meta_rows["value"], strict=True)}
+    return Scores(**tables, meta=meta)
+
+
+__all__ = ["SCORE_SCHEMAS", "FAMILY_COLUMNS", "Scores", "read_scores", "score_all", "write_scores"]

@@ -1,0 +1,177 @@
+"""Review episodes: size-conditional density, feedback landed, T and the rubber-stamp rule (§2.2-2.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
+
+from analyzer.scores.episodes import size_conditional_percentile
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.pipeline import score_all
+
+OPTS = ScoringOptions(now=NOW)
+
+
+def at(day: int, hh: int, mm: int = 0, ss: int = 0) -> str:
+    return f"2024-06-{day:02d}T{hh:02d}:{mm:02d}:{ss:02d}Z"
+
+
+def commit(pr_id: int, sha: str, when: str, author: str = "alice") -> dict[str, Any]:
+    return {
+        "pr_id": pr_id,
+        "sha": sha,
+        "author_login": author,
+        "committed_at": when,
+        "authored_at": when,
+        "message": "work",
+    }
+
+
+def files(pr_id: int, *spec: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"pr_id": pr_id, "path": p, "additions": n, "deletions": 0} for p, n in spec]
+
+
+def test_size_conditional_percentile_by_hand() -> None:
+    # two size bins of four: small PRs densities [0, 1, 2, 2], big PRs [.1, .2, .3, .4]
+    # small: 1 -> (1 below + .5*1 equal)/4 = .375; 2 -> (2 + .5*2)/4 = .75; 0 -> 0 by rule
+    # big: .1 -> .125, .2 -> .375, .3 -> .625, .4 -> .875 (a low raw density on a big PR still ranks high)
+    size = pd.Series([10, 20, 30, 40, 1000, 2000, 3000, 4000])
+    density = pd.Series([0, 1, 2, 2, 0.1, 0.2, 0.3, 0.4])
+    q = size_conditional_percentile(density, size, deciles=2)
+    assert q.tolist() == pytest.approx([0, 0.375, 0.75, 0.75, 0.125, 0.375, 0.625, 0.875])
+
+
+def test_thoroughness_T_by_hand_and_feedback_landed() -> None:
+    frames = frames_of(
+        OPTS,
+        prs=[pr(1, "alice", merged_at=at(20, 0))],
+        pr_files=files(1, ("src/a.py", 200), ("src/b.py", 100)),
+        review_comments=[
+            rc(10, 1, "bob", "rename this because `x` is unclear", path="src/a.py", created_at=at(2, 0)),
+            rc(11, 1, "bob", "nit: spacing here please", path="src/a.py", created_at=at(2, 0)),
+        ],
+        reviews=[review(30, 1, "bob", "COMMENTED", "", submitted_at=at(2, 0))],
+        pr_commits=[commit(1, "s1", at(3, 0))],
+        commit_files=[{"repo": "o/r", "sha": "s1", "path": "src/a.py", "additions": 1, "deletions": 1}],
+    )
+    ep = score_all(frames, OPTS, scorer=stand_in_scorer).episodes.set_index("person").loc["bob"]
+    # size 300 over 2 files; n_subst 2; density 2/3; the only episode -> q = (0 + .5*1)/1 = .5
+    # file_cov 1/2, specificity 2/2 (line anchors), rationale 1/2, change_trigger 2/2 (a.py touched later)
+    # T = (.3*.5 + .15*.5 + .2*1 + .2*1 + .15*.5) * (1 - .5*.5 nit share) = .7 * .75 = .525
+    assert ep["size"] == 300 and ep["n_subst"] == 2
+    assert ep["density"] == pytest.approx(2 / 3)
+    assert ep["q_density"] == pytest.approx(0.5)
+    assert ep["file_cov"] == pytest.approx(0.5)
+    assert ep["change_trigger"] == pytest.approx(1.0)
+    assert ep["nit_share"] == pytest.approx(0.5)
+    assert ep["T"] == pytest.approx(0.525)
+
+
+def test_feedback_landed_requires_path_time_and_merge() -> None:
+    frames = frames_of(
+        OPTS,
+        prs=[pr(1, "alice", merged_at=at(10, 0))],
+        pr_files=files(1, ("a.py", 50), ("b.py", 50), ("c.py", 50), ("d.py", 50)),
+        review_comments=[
+            rc(
+                1, 1, "bob", "please rename this variable", path="a.py", created_at=at(2, 0)
+            ),  # a.py touched at day 3
+            rc(
+                2, 1, "bob", "could you split this function", path="b.py", created_at=at(2, 0)
+            ),  # b.py never touched
+            rc(3, 1, "bob", "this name is confusing to me", path="c.py", created_at=at(2, 0), thread_id="T3"),
+            rc(
+                4, 1, "bob", "maybe extract a helper here", path="d.py", created_at=at(2, 0)
+            ),  # touched after merge
+            rc(
+                5, 1, "bob", "the guard looks inverted here", path="a.py", created_at=at(4, 0)
+            ),  # after the commit
+        ],
+        threads=[{"thread_id": "T3", "pr_id": 1, "path": "c.py", "is_resolved": 1, "is_outdated": 0}],
+        pr_commits=[commit(1, "s1", at(3, 0)), commit(1, "s2", at(11, 0))],
+        commit_files=[
+            {"repo": "o/r", "sha": "s1", "path": "a.py", "additions": 1, "deletions": 0},
+            {"repo": "o/r", "sha": "s2", "path": "d.py", "additions": 1, "deletions": 0},
+        ],
+    )
+    scores = score_all(frames, OPTS, scorer=stand_in_scorer)
+    ep = scores.episodes.set_index("person").loc["bob"]
+    # landed: #1 (path, later, before merge) and #3 (resolved thread) -> 2 of 5
+    assert ep["change_trigger"] == pytest.approx(2 / 5)
+    useful = scores.family_scores.query("person == 'bob' and family == 'useful_rate'").iloc[0]
+    assert useful["raw"] == pytest.approx(0.4) and useful["n"] == 5
+
+
+def stamp_case() -> tuple[list[dict[str, Any]], ...]:
+    big = ("src/x.py", 300)
+    prs = [pr(i, "alice", merged_at=at(20, 0)) for i in range(2, 10)]
+    prs[5]["body"] = "Paired with @bob on this one"  # PR 7
+    pr_files = (
+        files(2, big)
+        + files(3, big)
+        + files(4, ("a.py", 40), ("b.py", 30), ("c.py", 30))
+        + files(5, ("package-lock.json", 250), ("src/y.py", 50))
+        + files(6, big)
+        + files(7, big)
+        + files(8, big)
+        + files(9, *[(f"f{i}.py", 1) for i in range(12)])
+    )
+    commits = [commit(i, f"s{i}", at(5, 10)) for i in range(2, 10)]
+    reviews = [
+        review(2, 2, "bob", submitted_at=at(5, 10, 30)),  # 0.5 h <= 300/500 h: stamp
+        review(3, 3, "bob", submitted_at=at(5, 11, 0)),  # 1 h > 0.6 h: eligible, not a stamp
+        review(4, 4, "bob", submitted_at=at(5, 10, 5)),  # size 100, 3 files: not eligible
+        review(5, 5, "bob", submitted_at=at(5, 10, 5)),  # lockfile excluded: size 50: not eligible
+        review(6, 6, "bob", submitted_at=at(5, 10, 20)),  # substantive inline comment first: not a stamp
+        review(7, 7, "bob", submitted_at=at(5, 10, 5)),  # paired: exempt
+        review(8, 8, "bob", body="LGTM", submitted_at=at(5, 10, 20)),  # trivial body: stamp
+        review(9, 9, "bob", submitted_at=at(5, 10, 1)),  # 12 files, size 12: 60 s <= 12/500 h = 86 s: stamp
+    ]
+    comments = [
+        rc(
+            60,
+            6,
+            "bob",
+            "this loop misses the last element because of the bound",
+            path="src/x.py",
+            created_at=at(5, 10, 10),
+        )
+    ]
+    return prs, pr_files, commits, reviews, comments
+
+
+def test_rubber_stamp_rule() -> None:
+    prs, pr_files, commits, reviews, comments = stamp_case()
+    frames = frames_of(
+        OPTS, prs=prs, pr_files=pr_files, pr_commits=commits, reviews=reviews, review_comments=comments
+    )
+    scores = score_all(frames, OPTS, scorer=stand_in_scorer)
+    ep = scores.episodes.set_index("pr_id")
+    assert ep.loc[[2, 8, 9], "rubber_stamp"].all()
+    assert not ep.loc[[3, 4, 5, 6, 7], "rubber_stamp"].any()
+    assert ep.loc[[2, 3, 6, 8, 9], "eligible_approval"].all()
+    assert not ep.loc[[4, 5, 7], "eligible_approval"].any()
+    assert ep.loc[5, "size"] == 50  # package-lock.json is generated
+    assert pd.isna(ep.loc[9, "T"])  # size 12 < 20: no T, but still an eligible approval
+    assert ep.loc[2, "T"] == 0.0  # a rubber stamp zeroes T
+    rate = scores.family_scores.query("person == 'bob' and family == 'rubber_stamp_rate'").iloc[0]
+    assert rate["raw"] == pytest.approx(3 / 5)  # 3 stamps over 5 eligible approvals
+    assert rate["status"] == "insufficient"  # 5 < 10 eligible approvals
+    assert scores.team["rubber_stamp_rate"].iloc[0] == pytest.approx(0.6)
+
+
+def test_own_pr_and_bot_pr_are_not_episodes() -> None:
+    frames = frames_of(
+        OPTS,
+        prs=[pr(1, "alice"), pr(2, "renovate[bot]", author_type="Bot")],
+        review_comments=[
+            rc(1, 1, "alice", "answering my own reviewer here"),
+            rc(2, 2, "bob", "this bump breaks the build because of x"),
+        ],
+        issue_comments=[ic(3, 1, "bob", "looks fine to me overall")],
+    )
+    eps = score_all(frames, OPTS, scorer=stand_in_scorer).episodes
+    assert list(zip(eps["person"], eps["pr_id"], strict=True)) == [("bob", 1)]

@@ -1,0 +1,77 @@
+"""config.toml: defaults, the shipped example, and one-line errors that name key, line and fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from analyzer.config import Config, load_config, parse_config
+from analyzer.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_example_config_loads_and_equals_the_defaults() -> None:
+    loaded = load_config(ROOT / "config.toml")
+    assert loaded.github == Config().github
+    assert loaded.scores == Config().scores
+    assert loaded.report == Config().report
+
+
+def test_values_are_typed_and_globs_filter_repositories(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[github]\norganizations = ["acme"]\ninclude = ["api*", "web"]\nexclude = ["*-old"]\n'
+        'max_wait = 60\n[people.aliases]\n"jd-work" = "jd"\n[scores.weights]\nci = 2\n'
+    )
+    config = load_config(path)
+    assert config.github.organizations == ("acme",)
+    assert config.github.max_wait == 60.0 and isinstance(config.github.max_wait, float)
+    assert config.people.aliases == (("jd-work", "jd"),)
+    assert config.scores.weights.ci == 2.0
+    assert [n for n in ["api", "api-old", "web", "docs"] if config.github.wants(n)] == ["api", "web"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        ('[github]\nbase_url = "https://x"\norganisations = ["a"]\n', ["c.toml:3", '"github.organisations"', 'did you mean "organizations"']),
+        ('[githib]\n', ["c.toml:1", '"githib"', 'did you mean "github"']),
+        ('[github]\npage_size = "fifty"\n', ["c.toml:2", "github.page_size", "whole number"]),
+        ('[report]\npseudonymize = "yes"\n', ["c.toml:2", "report.pseudonymize", "true or false"]),
+        ('[github]\nrepositories = ["just-a-name"]\n', ["c.toml:2", "owner/name"]),
+        ('[github]\nbase_url = "ftp://x"\n', ["c.toml:2", "http(s) URL"]),
+        ('[window]\nsince = "last year"\n', ["window.since", "2025-01-31"]),
+        ('[scores.weights]\ndocz = 1\n', ['"scores.weights.docz"', 'did you mean "docs"']),
+        ('[scores.weights]\nkindness = 1\n', ['"scores.weights.kindness"', "expected one of: empathy"]),
+        ('[github]\ntoken = "ghp_abc"\n', ["c.toml:2", "never read from config.toml", "GITHUB_TOKEN"]),
+        ('[github\n', ["not valid TOML"]),
+    ],
+)
+def test_mistakes_give_one_line_naming_key_line_and_fix(tmp_path: Path, text: str, needles: list[str]) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert "\n" not in message
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_window_bounds_and_enterprise_web_url() -> None:
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    start, end = parse_config({"window": {"months": 6}}).window.bounds(now)
+    assert end == now and (now - start).days == 183
+    ghes = parse_config({"github": {"base_url": "https://ghe.example.com/api/v3"}})
+    assert ghes.web_url() == "https://ghe.example.com"
+    assert Config().web_url() == "https://github.com"
+    with pytest.raises(ConfigError, match="before"):
+        parse_config({"window": {"since": "2026-12-01", "until": "2026-01-01"}}).window.bounds(now)
