@@ -51,7 +51,7 @@ class GitHubSection:
     exclude: tuple[str, ...] = ()
     token_file: str = ""
     seconds_between_requests: float = 0.25
-    page_size: int = 25
+    page_size: int = 50
     max_wait: float = 3900.0
     overlap_days: float = 3.0
     timeout: float = 30.0

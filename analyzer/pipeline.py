@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 DEMO_TOKEN = "demo-token-not-a-secret"
+DEMO_WEB_URL = "https://github.demo.invalid"  # the demo's web links: fixed, so reports are reproducible
 
 
 def _quiet(line: str) -> None:
@@ -150,7 +151,7 @@ def run_demo(
     store = out / "demo.sqlite"
     for stale in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
         stale.unlink(missing_ok=True)
-    with FakeGitHub(model, tokens={DEMO_TOKEN}) as server:
+    with FakeGitHub(model, tokens={DEMO_TOKEN}, web_url=DEMO_WEB_URL) as server:
         progress(f"demo GitHub server on {server.base_url}")
         github = replace(
             cfg.github,
@@ -167,8 +168,11 @@ def run_demo(
             window=(start.timestamp(), end.timestamp()),
             progress=_collect_printer(progress),
         )
-    demo_cfg = replace(cfg, store=replace(cfg.store, path=str(store), parquet_dir=str(out / "scores")),
-                       report=replace(cfg.report, output=str(out / "report.html")))
+    demo_cfg = replace(
+        cfg,
+        store=replace(cfg.store, path=str(store), parquet_dir=str(out / "scores")),
+        report=replace(cfg.report, output=str(out / "report.html"), github_url=DEMO_WEB_URL),
+    )
     score_store(demo_cfg, now=the_now, progress=progress)
     report = report_store(demo_cfg, now=the_now, pseudonymize=cfg.report.pseudonymize, progress=progress)
     return DemoResult(store=store, report=report)

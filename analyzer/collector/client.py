@@ -86,6 +86,8 @@ class GitHubClient:
             timeout=max(1, round(options.timeout)),
             retry=None,
             seconds_between_requests=options.seconds_between_requests,
+            # GraphQL queries are POSTs, which PyGithub spaces 1 s apart as "writes"; they read only.
+            seconds_between_writes=options.seconds_between_requests,
             lazy=True,
         )
         self.requester = self.github.requester
@@ -93,8 +95,17 @@ class GitHubClient:
 
     # -- public calls ----------------------------------------------------------------------------
 
-    def graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """Run one GraphQL query and return its ``data``; waits out rate limits first."""
+    def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any],
+        shrink: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """Run one GraphQL query and return its ``data``; waits out rate limits first.
+
+        ``shrink`` may lighten ``variables`` (e.g. halve a page size) before a retry that follows a
+        gateway timeout: GitHub cuts GraphQL requests off after 10 s with a 502 or 504.
+        """
         self.budget.queries.append(query)
 
         def call() -> dict[str, Any]:
@@ -108,7 +119,7 @@ class GitHubClient:
                 self._note_graphql_rate(rate)
             return data if isinstance(data, dict) else {}
 
-        return self._with_retries(call)
+        return self._with_retries(call, lambda: shrink(variables) if shrink else None)
 
     def rest(self, path: str, params: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
         """GET a REST path (relative to the base URL); returns (headers, parsed JSON)."""
@@ -125,13 +136,17 @@ class GitHubClient:
 
     # -- retry policy ----------------------------------------------------------------------------
 
-    def _with_retries(self, call: Callable[[], T]) -> T:
+    def _with_retries(self, call: Callable[[], T], on_timeout: Callable[[], None] | None = None) -> T:
         attempt = 0
         while True:
             try:
                 return self._classify(call)
             except RetryableError as retry:
                 attempt += 1
+                if retry.wait < 0:  # server error or network trouble: exponential backoff per request
+                    retry.wait = float(self.options.backoff_base ** min(attempt - 1, 6))
+                if on_timeout and retry.reason in ("HTTP 502", "HTTP 504", "network error: ReadTimeout"):
+                    on_timeout()
                 if attempt > self.options.max_retries and not retry.reason.startswith("rate limit"):
                     raise CollectionError(
                         f"GitHub kept failing ({retry.reason}) after {self.options.max_retries} retries;"
@@ -208,10 +223,11 @@ class GitHubClient:
             return max(1.0, float(headers["x-ratelimit-reset"]) - self.clock.now() + 1.0)
         if graphql and self.budget.graphql_reset is not None:
             return max(1.0, self.budget.graphql_reset - self.clock.now() + 1.0)
-        return SECONDARY_WAIT * (2 ** min(self.budget.retries, 4)) if status == 403 else SECONDARY_WAIT
+        return SECONDARY_WAIT
 
-    def _backoff(self) -> float:
-        return float(self.options.backoff_base ** min(self.budget.retries, 6))
+    @staticmethod
+    def _backoff() -> float:
+        return -1.0  # decided in _with_retries, which knows the attempt number
 
     def _sleep(self, seconds: float, reason: str) -> None:
         if seconds > self.options.max_wait:

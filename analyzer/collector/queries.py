@@ -7,7 +7,7 @@ carries up to 100 default-branch commits along for free.
 
 from __future__ import annotations
 
-ACTOR = "__typename login"
+ACTOR = "__typename login ... on User { name }"
 
 PR_FIELDS = f"""
 fragment PrFields on PullRequest {{

@@ -44,7 +44,7 @@ def _note_actor(actors: dict[str, JSON], actor: JSON | None, fetched_at: str) ->
             "login": login,
             "node_id": None,
             "type": _type(actor),
-            "name": None,
+            "name": actor.get("name"),
             "raw": dumps(actor),
             "fetched_at": fetched_at,
         }

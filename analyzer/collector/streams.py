@@ -132,6 +132,7 @@ class RepoSync:
                     "since": since,
                     "withHistory": hist_on,
                 },
+                shrink=self._halve_page,
             )
             repo = data.get("repository") or {}
             bundles: list[PrBundle] = []
@@ -147,6 +148,11 @@ class RepoSync:
             self._emit("pulls", pages, items_pr)
         self.counts["pulls"] = items_pr
         self.counts["commits"] = items_hist
+
+    def _halve_page(self, variables: dict[str, Any]) -> None:
+        """After a gateway timeout, ask for fewer PRs per page (and keep the smaller size)."""
+        self.page_size = max(5, self.page_size // 2)
+        variables["prFirst"] = self.page_size
 
     def _pulls_page(self, conn: JSON, state: SyncState, floor: str) -> tuple[SyncState, bool, list[PrBundle]]:
         nodes = [n for n in conn.get("nodes") or [] if n]

@@ -25,9 +25,7 @@ class AssociationIndex:
         for times in (*self._merged.values(), *self._opened.values()):
             times.sort()
 
-    def _before(
-        self, table: dict[tuple[str, str], list[datetime]], key: tuple[str, str], moment: datetime
-    ) -> bool:
+    def _before(self, table: dict[tuple[str, str], list[datetime]], key: tuple[str, str], moment: datetime) -> bool:
         times = table.get(key, [])
         return bisect.bisect_right(times, moment) > 0
 
@@ -53,6 +51,4 @@ def assign_associations(model: OrgModel, people: dict[str, Person]) -> None:
     for comment in model.review_comments.values():
         comment.author_association = index.of(comment.author, comment.repo, comment.created_at)
     for issue_comment in model.issue_comments.values():
-        issue_comment.author_association = index.of(
-            issue_comment.author, issue_comment.repo, issue_comment.created_at
-        )
+        issue_comment.author_association = index.of(issue_comment.author, issue_comment.repo, issue_comment.created_at)

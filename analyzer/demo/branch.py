@@ -14,9 +14,7 @@ from analyzer.demo.people import REPOS, Person
 from analyzer.fakegithub.model import Commit
 
 
-def direct_push(
-    ctx: BuildContext, repo: str, person: Person, at: datetime, paths: list[str], message: str
-) -> Commit:
+def direct_push(ctx: BuildContext, repo: str, person: Person, at: datetime, paths: list[str], message: str) -> Commit:
     """A commit pushed straight to the default branch (``pr_number`` None)."""
     files = [make_file_diff(ctx.rng, p, ctx.rng.randint(1, 30), ctx.rng.randint(0, 8)).file for p in paths]
     login = login_of(person)

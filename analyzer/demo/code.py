@@ -226,9 +226,7 @@ def _hunk(
     for offset in range(0, adds, step):
         text, used = added[offset]
         if text.strip() not in ("}", ""):
-            anchors.append(
-                Anchor(path, new_start + context + offset, text, used, lines, first_added + offset + 1)
-            )
+            anchors.append(Anchor(path, new_start + context + offset, text, used, lines, first_added + offset + 1))
     return lines, old_len, new_len
 
 

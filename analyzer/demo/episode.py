@@ -119,9 +119,7 @@ class PRBuild:
 
     # ----- objects ---------------------------------------------------------------------------------
 
-    def new_commit(
-        self, message: str, at: datetime, files: list[PRFile], person: Person | None = None
-    ) -> Commit:
+    def new_commit(self, message: str, at: datetime, files: list[PRFile], person: Person | None = None) -> Commit:
         person = person or self.author
         login = login_of(person)
         commit = Commit(

@@ -63,9 +63,7 @@ def _scripted_pushes(ctx: BuildContext) -> None:
     for repo, login, offset, paths, message, factor in SCRIPTED_PUSHES:
         commit = direct_push(ctx, repo, ctx.people[login], day(offset), list(paths), message)
         if factor is not None:
-            ctx.ci_changes.append(
-                CiChange(repo, paths[0], login, factor, at=commit.committed_at, label="caching")
-            )
+            ctx.ci_changes.append(CiChange(repo, paths[0], login, factor, at=commit.committed_at, label="caching"))
 
 
 def _traits(ctx: BuildContext, roster: list[Person]) -> list[Trait]:
@@ -85,9 +83,7 @@ def generate_org(seed: int = 7, scale: float = 1.0, now: datetime | None = None)
     if not 0 < scale <= 20:
         raise ConfigError(f"demo scale must be in (0, 20], got {scale}; use 1.0 for the standard demo")
     rng = random.Random(seed)
-    model = OrgModel(
-        login="acme-labs", id=9_100_000, name="Acme Labs", created_at=DEMO_START - timedelta(days=1200)
-    )
+    model = OrgModel(login="acme-labs", id=9_100_000, name="Acme Labs", created_at=DEMO_START - timedelta(days=1200))
     roster = build_roster()
     ctx = BuildContext(model, rng, IdAllocator(rng), by_login(roster), horizon=DEMO_NOW)
     _users(ctx, roster)
@@ -105,7 +101,7 @@ def generate_org(seed: int = 7, scale: float = 1.0, now: datetime | None = None)
     assign_associations(model, ctx.people)
     model.traits = _traits(ctx, roster)
     flows = make_workflows(ctx)
-    generate_runs(ctx, flows, all_run_specs(ctx, flows, every_days=1 if scale >= 0.5 else 3))
+    generate_runs(ctx, flows, all_run_specs(ctx, flows, every_days=7 if scale >= 0.5 else 14))
     if now is not None and now != DEMO_NOW:
         shift_model(model, now - DEMO_NOW)
     return model

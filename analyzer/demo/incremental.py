@@ -78,9 +78,7 @@ class Mutation:
 
     def moment(self) -> datetime:
         span = (self.now - self.start).total_seconds()
-        return (self.start + timedelta(seconds=1 + self.rng.random() * max(span - 2, 0))).replace(
-            microsecond=0
-        )
+        return (self.start + timedelta(seconds=1 + self.rng.random() * max(span - 2, 0))).replace(microsecond=0)
 
     def bump(self, pr: PullRequest, at: datetime) -> None:
         pr.updated_at = max(pr.updated_at, at)
@@ -164,9 +162,7 @@ def _comment_on_old(m: Mutation, pr: PullRequest) -> None:
     slots = Slots(
         ident=anchor.idents[0], other=anchor.idents[-1], file=anchor.path.rsplit("/", 1)[-1], path=anchor.path
     )
-    thread = ReviewThread(
-        m.model.next_id("thread"), pr.repo, pr.number, anchor.path, anchor.line, anchor.line
-    )
+    thread = ReviewThread(m.model.next_id("thread"), pr.repo, pr.number, anchor.path, anchor.line, anchor.line)
     m.model.review_threads[thread.id] = thread
     body = "Post-merge review: " + fill(m.rng, inline.NEUTRAL + inline.QUESTION, slots)
     comment = ReviewComment(

@@ -44,9 +44,7 @@ def _py(pkg: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
 
 
 def _ts(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(f"src/{n}.ts" for n in names), tuple(
-        f"src/__tests__/{n.split('/')[-1]}.test.ts" for n in names
-    )
+    return tuple(f"src/{n}.ts" for n in names), tuple(f"src/__tests__/{n.split('/')[-1]}.test.ts" for n in names)
 
 
 def _go(pkg: str, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -83,6 +81,7 @@ def _layouts() -> dict[str, RepoLayout]:
             *gw,
             "pyproject.toml",
             "poetry.lock",
+            merge_style="squash",
         ),
         "billing-service": RepoLayout(
             "billing-service",
@@ -109,9 +108,10 @@ def _layouts() -> dict[str, RepoLayout]:
             *pipe,
             "pyproject.toml",
             "poetry.lock",
+            merge_style="squash",
         ),
         "auth-lib": RepoLayout(
-            "auth-lib", "Go", "Token, session and OIDC library", *auth, "go.mod", "go.sum"
+            "auth-lib", "Go", "Token, session and OIDC library", *auth, "go.mod", "go.sum", merge_style="squash"
         ),
         "mobile-sync": RepoLayout(
             "mobile-sync",
@@ -129,6 +129,7 @@ def _layouts() -> dict[str, RepoLayout]:
             *infra,
             "versions.tf",
             ".terraform.lock.hcl",
+            merge_style="squash",
         ),
         "docs-portal": RepoLayout(
             "docs-portal",

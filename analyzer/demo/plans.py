@@ -161,9 +161,7 @@ def random_plan(rng: random.Random, roster: list[Person], lo: datetime, hi: date
     return plan
 
 
-def random_plans(
-    rng: random.Random, roster: list[Person], count: int, lo: datetime, hi: datetime
-) -> list[PRPlan]:
+def random_plans(rng: random.Random, roster: list[Person], count: int, lo: datetime, hi: datetime) -> list[PRPlan]:
     plans: list[PRPlan] = []
     for _ in range(count * 3):
         if len(plans) >= count:

@@ -81,9 +81,7 @@ def first_review(build: PRBuild, person: Person) -> str | None:
             break
         tone = pick_tone(build.rng, person.style)
         slots = build.slots_for(anchor)
-        body = inline_comment(
-            build.rng, tone, slots, person.style, person.lang, anchor.text.strip() + "  # fixed"
-        )
+        body = inline_comment(build.rng, tone, slots, person.style, person.lang, anchor.text.strip() + "  # fixed")
         if index == 0 and build.plan.first_inline and person is build.plan.reviewers[0]:
             body = build.plan.first_inline
         written = at - (count - index) * (at - start) / (count + 2)
@@ -112,9 +110,7 @@ def _newcomer_dialogue(build: PRBuild, thread: ThreadState) -> None:
     if teacher.trait == "mentor":
         answer = replies.MENTOR_ANSWERS[pick].format(**thread.slots.as_dict())
     elif teacher.trait == "harsh_reviewer":
-        answer = rng.choice(
-            ("It's in the docs. Read them.", "Obviously not. Figure it out.", "Just look at the code.")
-        )
+        answer = rng.choice(("It's in the docs. Read them.", "Obviously not. Figure it out.", "Just look at the code."))
     else:
         answer = rng.choice(replies.REVIEWER_FOLLOWUPS)
     if _reply(build, thread, teacher, answer, 20, 900) and rng.random() < 0.5:

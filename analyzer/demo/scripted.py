@@ -38,9 +38,7 @@ def _plan(
     reviewers: tuple[str, ...],
     outcome: Outcome = "merged",
 ) -> PRPlan:
-    return PRPlan(
-        repo, people[author], when, kind, size, n_files, outcome, reviewers=[people[r] for r in reviewers]
-    )
+    return PRPlan(repo, people[author], when, kind, size, n_files, outcome, reviewers=[people[r] for r in reviewers])
 
 
 def _ci_plans(people: dict[str, Person]) -> list[PRPlan]:
@@ -106,7 +104,7 @@ def _newcomer_plans(people: dict[str, Person]) -> list[PRPlan]:
 
 
 def _special_plans(people: dict[str, Person]) -> list[PRPlan]:
-    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(210), "bugfix", 40, 2, ("ebrown",))
+    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(470), "bugfix", 40, 2, ("ebrown",))
     hostile.title = HOSTILE_TITLE
     hostile.body = f"Escapes the widget title. See {HOSTILE_LINK} for the report."
     hostile.notes = [(people["ebrown"], f"Repro from the bug report: {HOSTILE_COMMENT}")]
@@ -120,9 +118,7 @@ def _special_plans(people: dict[str, Person]) -> list[PRPlan]:
     huge.title, huge.n_commits = "refactor: regenerate the API client and migrate every call site", 105
     mega = _plan(people, "data-pipeline", "vpetrov", day(340), "refactor", 1600, 22, ("kweber", "dkrause"))
     mega.title, mega.mega_review = "Rewrite the scheduler around a job queue", 110
-    stamped = _plan(
-        people, "mobile-sync", "amartin", day(280), "feature", 900, 14, ("tbaptiste", "jfernandez")
-    )
+    stamped = _plan(people, "mobile-sync", "amartin", day(280), "feature", 900, 14, ("tbaptiste", "jfernandez"))
     draft = _plan(people, "auth-lib", "sgupta", day(535), "feature", 200, 4, ("mlindqvist",), "draft")
     closed = _plan(people, "api-gateway", "omar-haddad", day(180), "feature", 300, 6, ("dkrause",), "closed")
     deps = _plan(people, "billing-service", "dependabot[bot]", day(90), "deps", 20, 2, ("omar-haddad",))

@@ -80,14 +80,10 @@ def _people_talk(build: PRBuild, end: datetime) -> None:
     if rng.random() < 0.45:
         add_comment(author, fill(rng, conversation.AUTHOR_PINGS, slots), after(rng, start, 30, 2880))
     if author.lang and rng.random() < 0.35:
-        add_comment(
-            author, rng.choice(foreign.FOREIGN_CONVERSATION[author.lang]), after(rng, start, 60, 2880)
-        )
+        add_comment(author, rng.choice(foreign.FOREIGN_CONVERSATION[author.lang]), after(rng, start, 60, 2880))
     humans = [p for p in build.plan.reviewers if p.style.comments_mean > 0]
     if humans and rng.random() < 0.3:
-        add_comment(
-            rng.choice(humans), fill(rng, conversation.REVIEWER_NOTES, slots), after(rng, start, 60, 4000)
-        )
+        add_comment(rng.choice(humans), fill(rng, conversation.REVIEWER_NOTES, slots), after(rng, start, 60, 4000))
     if build.plan.kind == "deps" and humans and rng.random() < 0.15:
         asked = add_comment(humans[0], "@dependabot rebase", after(rng, start, 60, 1440))
         if asked is not None:
@@ -109,9 +105,7 @@ def _closing_words(build: PRBuild, end: datetime) -> None:
             _add_comment(build, build.author, rng.choice(conversation.THANKS), after(rng, end, 1, 120))
     elif build.pr.closed_at is not None and rng.random() < 0.6:
         closer = build.ctx.people.get(build.pr.merged_by or "", build.author)
-        _add_comment(
-            build, closer, fill(rng, conversation.CLOSE_NOTES, build.slots_for(None)), build.pr.closed_at
-        )
+        _add_comment(build, closer, fill(rng, conversation.CLOSE_NOTES, build.slots_for(None)), build.pr.closed_at)
 
 
 def talk(build: PRBuild, end: datetime) -> None:

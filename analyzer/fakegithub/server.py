@@ -122,8 +122,12 @@ class FakeGitHub:
         rate_limit: RateLimits | None = None,
         clock: Clock | None = None,
         per_page_max: int = 100,
+        web_url: str | None = None,
     ) -> None:
         self.model = model
+        # Web links (html_url, GraphQL url) may name a fixed host so that output built from them is
+        # identical from run to run; API URLs always use the live loopback address.
+        self.web_url = web_url.rstrip("/") if web_url else None
         self.prefix = prefix.rstrip("/")
         self.tokens = tokens
         self.latency = latency
@@ -349,7 +353,7 @@ class FakeGitHub:
         key = fingerprint(self.model)
         if self._index is None or key != self._index_key:
             self._index, self._index_key = build_index(self.model), key
-        return Renderer(self.model, Urls(self.root_url, self.base_url, self.model.login), self._index)
+        return Renderer(self.model, Urls(self.web_url or self.root_url, self.base_url, self.model.login), self._index)
 
     def _rate_limit_answer(self) -> Answer:
         core, gql = self.rate_limiter.core.state(), self.rate_limiter.graphql.state()

@@ -16,6 +16,7 @@ from analyzer.frames.model import STR, TS, Frames, conform, empty_frame
 from analyzer.frames.paths import match_paths
 from analyzer.scores.options import ScoringOptions
 
+ESTABLISHED_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR")
 _APP = (
     "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') "
     "THEN 1 ELSE 0 END"
@@ -282,7 +283,25 @@ def _newcomer_until(prs: pd.DataFrame, people: pd.DataFrame, options: ScoringOpt
     nth = merged.loc[rank == options.newcomer_max_merged].set_index("person")["merged_at"]
     fifth = nth.reindex(people.index)
     until = pd.concat([first, fifth], axis=1).max(axis=1)
-    return until.where(fifth.notna()).astype(TS)
+    until = until.where(fifth.notna()).astype(TS)
+    established = _established_before_data(prs, people, options)
+    return until.mask(established, people["first_pr_at"]).astype(TS)
+
+
+def _established_before_data(prs: pd.DataFrame, people: pd.DataFrame, options: ScoringOptions) -> pd.Series:
+    """Left censoring: whoever opens their first PR in the data within ``newcomer_days`` of the data's
+    first PR may well have contributed before the data starts. When GitHub's author_association on that
+    first PR shows prior standing (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR) they are established, not
+    new; first-timers and unknown associations keep the history-based rule."""
+    dated = prs.dropna(subset=["person", "created_at"])
+    if dated.empty:
+        return pd.Series(False, index=people.index, dtype=bool)
+    censored_until = dated["created_at"].min() + pd.Timedelta(days=options.newcomer_days)
+    first_pr = dated.sort_values(["created_at", "pr_id"]).drop_duplicates("person").set_index("person")
+    association = first_pr["author_association"].astype(object).fillna("").str.upper()
+    standing = association.isin(ESTABLISHED_ASSOCIATIONS).reindex(people.index, fill_value=False)
+    censored = (people["first_pr_at"] < censored_until).fillna(False)
+    return (censored & standing.astype(bool)).astype(bool)
 
 
 def _mark_newcomer_prs(prs: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Plotly figures for notebooks, and plotly.js for the report (the only module that imports plotly).
+"""Plotly figures for notebooks (the only module that imports plotly; the report inlines its own bundle).
 
 Every builder returns the same figure the HTML report draws, so a notebook can rebuild any chart.
 """
@@ -8,17 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from analyzer.report import figures, person_figures
 from analyzer.report.figures import Spec
 from analyzer.report.model import ReportData, prepare
-
-
-def plotly_js() -> str:
-    """The plotly.js bundle, made safe to inline in a <script> element."""
-    bundle: str = get_plotlyjs()
-    return bundle.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
 def to_figure(

@@ -6,7 +6,6 @@ and deterministic (sorted keys, rounded floats). ``charts.py`` wraps the same sp
 
 from __future__ import annotations
 
-import hashlib
 import html
 import math
 from typing import Any
@@ -18,7 +17,7 @@ from analyzer.report.labels import family_label
 from analyzer.report.model import ReportData
 
 Spec = dict[str, Any]
-ROWS_BY_NAME_MAX = 60  # above this a distribution is drawn as a jittered strip instead of named rows
+ROWS_BY_NAME_MAX = 60  # above this a distribution is drawn as a histogram instead of named rows
 HEATMAP_MAX_PEOPLE = 40
 BLUE, GREY, ORANGE, GREEN, RED = "#3b6ea8", "#9aa3ad", "#d9822b", "#3a9a5b", "#c0392b"
 
@@ -53,12 +52,6 @@ def base_layout(title: str, height: int, **extra: Any) -> Spec:
     return layout
 
 
-def jitter(key: str) -> float:
-    """A deterministic vertical offset in [-0.35, 0.35] from a hash (no random numbers)."""
-    h = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
-    return round((h / 2**32 - 0.5) * 0.7, 4)
-
-
 def family_rows(data: ReportData, family: str) -> pd.DataFrame:
     fs = data.f("family_scores")
     rows = fs[(fs["family"] == family) & (fs["status"] == "ok") & fs["person"].isin(data.slugs)]
@@ -69,31 +62,28 @@ def family_rows(data: ReportData, family: str) -> pd.DataFrame:
 
 
 def family_distribution(data: ReportData, family: str) -> Spec | None:
-    """People's estimates with 90 % intervals, by name (or jittered strip for big teams); never ranked."""
+    """People's estimates with 90 % intervals, by name (a histogram for big teams); never ranked."""
     rows = family_rows(data, family)
     if len(rows) < data.min_group_size:
         return None
     est = [r4(v) for v in rows["estimate"]]
-    plus = [
-        r4(max(0.0, (number(h) or 0.0) - (number(e) or 0.0)))
-        for h, e in zip(rows["hi"], rows["estimate"], strict=True)
-    ]
-    minus = [
-        r4(max(0.0, (number(e) or 0.0) - (number(lo) or 0.0)))
-        for lo, e in zip(rows["lo"], rows["estimate"], strict=True)
-    ]
+    # An interval is drawn only where the scorer gave both ends (count-like families have none).
+    lows = [r4(v) for v in rows["lo"]]
+    highs = [r4(v) for v in rows["hi"]]
+    unit = text(rows["unit"].iloc[0])
+    median = r4(pd.to_numeric(rows["estimate"], errors="coerce").median())
+    if len(rows) > ROWS_BY_NAME_MAX:
+        return _family_histogram(family, unit, est, median)
     slugs = [data.slugs[text(p)] for p in rows["person"]]
     names = list(rows["name"])
-    by_name = len(rows) <= ROWS_BY_NAME_MAX
-    y: list[Any] = names if by_name else [jitter(s) for s in slugs]
-    unit = text(rows["unit"].iloc[0])
+    y: list[Any] = names
     # Intervals as one line trace broken by nulls: one SVG path instead of an error bar per person,
     # which keeps a 500-person team's charts quick to draw.
     seg_x: list[float | None] = []
     seg_y: list[Any] = []
-    for e, p, m, yy in zip(est, plus, minus, y, strict=True):
-        if e is not None:
-            seg_x += [round(e - (m or 0.0), 4), round(e + (p or 0.0), 4), None]
+    for e, lo, hi, yy in zip(est, lows, highs, y, strict=True):
+        if e is not None and lo is not None and hi is not None:
+            seg_x += [min(lo, e), max(hi, e), None]
             seg_y += [yy, yy, None]
     intervals: Spec = {
         "type": "scatter",
@@ -115,32 +105,59 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
         "hovertemplate": "%{text}<br>%{x}<extra></extra>",
         "marker": {"color": BLUE, "size": 7},
     }
-    median = r4(pd.to_numeric(rows["estimate"], errors="coerce").median())
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": median,
-            "x1": median,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": ORANGE, "dash": "dot", "width": 1},
-        }
-    ]
-    yaxis: Spec = (
-        {"type": "category", "autorange": "reversed", "automargin": True}
-        if by_name
-        else {"visible": False, "range": [-0.5, 0.5]}
-    )
-    height = 60 + 16 * len(rows) if by_name else 240
+    yaxis: Spec = {"type": "category", "autorange": "reversed", "automargin": True, "dtick": 1}
+    height = 90 + 18 * len(rows)  # 18 px a row: every name is shown
     title = f"{family_label(family)} ({unit}): {len(rows)} people, 90 % intervals; dotted line = team median"
     return {
         "data": [intervals, trace],
         "layout": base_layout(
-            title, height, yaxis=yaxis, shapes=shapes, xaxis={"title": {"text": unit}, "zeroline": False}
+            title,
+            height,
+            yaxis=yaxis,
+            shapes=[median_line(median)],
+            xaxis={"title": {"text": unit}, "zeroline": False},
         ),
     }
+
+
+def median_line(median: float | None) -> Spec:
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": median,
+        "x1": median,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": ORANGE, "dash": "dot", "width": 1},
+    }
+
+
+def _family_histogram(family: str, unit: str, est: list[float | None], median: float | None) -> Spec:
+    """Big teams: how many people fall in each band of estimates, without names. Hundreds of named or
+    jittered dots are unreadable and were most of the landing page's drawing time; every person's
+    estimate and interval stay on their own page."""
+    values = [e for e in est if e is not None]
+    trace: Spec = {
+        "type": "histogram",
+        "x": values,
+        "nbinsx": 40,
+        "marker": {"color": BLUE},
+        "hovertemplate": "%{x}: %{y} people<extra></extra>",
+    }
+    title = (
+        f"{family_label(family)} ({unit}): {len(values)} people per band of estimates (too many to name; "
+        "open a person from the directory); dotted line = team median"
+    )
+    layout = base_layout(
+        title,
+        240,
+        shapes=[median_line(median)],
+        bargap=0.05,
+        xaxis={"title": {"text": unit}, "zeroline": False},
+        yaxis={"title": {"text": "people"}, "rangemode": "tozero"},
+    )
+    return {"data": [trace], "layout": layout}
 
 
 def team_rates(data: ReportData) -> Spec | None:
@@ -165,7 +182,10 @@ def team_rates(data: ReportData) -> Spec | None:
     return {
         "data": [trace],
         "layout": base_layout(
-            "Team rates with 90 % intervals", 300, yaxis={"tickformat": ".0%", "rangemode": "tozero"}
+            "Team rates with 90 % intervals",
+            300,
+            yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+            bargap=0.6,
         ),
     }
 

@@ -91,7 +91,8 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "mentoring": ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids"),
     "review_edges": ("reviewer", "author", "n_episodes", "author_is_newcomer"),
     "bots": ("login", "reason", "n_prs", "n_comments", "n_reviews"),
-    "evidence": ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at"),
+    # "title" (the PR's title) is optional: shown above the excerpt when the scorer provides it.
+    "evidence": ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at", "title"),
     "team": (
         "harsh_rate",
         "harsh_lo",

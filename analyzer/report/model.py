@@ -71,6 +71,18 @@ class ReportData:
         return self.n_people >= self.min_group_size
 
 
+def window_of(meta: dict[str, Any]) -> dict[str, str]:
+    """The scoring window as {"start", "end"}: the scorer writes ``window_start``/``window_end``; an older
+    ``window`` dict is accepted too."""
+    raw = meta.get("window")
+    window = {str(k): text(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    for key in ("start", "end"):
+        flat = text(meta.get(f"window_{key}"))
+        if flat and not window.get(key):
+            window[key] = flat
+    return {k: v for k, v in sorted(window.items()) if v}
+
+
 def _slugs(logins: list[str], pseudo: Pseudonymizer) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()

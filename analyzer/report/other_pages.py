@@ -9,7 +9,7 @@ from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import text
 from analyzer.report.labels import family_label, ordered_families
-from analyzer.report.model import ReportData
+from analyzer.report.model import ReportData, window_of
 
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
@@ -86,7 +86,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         el("h1", None, "Methodology"),
         el("h2", None, "Data window"),
         _kv_table(
-            [(text(k), _flat(v)) for k, v in sorted(dict(meta.get("window", {})).items())]
+            [(k, v) for k, v in window_of(meta).items()]
             + [("report generated for", text(meta.get("now", "")))],
             ("", ""),
         ),
@@ -127,7 +127,9 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             + (
                 "Logins and names are replaced by keyed-hash pseudonyms everywhere, including inside "
                 "comment text; links whose address contains a login are not shown. Comment links still "
-                "point to GitHub, where anyone with access can see the author."
+                "point to GitHub, where anyone with access can see the author. Bot accounts keep their "
+                "names (app bots such as 'dependabot[bot]' and the configured bot list): they are "
+                "services, not people."
                 if data.pseudo.enabled
                 else "This report shows real logins and names; build it with pseudonymization to share it."
             ),

@@ -76,14 +76,15 @@ def network(data: ReportData, login: str) -> Spec:
         }
     )
     shown = f" (showing {len(others)} of {len(weight)})" if len(weight) > len(others) else ""
-    axis = {"visible": False, "range": [-1.4, 1.4]}
+    # No scale anchor: the circle is stretched into a wide ellipse so that 30 names do not overlap.
+    axis = {"visible": False, "range": [-1.3, 1.3]}
     return {
         "data": traces,
         "layout": base_layout(
             f"Review network{shown}: blue = reviewed their PRs, grey = reviewed this person; star = newcomer",
-            420,
+            460,
             xaxis=axis,
-            yaxis=dict(axis, scaleanchor="x"),
+            yaxis=dict(axis, range=[-1.25, 1.3]),
         ),
     }
 

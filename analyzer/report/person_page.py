@@ -50,15 +50,22 @@ class PersonContext:
 
 
 def _evidence_rows(ev: pd.DataFrame) -> pd.DataFrame:
-    """Evidence sorted newest first (undated last, then by ref) with the date as display text."""
+    """Evidence sorted newest first (undated last, then by ref) with the date as display text.
+
+    The scorer writes one row per marker that fired; rows for the same item are merged here so each
+    comment or PR is listed once, with all its markers."""
     at = ev["at"]
     ev = ev.assign(
         _day=at.dt.strftime("%Y-%m-%d").fillna(""),
         _ts=at.fillna(pd.Timestamp("1970-01-01", tz="UTC")),
-        family=ev["family"].map(text),
-        ref=ev["ref"].map(text),
+        **{col: ev[col].map(text) for col in ("person", "family", "kind", "ref", "markers")},
     )
-    return ev.sort_values(["_ts", "ref"], ascending=[False, True], kind="stable")
+    ev = ev.sort_values(["_ts", "ref", "markers"], ascending=[False, True, True], kind="stable")
+    key = ["person", "family", "kind", "ref"]
+    markers = ev.groupby(key, sort=False)["markers"].agg(lambda ms: ";".join(m for m in ms if m))
+    firsts = ev.drop_duplicates(key).set_index(key)
+    firsts["markers"] = markers.reindex(firsts.index)
+    return firsts.reset_index()
 
 
 def _records_by(df: pd.DataFrame, col: str) -> dict[str, list[dict[str, Any]]]:
@@ -167,6 +174,7 @@ def _evidence_item(data: ReportData, row: dict[str, Any]) -> Markup:
     url = data.pseudo.url(text(row.get("url")))
     when = text(row.get("_day"))
     ref = data.pseudo.text(text(row.get("ref")))
+    title = data.pseudo.text(text(row.get("title")))
     target = (
         link(url, "open on GitHub")
         if url
@@ -186,6 +194,7 @@ def _evidence_item(data: ReportData, row: dict[str, Any]) -> Markup:
             " ",
             target,
         ),
+        el("div", {"class": "evtitle"}, title) if title else None,
         el("blockquote", None, excerpt) if excerpt else None,
         el("div", {"class": "markers"}, [el("span", {"class": "marker"}, m) for m in markers])
         if markers

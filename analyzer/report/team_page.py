@@ -108,9 +108,10 @@ def distributions(data: ReportData, charts: Charts) -> Markup:
         )
     return _section(
         "Score families across the team",
-        "Each dot is one person's shrunk estimate with its 90 % interval. People are ordered by name "
-        "(or scattered at random heights in large teams), never by score: this is not a leaderboard. "
-        "Click a dot to open that person's profile.",
+        "Each dot is one person's shrunk estimate with its 90 % interval. People are ordered by name, "
+        "never by score: this is not a leaderboard. Click a dot to open that person's profile. In teams of "
+        f"more than {figures.ROWS_BY_NAME_MAX} people each family is a histogram of estimates instead, "
+        "without names.",
         blocks,
     )
 

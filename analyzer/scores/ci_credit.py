@@ -1,9 +1,11 @@
-"""CI/CD credit (§5): each CI change's measured before/after effect on the workflows it can affect.
+"""CI/CD credit (§5.4): each CI change group's measured before/after effect on the workflows it can affect.
 
-Per change group (changes to one workflow within 3 days form one group): durations compared with the
-Hodges-Lehmann shift and a seeded bootstrap interval; failure and flaky-SHA rates with Newcombe intervals;
-converted to developer-hours saved per month. Credit only when an interval excludes zero in the improving
-direction; a group's credit is split equally among its authors (commit authors and co-authors).
+Changes (merged PRs and direct pushes, see ``ci_detect``) to one workflow within 3 days of each other form
+one group. Per group: successful-run durations in the windows before the first and after the last change
+(28 days, extended to >= 30 runs each side) compared with the Hodges-Lehmann shift and a seeded bootstrap
+interval; failure and flaky-SHA rates with Newcombe intervals; converted to developer-hours saved per
+month. A group is credited only when an interval excludes zero in the improving direction, and only the
+components that do count toward its credited hours; its credit is split equally among its authors.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ import re
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from analyzer.frames.identity import login_from_noreply, person_of
 from analyzer.frames.model import Frames
+from analyzer.scores.ci_detect import affected_workflows, ci_change_files
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import family_rows, hodges_lehmann_interval, newcombe_difference
+from analyzer.scores.stats import (
+    family_rows,
+    hodges_lehmann,
+    hodges_lehmann_interval,
+    newcombe_difference,
+)
 
 FAILED = ("failure", "timed_out", "startup_failure")
 DECIDED = ("success", *FAILED)
@@ -48,16 +56,37 @@ CI_CHANGE_COLUMNS = (
     "change_type",
     "url",
 )
-CHANGE_TYPES = (  # first match wins; checked against the commit message and the changed paths
+CHANGE_TYPES = (  # first match wins; checked against the PR title/body or commit message and the paths
     ("caching", r"cache|caching"),
-    ("parallel/matrix", r"matrix|parallel|concurren"),
-    ("test selection/sharding", r"shard|split tests|test selection|only run|paths-filter"),
+    ("parallel/matrix", r"matrix|parallel|concurren|shard"),
+    ("test selection/sharding", r"split tests|test selection|only run|paths-filter"),
     ("flaky retry/quarantine", r"retry|flak|quarantine|rerun"),
     ("deploy automation", r"deploy|release|publish"),
     ("dependency pinning/security", r"\bpin|permissions|security|harden|bump|upgrade|dependabot|renovate"),
-    ("new quality gate", r"lint|gate|coverage|type.?check|mypy|add (?:a )?(?:new )?(?:workflow|check)"),
+    (
+        "new quality gate",
+        r"\badd(?:s|ed|ing)?\b[^\n]{0,40}\b(?:lint|linter|gate|coverage|type.?checks?|mypy|checks?|"
+        r"workflow|tests?)\b|\bnew (?:quality )?gate\b|\benforce",
+    ),
 )
-CO_AUTHOR = r"(?im)^co-authored-by:[^<\n]*<([^>\n]+)>"
+EFFECT_COLUMNS = (
+    "runs_before",
+    "runs_after",
+    "median_before_s",
+    "median_after_s",
+    "shift_s",
+    "shift_lo_s",
+    "shift_hi_s",
+    "fail_rate_before",
+    "fail_rate_after",
+    "flaky_before",
+    "flaky_after",
+    "hours_saved_month",
+    "hours_lo",
+    "hours_hi",
+    "credited",
+    "status",
+)
 
 
 def ci_series(frames: Frames) -> pd.DataFrame:
@@ -84,69 +113,21 @@ def ci_series(frames: Frames) -> pd.DataFrame:
                 "head_sha": runs["head_sha"],
             }
         )
-        .sort_values(["repo", "workflow_path", "created_at"])
+        .sort_values(["repo", "workflow_path", "created_at", "run_id"])
         .reset_index(drop=True)
     )
 
 
-def ci_commits(frames: Frames, options: ScoringOptions, start: datetime, end: datetime) -> pd.DataFrame:
-    """Default-branch commits in the window that change CI files, one row per (commit, affected workflow)."""
-    commits = frames.commits[~frames.commits["is_bot"].fillna(False).astype(bool)]
-    commits = commits[
-        (commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))
-    ]
-    files = frames.commit_files[frames.commit_files["is_ci"].fillna(False).astype(bool)][
-        ["repo", "sha", "path", "status"]
-    ]
-    files = files.rename(columns={"status": "file_status"})
-    direct = commits.merge(files, on=["repo", "sha"])
-    # commits whose own file list was not fetched: fall back to the files of the PR that brought them in
-    unfetched = commits[~commits["sha"].isin(frames.commit_files["sha"])].dropna(subset=["pr_number"])
-    pr_ci = frames.pr_files[frames.pr_files["is_ci"].fillna(False).astype(bool)].merge(
-        frames.prs[["pr_id", "repo", "number"]], on="pr_id"
-    )
-    via_pr = unfetched.merge(
-        pr_ci[["repo", "number", "path", "change_type"]].rename(
-            columns={"number": "pr_number", "change_type": "file_status"}
-        ),
-        on=["repo", "pr_number"],
-    )
-    changed = pd.concat([direct, via_pr], ignore_index=True)
-    if changed.empty:
-        return changed.assign(workflow_path=pd.Series(dtype="string"))
-    workflows = ci_series(frames)[["repo", "workflow_path"]].drop_duplicates()
-    is_workflow = changed["path"].str.match(r"^\.github/workflows/[^/]+\.ya?ml$")
-    own = changed[is_workflow].assign(workflow_path=changed.loc[is_workflow, "path"])
-    shared = changed[~is_workflow].merge(workflows, on="repo", how="left")
-    shared["workflow_path"] = shared["workflow_path"].fillna(shared["path"])
-    rows = pd.concat([own, shared], ignore_index=True)
-    rows["added_workflow"] = rows["file_status"].fillna("").str.lower().isin(["added", "add"]) & rows[
-        "path"
-    ].eq(rows["workflow_path"])
-    return rows.drop_duplicates(["repo", "sha", "workflow_path"]).reset_index(drop=True)
-
-
 def change_type(message: str, paths: str, added_workflow: bool) -> str:
-    """Change-type tag (§5.4 step 4) from the commit message and paths; a new workflow file is a new gate
+    """Change-type tag (§5.4 step 4) from the message and paths; a new workflow file is a new gate
     unless its message says otherwise."""
-    text = f"{message}\n{paths}".lower()
-    for name, pattern in CHANGE_TYPES:
-        if re.search(pattern, text):
-            return name
+    lines = message.split("\n", 1)
+    # the title (first line) and paths decide first; the rest of the text only when they say nothing
+    for text in (f"{lines[0]}\n{paths}".lower(), message.lower()):
+        for name, pattern in CHANGE_TYPES:
+            if re.search(pattern, text):
+                return name
     return "new quality gate" if added_workflow else "other"
-
-
-def _authors(rows: pd.DataFrame, options: ScoringOptions) -> pd.Series:
-    """Per change row: ';'-joined persons credited (commit author + co-authors with no-reply emails)."""
-    co = rows["message"].fillna("").str.findall(CO_AUTHOR)
-
-    def people(author: object, emails: list[str]) -> str:
-        logins = login_from_noreply(pd.Series(emails, dtype="string")).dropna().tolist() if emails else []
-        mapped = person_of(pd.Series(logins, dtype="string"), options.aliases).tolist() if logins else []
-        names = ([author] if isinstance(author, str) else []) + [m for m in mapped if isinstance(m, str)]
-        return ";".join(dict.fromkeys(names))
-
-    return pd.Series([people(a, e) for a, e in zip(rows["person"], co, strict=True)], index=rows.index)
 
 
 def _window(
@@ -165,13 +146,15 @@ def _window(
 
 
 def _flaky(runs: pd.DataFrame) -> tuple[int, int]:
-    """(SHAs with both a failed and a successful attempt, SHAs)."""
+    """(SHAs with both a failed and a successful attempt, SHAs): a re-run that turned green counts
+    too, since the store keeps the latest attempt (``run_attempt`` > 1 and success)."""
     decided = runs[runs["conclusion"].isin(DECIDED)].dropna(subset=["head_sha"])
     if decided.empty:
         return 0, 0
-    g = decided.assign(f=decided["conclusion"].isin(FAILED), s=decided["conclusion"] == "success").groupby(
-        "head_sha"
-    )
+    failed = decided["conclusion"].isin(FAILED)
+    success = decided["conclusion"] == "success"
+    rerun_green = success & (decided["run_attempt"].fillna(1).astype(int) > 1)
+    g = decided.assign(f=failed | rerun_green, s=success).groupby("head_sha")
     both = g["f"].any() & g["s"].any()
     return int(both.sum()), len(both)
 
@@ -184,37 +167,42 @@ def _per_month(runs: pd.DataFrame, count: float) -> float:
 
 
 def measure_effect(
-    series: pd.DataFrame, t0: pd.Timestamp, t1: pd.Timestamp, options: ScoringOptions, is_gate: bool
+    series: pd.DataFrame,
+    t0: pd.Timestamp,
+    t1: pd.Timestamp,
+    options: ScoringOptions,
+    is_gate: bool,
+    durations: pd.Series | None = None,
 ) -> dict[str, object]:
-    """Before/after effect of a change group on one workflow's runs."""
+    """Before/after effect of a change group (first change t0, last t1) on one workflow's runs.
+    ``durations`` (aligned with ``series``) replaces ``duration_s``, e.g. with other changes' steps
+    removed (see ``joint_shifts``)."""
+    if durations is not None:
+        series = series.assign(duration_s=durations)
     before, after = _window(series, t0, t1, options)
-    out: dict[str, object] = {"runs_before": len(before), "runs_after": len(after)}
+    out: dict[str, object] = {"runs_before": len(before), "runs_after": len(after), "credited": False}
     if len(before) < options.ci_min_runs or len(after) < options.ci_min_runs:
-        return {**out, "status": "not_measurable", "credited": False}
-    db = before.loc[before["conclusion"].isin(DECIDED), "duration_s"].dropna().to_numpy()
-    da = after.loc[after["conclusion"].isin(DECIDED), "duration_s"].dropna().to_numpy()
+        return {**out, "status": "not_measurable"}
+    db, da = _green(before), _green(after)
     if len(db) < 2 or len(da) < 2:
-        return {**out, "status": "not_measurable", "credited": False}
+        return {**out, "status": "not_measurable"}
     shift, s_lo, s_hi = hodges_lehmann_interval(
         db, da, options.bootstrap_samples, options.seed, options.level
     )
-    fb = before[before["conclusion"].isin(DECIDED)]
-    fa = after[after["conclusion"].isin(DECIDED)]
-    fail = newcombe_difference(
-        fb["conclusion"].isin(FAILED).sum(),
-        len(fb),
-        fa["conclusion"].isin(FAILED).sum(),
-        len(fa),
-        options.level,
-    )
+    fb, fa = before[before["conclusion"].isin(DECIDED)], after[after["conclusion"].isin(DECIDED)]
+    xb, xa = int(fb["conclusion"].isin(FAILED).sum()), int(fa["conclusion"].isin(FAILED).sum())
+    fail = newcombe_difference(xb, len(fb), xa, len(fa), options.level)
     (kb, nb), (ka, na) = _flaky(before), _flaky(after)
     flaky = newcombe_difference(kb, nb, ka, na, options.level) if nb and na else (0.0, 0.0, 0.0)
-    rpm = _per_month(after, len(after))
-    spm = _per_month(after, na)
+    runs_pm, shas_pm = _per_month(after, len(after)), _per_month(after, na)
     med_after = float(np.median(da))
-    dur = (-shift * rpm, -s_hi * rpm, -s_lo * rpm)  # seconds/month saved (estimate, lo, hi)
-    flk = (-flaky[0] * spm * med_after, -flaky[2] * spm * med_after, -flaky[1] * spm * med_after)
-    improved = (s_hi < 0) or (flaky[2] < 0) or (not is_gate and fail[2] < 0)
+    # hours/month saved (estimate, lo, hi) by each component
+    dur = np.array([-shift, -s_hi, -s_lo]) * runs_pm / 3600
+    flk = np.array([-flaky[0], -flaky[2], -flaky[1]]) * shas_pm * med_after / 3600
+    dur_ok, flk_ok, fail_ok = bool(s_hi < 0), bool(flaky[2] < 0), bool(fail[2] < 0)
+    credited = (dur_ok or flk_ok or fail_ok) and not is_gate
+    # a credited group counts only the components whose own interval excludes zero
+    hours = dur * dur_ok + flk * flk_ok if credited else dur + flk
     return {
         **out,
         "median_before_s": float(np.median(db)),
@@ -222,65 +210,121 @@ def measure_effect(
         "shift_s": shift,
         "shift_lo_s": s_lo,
         "shift_hi_s": s_hi,
-        "fail_rate_before": fb["conclusion"].isin(FAILED).mean(),
-        "fail_rate_after": fa["conclusion"].isin(FAILED).mean(),
+        "fail_rate_before": xb / len(fb) if len(fb) else np.nan,
+        "fail_rate_after": xa / len(fa) if len(fa) else np.nan,
         "flaky_before": kb / nb if nb else np.nan,
         "flaky_after": ka / na if na else np.nan,
-        "hours_saved_month": (dur[0] + flk[0]) / 3600,
-        "hours_lo": (dur[1] + flk[1]) / 3600,
-        "hours_hi": (dur[2] + flk[2]) / 3600,
-        "credited": bool(improved and not is_gate),
+        "hours_saved_month": float(hours[0]),
+        "hours_lo": float(hours[1]),
+        "hours_hi": float(hours[2]),
+        "credited": bool(credited),
         "status": "ok",
     }
 
 
-def ci_changes(frames: Frames, options: ScoringOptions, start: datetime, end: datetime) -> pd.DataFrame:
-    """One row per (CI commit, affected workflow) with its group's measured effect."""
-    rows = ci_commits(frames, options, start, end)
-    if rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in (*CI_CHANGE_COLUMNS, "authors", "group")})
-    paths = rows.groupby(["repo", "sha"])["path"].agg(lambda s: " ".join(sorted(set(s))))
-    rows["change_type"] = [
-        change_type(str(m or ""), paths.get((r, s), ""), bool(a))
-        for m, r, s, a in zip(rows["message"], rows["repo"], rows["sha"], rows["added_workflow"], strict=True)
-    ]
-    rows["authors"] = _authors(rows, options)
-    rows["changed_at"] = rows["committed_at"]
-    rows = rows.sort_values(["repo", "workflow_path", "changed_at"]).reset_index(drop=True)
+def _green(runs: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Durations of green runs only: a failing run stops early, so mixing them in would count
+    failures twice (they have their own rate)."""
+    return np.asarray(runs.loc[runs["conclusion"] == "success", "duration_s"].dropna(), dtype=float)
+
+
+def joint_shifts(
+    series: pd.DataFrame, spans: list[tuple[pd.Timestamp, pd.Timestamp]], options: ScoringOptions
+) -> list[pd.Series]:
+    """Per change group on one workflow: run durations with every *other* measurable group's step
+    removed, so a change is not credited with a neighbour's effect that falls inside its windows.
+
+    The steps are fitted jointly by backfitting: each group's Hodges-Lehmann shift is re-estimated on
+    durations adjusted by the others' current shifts until no shift moves by more than a second
+    (at most 25 rounds; deterministic)."""
+    created = series["created_at"]
+    steps = np.column_stack([(created > t1).to_numpy() for _, t1 in spans]).astype(float)
+    raw = series["duration_s"].astype(float).to_numpy()
+    shifts = np.zeros(len(spans))
+    usable: list[tuple[int, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = []
+    green = (series["conclusion"] == "success").to_numpy() & np.isfinite(raw)
+    for j, (t0, t1) in enumerate(spans):
+        before, after = _window(series, t0, t1, options)
+        if len(before) >= options.ci_min_runs and len(after) >= options.ci_min_runs:
+            b = series.index.isin(before.index) & green
+            a = series.index.isin(after.index) & green
+            if b.sum() >= 2 and a.sum() >= 2:
+                usable.append((j, b, a))
+    # others' steps relative to the level just before each group, so adjusted durations stay on the
+    # group's own local level (medians remain readable)
+    local = np.array([[float(t0 > t1) for _, t1 in spans] for t0, _ in spans]).reshape(len(spans), -1)
+
+    def adjusted(j: int) -> npt.NDArray[np.float64]:
+        others = (steps - local[j]) @ shifts - (steps[:, j] - local[j, j]) * shifts[j]
+        return np.asarray(raw - others, dtype=float)
+
+    if len(usable) > 1:
+        for _ in range(25):
+            moved = 0.0
+            for j, b, a in usable:
+                y = adjusted(j)
+                new = hodges_lehmann(y[b], y[a])
+                moved, shifts[j] = max(moved, abs(new - shifts[j])), new
+            if moved < 1.0:
+                break
+    return [pd.Series(adjusted(j), index=series.index) for j in range(len(spans))]
+
+
+def _groups(rows: pd.DataFrame, options: ScoringOptions) -> pd.Series:
+    """Group number per row: changes on one workflow within ``ci_group_days`` of the previous one."""
+    key = rows[["repo", "workflow_path"]]
     gap = rows.groupby(["repo", "workflow_path"])["changed_at"].diff() > pd.Timedelta(
         days=options.ci_group_days
     )
-    new_group = gap | (rows[["repo", "workflow_path"]] != rows[["repo", "workflow_path"]].shift()).any(axis=1)
-    rows["group"] = np.cumsum(new_group.to_numpy(dtype=bool))
+    new_group = gap.to_numpy(dtype=bool) | (key != key.shift()).any(axis=1).to_numpy(dtype=bool)
+    return pd.Series(np.cumsum(new_group), index=rows.index)
+
+
+def ci_changes(frames: Frames, options: ScoringOptions, start: datetime, end: datetime) -> pd.DataFrame:
+    """One row per (CI change, affected workflow) with its group's measured effect; ``authors`` holds
+    the change's ';'-joined people and ``group`` its change group."""
     series = ci_series(frames)
+    workflows = series[["repo", "workflow_path"]].drop_duplicates()
+    rows = affected_workflows(ci_change_files(frames, options, start, end), workflows)
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in (*CI_CHANGE_COLUMNS, "authors", "group")})
+    rows["change_type"] = [
+        change_type(str(m or ""), str(p or ""), bool(a))
+        for m, p, a in zip(rows["message"], rows["paths"], rows["added_workflow"], strict=True)
+    ]
+    rows = rows.sort_values(["repo", "workflow_path", "changed_at", "change_id"]).reset_index(drop=True)
+    rows["group"] = _groups(rows, options)
     by_workflow = {k: v for k, v in series.groupby(["repo", "workflow_path"])}
-    effects = []
-    for _, grp in rows.groupby("group"):
-        key = (grp["repo"].iloc[0], grp["workflow_path"].iloc[0])
+    effects: dict[int, dict[str, object]] = {}
+    for key, wf_rows in rows.groupby(["repo", "workflow_path"], sort=True):
         runs = by_workflow.get(key, series.iloc[0:0])
-        is_gate = bool((grp["change_type"] == "new quality gate").all())
-        effect = measure_effect(runs, grp["changed_at"].min(), grp["changed_at"].max(), options, is_gate)
-        effects.extend([effect] * len(grp))
-    out = pd.concat([rows, pd.DataFrame(effects, index=rows.index)], axis=1)
-    for col in CI_CHANGE_COLUMNS:
-        if col not in out:
-            out[col] = np.nan
+        groups = [g for _, g in wf_rows.groupby("group", sort=True)]
+        spans = [(g["changed_at"].min(), g["changed_at"].max()) for g in groups]
+        adjusted = joint_shifts(runs, spans, options) if len(runs) else [None] * len(groups)
+        for grp, (t0, t1), durations in zip(groups, spans, adjusted, strict=True):
+            is_gate = bool((grp["change_type"] == "new quality gate").all())
+            effect = measure_effect(runs, t0, t1, options, is_gate, durations)
+            effects.update({i: effect for i in grp.index})
+    measured = pd.DataFrame.from_dict(effects, orient="index").reindex(
+        index=rows.index, columns=list(EFFECT_COLUMNS)
+    )
+    out = pd.concat([rows.drop(columns=[c for c in EFFECT_COLUMNS if c in rows]), measured], axis=1)
     out["credited"] = out["credited"].fillna(False).astype(bool)
+    out["person"] = out["authors"].str.split(";").str[0]
     return out.loc[:, [*CI_CHANGE_COLUMNS, "authors", "group"]]
 
 
 def ci_credit_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """Per (group, author): the author's equal share of the group's credited hours."""
+    """Per (group, author): the author's equal share of the group's hours (0 unless credited)."""
     if changes.empty:
         return pd.DataFrame(columns=["group", "person", "hours", "lo", "hi", "measurable", "credited"])
     groups = changes.drop_duplicates("group")[
-        ["group", "authors", "hours_saved_month", "hours_lo", "hours_hi", "credited", "status"]
+        ["group", "hours_saved_month", "hours_lo", "hours_hi", "credited", "status"]
     ]
     all_authors = changes.groupby("group")["authors"].agg(
         lambda s: ";".join(dict.fromkeys(";".join(s).split(";")))
     )
-    groups = groups.assign(authors=groups["group"].map(all_authors))
-    groups = groups.assign(person=groups["authors"].str.split(";")).explode("person")
+    groups = groups.assign(person=groups["group"].map(all_authors).str.split(";")).explode("person")
     groups = groups[groups["person"].fillna("") != ""]
     share = 1.0 / groups.groupby("group")["person"].transform("size")
     credited = groups["credited"].astype(bool)
@@ -294,6 +338,25 @@ def ci_credit_table(changes: pd.DataFrame) -> pd.DataFrame:
             "measurable": groups["status"] == "ok",
             "credited": credited,
         }
+    )
+
+
+def ci_change_rows(changes: pd.DataFrame) -> pd.DataFrame:
+    """The ``ci_changes`` score table: one row per (change, workflow, credited person). Hour columns hold
+    this row's part of its group's effect (the group's hours split equally over its authors, then over
+    the person's rows in the group), so summing credited rows gives the team's credited hours."""
+    if changes.empty:
+        return changes
+    credit = ci_credit_table(changes)[["group", "person"]]
+    rows = changes.assign(person=changes["authors"].str.split(";")).explode("person")
+    rows = rows[rows["person"].fillna("") != ""]
+    n_authors = rows["group"].map(credit.groupby("group").size())
+    n_rows = rows.groupby(["group", "person"])["person"].transform("size")
+    part = 1.0 / (n_authors * n_rows)
+    for col in ("hours_saved_month", "hours_lo", "hours_hi"):
+        rows[col] = rows[col].astype(float) * part
+    return rows.sort_values(["changed_at", "repo", "workflow_path", "person"], kind="stable").reset_index(
+        drop=True
     )
 
 
@@ -335,12 +398,14 @@ def ci_evidence(changes: pd.DataFrame) -> pd.DataFrame:
         + rows["status"].astype(str)
         + np.where(rows["credited"], ", credited", "")
     )
+    is_pr = rows["sha"].isna() & rows["pr_number"].notna()
+    ref = np.where(is_pr, rows["repo"].astype(str) + "#" + rows["pr_number"].astype(str), rows["sha"])
     return pd.DataFrame(
         {
             "person": rows["person"].to_numpy(),
             "family": "ci_hours_saved",
-            "kind": "commit",
-            "ref": rows["sha"].to_numpy(),
+            "kind": np.where(is_pr, "pr", "commit"),
+            "ref": ref,
             "url": rows["url"].to_numpy(),
             "excerpt": text.to_numpy(),
             "markers": "",

@@ -1,16 +1,15 @@
 """The human comment corpus (§1.3 population) and its per-comment scores, with an incremental cache.
 
 Every human comment in the window is scored exactly once per run, vectorised: review bodies (non-empty),
-inline review comments, and conversation comments on PRs the commenter did not author. With a cache file,
-only comments whose (id, updated_at, body, diff_hunk) changed since the last run are re-scored.
+inline review comments, and conversation comments on PRs the commenter did not author. Given the scores of
+an earlier run (``analyzer.scores.incremental``), only comments whose (id, updated_at, body, diff_hunk)
+changed are re-scored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -71,6 +70,8 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
         {
             "comment_id": "rc:" + rc["comment_id"].astype(STR),
             "kind": "review_comment",
+            "sort_id": rc["comment_id"],
+            "kind_rank": 0,
             "person": rc["person"],
             "is_bot": rc["is_bot"],
             "pr_id": rc["pr_id"],
@@ -92,6 +93,8 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
         {
             "comment_id": "rv:" + rv["review_id"].astype(STR),
             "kind": "review_body",
+            "sort_id": rv["review_id"],
+            "kind_rank": 1,
             "person": rv["person"],
             "is_bot": rv["is_bot"],
             "pr_id": rv["pr_id"],
@@ -114,6 +117,8 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
         {
             "comment_id": "ic:" + ic["comment_id"].astype(STR),
             "kind": "issue_comment",
+            "sort_id": ic["comment_id"],
+            "kind_rank": 2,
             "person": ic["person"],
             "is_bot": ic["is_bot"],
             "pr_id": ic["pr_id"],
@@ -158,7 +163,7 @@ def _typed_corpus(frame: pd.DataFrame) -> pd.DataFrame:
     ):
         if col in frame:
             frame[col] = frame[col].astype(STR)
-    for col in ("pr_id", "line", "review_id", "pr_number"):
+    for col in ("pr_id", "line", "review_id", "pr_number", "sort_id"):
         if col in frame:
             frame[col] = frame[col].astype("Int64")
     frame["to_newcomer"] = frame["to_newcomer"].fillna(False).astype(bool)
@@ -173,42 +178,48 @@ def cache_keys(comments: pd.DataFrame) -> npt.NDArray[np.uint64]:
 
 
 def score_corpus(
-    comments: pd.DataFrame, scorer: CommentScorer, cache: Path | None = None
+    comments: pd.DataFrame, scorer: CommentScorer, known: pd.DataFrame | None = None, with_keys: bool = False
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """``comments`` joined with their per-comment scores; returns (scored, {"scored": k, "cached": m}).
 
-    With a cache file, comments whose key is cached are not re-scored; the cache is rewritten with exactly
-    the current comments' scores (so deleted or edited comments drop out of it)."""
-    if cache is None:  # no cache: score everything, no hashing needed
+    ``known`` holds scores from an earlier run (SCORE_COLUMNS plus ``ckey``, see ``cache_keys``):
+    comments whose key is there are not re-scored. With ``known`` or ``with_keys`` the result carries
+    each comment's ``ckey`` so it can be cached."""
+    if known is None and not with_keys:  # no cache: score everything, no hashing needed
         return _joined(comments, _run_scorer(comments, scorer)), {"scored": len(comments), "cached": 0}
     keys = cache_keys(comments)
-    cached = _read_cache(cache)
-    if cached is not None:
-        cached = cached.drop_duplicates("key")
-        pos = pd.Index(cached["key"].to_numpy()).get_indexer(keys)
+    if known is not None and not known.empty:
+        table = known.drop_duplicates("ckey")
+        pos = pd.Index(table["ckey"].to_numpy()).get_indexer(keys)
     else:
-        pos = np.full(len(keys), -1)
+        table, pos = None, np.full(len(keys), -1)
     hit = pos >= 0
     fresh = _run_scorer(comments.loc[~hit], scorer)
-    if cached is not None and hit.any():
-        old = cached.iloc[pos[hit]].drop(columns="key").reset_index(drop=True)
+    if table is not None and hit.any():
+        old = table.iloc[pos[hit]].loc[:, list(SCORE_COLUMNS)].reset_index(drop=True)
         scores = pd.concat(
             [old.set_axis(np.flatnonzero(hit)), fresh.set_axis(np.flatnonzero(~hit))]
         ).sort_index()
     else:
         scores = fresh
-    if len(fresh) or (cached is not None and len(cached) != len(keys)):
-        _write_cache(cache, scores.assign(key=keys))
-    return _joined(comments, scores.reset_index(drop=True)), {
-        "scored": int((~hit).sum()),
-        "cached": int(hit.sum()),
-    }
+    scored = _joined(comments, scores.reset_index(drop=True))
+    scored["ckey"] = keys
+    return scored, {"scored": int((~hit).sum()), "cached": int(hit.sum())}
 
 
 def _joined(comments: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    scored = pd.concat([comments.reset_index(drop=True), scores], axis=1)
+    scored = pd.concat([comments.reset_index(drop=True), scores.reset_index(drop=True)], axis=1)
+    return normalise_scores(scored)
+
+
+def normalise_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """Fixed dtypes for the score columns, whether fresh from the scorer or read back from a cache."""
     for col in BOOL_SCORES:
         scored[col] = scored[col].fillna(False).astype(bool)
+    for col in ("comment_type", "cc_label", "markers"):
+        scored[col] = scored[col].astype(STR).fillna("")
+    for col in ("considerate", "harsh_prob", "useful_prob", "n_prose_tokens"):
+        scored[col] = scored[col].astype("float64")
     return scored
 
 
@@ -217,11 +228,7 @@ def _run_scorer(todo: pd.DataFrame, scorer: CommentScorer) -> pd.DataFrame:
         return _empty_scores()
     hunks = todo["diff_hunk"].reset_index(drop=True)
     result = scorer(todo["body"].reset_index(drop=True), hunks)
-    out = result.reset_index(drop=True).reindex(columns=list(SCORE_COLUMNS))
-    out["comment_type"] = out["comment_type"].astype(str)
-    out["cc_label"] = out["cc_label"].fillna("").astype(str)
-    out["markers"] = out["markers"].fillna("").astype(str)
-    return out
+    return result.reset_index(drop=True).reindex(columns=list(SCORE_COLUMNS))
 
 
 def _empty_scores() -> pd.DataFrame:
@@ -229,19 +236,3 @@ def _empty_scores() -> pd.DataFrame:
     for col in ("cc_label", "comment_type", "markers"):
         frame[col] = frame[col].astype(object)
     return frame
-
-
-def _read_cache(cache: Path | None) -> pd.DataFrame | None:
-    if cache is None or not cache.is_file():
-        return None
-    try:
-        return pd.read_parquet(cache)
-    except (OSError, ValueError):
-        return None  # an unreadable cache only costs a full re-score
-
-
-def _write_cache(cache: Path, table: pd.DataFrame) -> None:
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    table.to_parquet(tmp, index=False)
-    tmp.replace(cache)

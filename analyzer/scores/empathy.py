@@ -11,9 +11,14 @@ from analyzer.scores.stats import beta_binomial, excerpt, family_rows, shrink_me
 EVIDENCE_COLUMNS = ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at")
 
 
+TONE_COLUMNS = ("person", "considerate", "harsh", "harsh_prob", "markers", "created_at", "comment_id", "url", "body")
+
+
 def tone_population(comments: pd.DataFrame) -> pd.DataFrame:
-    """Comments that carry a tone signal: non-trivial and English (§0.3 steps 6-7)."""
-    return comments[~comments["is_trivial"] & comments["lang_en"]]
+    """Comments that carry a tone signal: non-trivial and English (§0.3 steps 6-7); only the columns the
+    empathy scores and evidence use."""
+    keep = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
+    return comments.loc[keep, list(TONE_COLUMNS)]
 
 
 def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
@@ -69,26 +74,32 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
 
 def team_harsh(comments: pd.DataFrame) -> tuple[int, int]:
     """(harsh, total) over the team's tone-bearing comments."""
-    pop = tone_population(comments)
-    return int(pop["harsh"].sum()), len(pop)
+    keep = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
+    return int(comments["harsh"].to_numpy(dtype=bool)[keep].sum()), int(keep.sum())
 
 
 def empathy_evidence(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Top markers per person (one example comment each) and the person's harshest comments."""
     pop = tone_population(comments)
     k = options.evidence_per_family
-    marked = pop.loc[pop["markers"].fillna("") != "", ["person", "markers"]]
-    exploded = marked.assign(marker=marked["markers"].str.split(";")).explode("marker")
+    # markers hold few distinct combinations: count and find the latest example per (person, combination)
+    # first, and only then split the combinations into single markers
+    marked = pop.loc[(pop["markers"].fillna("") != "").to_numpy(), ["person", "markers", "created_at"]]
+    latest = marked.sort_values("created_at", ascending=False, kind="stable")
+    firsts = latest.drop_duplicates(["person", "markers"]).reset_index(names="cidx")
+    counts_by_combo = marked.groupby(["person", "markers"], observed=True).size().rename("k").reset_index()
+    firsts = firsts.merge(counts_by_combo, on=["person", "markers"])
+    exploded = firsts.assign(marker=firsts["markers"].str.split(";")).explode("marker")
     exploded = exploded[exploded["marker"].fillna("") != ""]
-    counts = exploded.groupby(["person", "marker"], observed=True).size().rename("k").reset_index()
+    counts = exploded.groupby(["person", "marker"], observed=True)["k"].sum().reset_index()
     top = counts.sort_values(["person", "k", "marker"], ascending=[True, False, True])
     top = top.groupby("person", observed=True).head(3)
     # the example for each (person, marker) is the person's latest comment carrying that marker
-    latest = exploded.join(pop[["created_at"]]).sort_values("created_at", ascending=False)
-    example = latest.drop_duplicates(["person", "marker"]).reset_index(names="cidx")
+    example = exploded.sort_values("created_at", ascending=False, kind="stable")
+    example = example.drop_duplicates(["person", "marker"])
     top = top.merge(example[["person", "marker", "cidx"]], on=["person", "marker"])
     marker_rows = _evidence(pop.loc[top["cidx"].to_numpy()], "considerate", top["marker"].to_numpy())
-    harsh = pop[pop["harsh"]].sort_values(["harsh_prob", "created_at"], ascending=[False, False])
+    harsh = pop[pop["harsh"].to_numpy(dtype=bool)].sort_values(["harsh_prob", "created_at"], ascending=[False, False])
     harsh = harsh.groupby("person", observed=True).head(k)
     return pd.concat([marker_rows, _evidence(harsh, "harsh_rate", None)], ignore_index=True)
 

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import Frames
@@ -24,6 +25,23 @@ PURE_REPLY = (
 )
 SUGGESTION_COMMIT = r"(?i)apply suggestions? from code review|applied suggestion"
 EPISODE_KEY = ["pr_id", "person"]
+COUNT_COLUMNS = ("n_inline", "n_subst", "nt", "spec", "rat", "nit", "inl_nt", "land", "files_commented")
+
+
+def pair_keys(pr_id: pd.Series, person: pd.Series, people: pd.Series) -> npt.NDArray[np.int64]:
+    """Integer key of (pr_id, person) with people coded against ``people``'s distinct values (-1: other)."""
+    uniques = pd.Index(pd.unique(people.dropna()))
+    codes = uniques.get_indexer(person.to_numpy())
+    return pr_id.fillna(-1).to_numpy(dtype=np.int64) * (len(uniques) + 1) + codes
+
+
+def in_episode(comments: pd.DataFrame, episodes: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Per comment: is its (pr_id, person) one of the episodes? (The ``in_episode`` column when the
+    pipeline already computed it.)"""
+    if "in_episode" in comments:
+        return comments["in_episode"].to_numpy(dtype=bool)
+    keys = pair_keys(comments["pr_id"], comments["person"], episodes["person"])
+    return np.isin(keys, pair_keys(episodes["pr_id"], episodes["person"], episodes["person"]))
 
 
 def pr_sizes(frames: Frames) -> pd.DataFrame:
@@ -106,6 +124,15 @@ def build_episodes(
 ) -> tuple[pd.DataFrame, pd.Series]:
     """(episodes, landed): one row per (PR, reviewer) and the per-comment landed flag (same index as
     ``comments``; NaN for comments that are not inline)."""
+    base, landed = episode_base(comments, frames, options, start, end)
+    return finish_episodes(base, frames, options), landed
+
+
+def episode_base(
+    comments: pd.DataFrame, frames: Frames, options: ScoringOptions, start: datetime, end: datetime
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The part of every episode that depends on its own PR only (so it can be cached per PR): keys,
+    size, comment counts and the review features; plus the per-comment landed flag."""
     landed = feedback_landed(comments, frames)
     reviews = frames.reviews[
         ~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()
@@ -128,9 +155,20 @@ def build_episodes(
     c = c.merge(ep[EPISODE_KEY], on=EPISODE_KEY, how="inner")
     ep = ep.join(_comment_features(c, frames), on=EPISODE_KEY)
     ep = ep.join(_review_features(reviews, c, frames, sizes, options), on=EPISODE_KEY)
-    ep = _finish(ep, options)
+    for col in COUNT_COLUMNS:
+        ep[col] = ep[col].fillna(0).astype("int64")
+    for col in ("blocking", "eligible_approval", "rubber_stamp"):
+        ep[col] = ep[col].fillna(False).astype(bool)
     landed_out = landed.astype(float).reindex(comments.index)
     return ep, landed_out
+
+
+def finish_episodes(base: pd.DataFrame, frames: Frames, options: ScoringOptions) -> pd.DataFrame:
+    """Team-dependent episode columns: to_newcomer (newcomer status is re-derived every run) and the
+    size-conditional density percentile with T."""
+    newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
+    ep = base.assign(to_newcomer=base["pr_id"].map(newcomer).fillna(False).astype(bool))
+    return _finish(ep, options)
 
 
 def _comment_features(c: pd.DataFrame, frames: Frames) -> pd.DataFrame:
@@ -231,10 +269,6 @@ def _last_push_before(ep: pd.DataFrame, frames: Frames) -> pd.Series:
 
 
 def _finish(ep: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
-    for col in ("n_inline", "n_subst", "nt", "spec", "rat", "nit", "inl_nt", "land", "files_commented"):
-        ep[col] = ep[col].fillna(0).astype("int64")
-    for col in ("blocking", "eligible_approval", "rubber_stamp"):
-        ep[col] = ep[col].fillna(False).astype(bool)
 
     def share(num: str, den: str) -> pd.Series:
         return (ep[num] / ep[den].where(ep[den] > 0)).fillna(0.0)
@@ -265,7 +299,7 @@ def thoroughness_scores(
 ) -> pd.DataFrame:
     """Family rows thoroughness (shrunk mean T), rubber_stamp_rate and useful_rate (beta-binomial)."""
     rows: list[pd.DataFrame] = []
-    scored = episodes.dropna(subset=["T"])
+    scored = episodes.loc[episodes["T"].notna().to_numpy(), ["person", "T"]]
     if not scored.empty:
         g = scored.groupby("person", observed=True)["T"]
         st = pd.DataFrame({"mean": g.mean(), "var": g.var(ddof=1), "n": g.size()})
@@ -284,7 +318,7 @@ def thoroughness_scores(
                 True,
             )
         )
-    eligible = episodes[episodes["eligible_approval"]]
+    eligible = episodes.loc[episodes["eligible_approval"].to_numpy(dtype=bool), ["person", "rubber_stamp"]]
     if not eligible.empty:
         g2 = eligible.groupby("person", observed=True)["rubber_stamp"]
         x, n = g2.sum(), g2.size()
@@ -327,22 +361,27 @@ def thoroughness_scores(
 
 def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
     """Non-trivial inline comments made as a reviewer (inside an episode), with a 0/1 ``landed``."""
-    inline = comments[(comments["kind"] == "review_comment") & ~comments["is_trivial"]]
-    inline = inline.merge(episodes[EPISODE_KEY], on=EPISODE_KEY)
+    keep = (comments["kind"].to_numpy() == "review_comment") & ~comments["is_trivial"].to_numpy()
+    keep &= in_episode(comments, episodes)
+    cols = ["person", "comment_id", "url", "body", "markers", "created_at", "landed"]
+    inline = comments.loc[keep, cols]
     return inline.assign(landed=inline["landed"].fillna(0).astype(int))
 
 
 def team_rubber_stamp(episodes: pd.DataFrame) -> tuple[int, int]:
     """(rubber stamps, eligible approvals) over the team."""
-    eligible = episodes[episodes["eligible_approval"]]
-    return int(eligible["rubber_stamp"].sum()), len(eligible)
+    eligible = episodes["eligible_approval"].to_numpy(dtype=bool)
+    return int(episodes["rubber_stamp"].to_numpy(dtype=bool)[eligible].sum()), int(eligible.sum())
 
 
 def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Rubber-stamped episodes, each person's most thorough episodes, and comments whose feedback landed."""
     k = options.evidence_per_family
-    stamps = episodes[episodes["rubber_stamp"]].sort_values("size", ascending=False).groupby("person").head(k)
-    best = episodes.dropna(subset=["T"]).sort_values("T", ascending=False).groupby("person").head(k)
+    cols = ["person", "repo", "pr_number", "url", "approved_at", "size", "changed_files", "T", "n_subst"]
+    stamped = episodes.loc[episodes["rubber_stamp"].to_numpy(dtype=bool), cols]
+    stamps = stamped.sort_values("size", ascending=False).groupby("person").head(k)
+    with_t = episodes.loc[episodes["T"].notna().to_numpy(), cols]
+    best = with_t.sort_values("T", ascending=False).groupby("person").head(k)
 
     def ep_rows(rows: pd.DataFrame, family: str, text: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(

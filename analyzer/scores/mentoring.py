@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import Frames
+from analyzer.scores.episodes import in_episode, pair_keys
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import beta_binomial, excerpt, family_rows
 
@@ -20,15 +22,22 @@ def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
     """Comments that make an episode a mentoring interaction (§3.2): in an episode on a newcomer's PR,
     non-trivial, not harsh, with a teaching cue (rationale, link, suggestion block, thought/note label, or a
     reply in a thread to the newcomer)."""
-    c = comments.merge(episodes[["pr_id", "person"]], on=["pr_id", "person"])
-    c = c[c["to_newcomer"] & ~c["is_trivial"] & ~c["harsh"]]
-    authors = comments.set_index("comment_id")["person"]
-    answered = c["in_reply_to"].map(authors).eq(c["pr_author"]).fillna(False).astype(bool)
-    label = c["cc_label"].fillna("").str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(
+    flags = ~comments["is_trivial"].to_numpy() & ~comments["harsh"].to_numpy()
+    flags &= comments["to_newcomer"].to_numpy(dtype=bool) & in_episode(comments, episodes)
+    c = comments[flags]
+    replied = c["in_reply_to"].notna().to_numpy()
+    answered = np.zeros(len(c), dtype=bool)
+    if replied.any():  # only replies need the author of the comment they answer
+        inline = comments[comments["kind"].to_numpy() == "review_comment"]
+        authors = pd.Series(inline["person"].to_numpy(), index=pd.Index(inline["comment_id"].to_numpy()))
+        targets = c.loc[replied, "in_reply_to"].to_numpy()
+        found = authors.reindex(targets).to_numpy()
+        answered[replied] = pd.Series(found).eq(c.loc[replied, "pr_author"].to_numpy()).fillna(False).to_numpy()
+    label = c["cc_label"].str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(
         TEACHING_LABELS
     )
-    cue = c["has_rationale"] | c["has_link"] | c["has_suggestion"] | label | answered
-    return c[cue.to_numpy()]
+    cue = (c["has_rationale"] | c["has_link"] | c["has_suggestion"] | label).to_numpy() | answered
+    return c[cue]
 
 
 def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
@@ -38,21 +47,24 @@ def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
     per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(
         ["min", "max"]
     )
-    per_episode = per_episode.reset_index().sort_values("pr_id")
-    per_episode["pr_text"] = per_episode["pr_id"].astype(str)
-    g = per_episode.groupby(["person", "pr_author"], observed=True)
-    pairs = (
-        pd.DataFrame(
-            {
-                "n_interactions": g.size(),
-                "first_at": g["min"].min(),
-                "last_at": g["max"].max(),
-                "pr_ids": g["pr_text"].agg(";".join),
-            }
-        )
-        .reset_index()
-        .rename(columns={"person": "mentor", "pr_author": "mentee"})
+    per_episode = per_episode.reset_index().sort_values(["person", "pr_author", "pr_id"], kind="stable")
+    pair = per_episode[["person", "pr_author"]]
+    first = np.r_[True, (pair.iloc[1:].to_numpy() != pair.iloc[:-1].to_numpy()).any(axis=1)]
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], len(per_episode)]
+    ids = per_episode["pr_id"].astype(str).tolist()
+    pairs = pd.DataFrame(
+        {
+            "mentor": per_episode["person"].to_numpy()[starts],
+            "mentee": per_episode["pr_author"].to_numpy()[starts],
+            "n_interactions": ends - starts,
+            "first_at": np.minimum.reduceat(per_episode["min"].to_numpy(), starts),
+            "last_at": np.maximum.reduceat(per_episode["max"].to_numpy(), starts),
+            "pr_ids": [";".join(ids[a:b]) for a, b in zip(starts, ends, strict=True)],
+        }
     )
+    pairs["first_at"] = pd.to_datetime(pairs["first_at"], utc=True)
+    pairs["last_at"] = pd.to_datetime(pairs["last_at"], utc=True)
     return pairs.loc[:, list(MENTORING_COLUMNS)]
 
 
@@ -103,9 +115,8 @@ def _breadth(episodes: pd.DataFrame, reviewers: pd.Index) -> pd.DataFrame:
     """Normalised entropy of the authors each person reviews, over K = the window's PR authors other than
     the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'."""
     counts = (
-        episodes.dropna(subset=["pr_author"])
-        .groupby(["person", "pr_author"])
-        .size()
+        episodes.loc[episodes["pr_author"].notna().to_numpy(), ["person", "pr_author"]]
+        .value_counts(sort=False)
         .rename("k")
         .reset_index()
     )
@@ -158,19 +169,23 @@ def _knowledge_spreading(
 ) -> pd.DataFrame:
     """Share of a person's episodes touching >= 1 file at risk: a file whose recent authors, other than the
     reviewer, number at most one (beta-binomial)."""
+    # a file is at risk for reviewer r when its recent authors other than r number <= 1: always when it
+    # has <= 1 author, and when it has exactly 2 and r is one of them
     files = frames.pr_files[~frames.pr_files["is_generated"].fillna(False).astype(bool)][["pr_id", "path"]]
-    ep_files = episodes[["pr_id", "person", "repo"]].merge(files, on="pr_id").astype(object)
+    files = files.merge(frames.prs[["pr_id", "repo"]], on="pr_id").astype(object)
     authors = file_authors(frames, start, end)
     n_authors = authors.groupby(["repo", "path"]).size().rename("n_authors").reset_index()
-    ep_files = ep_files.merge(n_authors, on=["repo", "path"], how="left")
-    mine = (
-        ep_files.merge(authors, on=["repo", "path", "person"], how="left", indicator=True)["_merge"] == "both"
-    )
-    others = ep_files["n_authors"].fillna(0).to_numpy() - mine.to_numpy().astype(int)
-    ep_files = ep_files.assign(at_risk=others <= 1)
-    per_ep = ep_files.groupby(["person", "pr_id"])["at_risk"].any()
-    x = per_ep.groupby(level=0).sum().reindex(reviewers).fillna(0)
-    n = per_ep.groupby(level=0).size().reindex(reviewers).fillna(0)
+    files = files.merge(n_authors, on=["repo", "path"], how="left")
+    n_files = files["n_authors"].fillna(0).to_numpy()
+    risky_prs = pd.unique(files.loc[n_files <= 1, "pr_id"])
+    pair_files = files[n_files == 2].merge(authors, on=["repo", "path"])
+    risky_pairs = pair_keys(pair_files["pr_id"], pair_files["person"], episodes["person"])
+    eps = episodes[["pr_id", "person"]]
+    keys = pair_keys(eps["pr_id"], eps["person"], episodes["person"])
+    at_risk = eps["pr_id"].isin(risky_prs).to_numpy() | np.isin(keys, risky_pairs)
+    per_person = pd.DataFrame({"person": eps["person"].to_numpy(), "at_risk": at_risk}).groupby("person")
+    x = per_person["at_risk"].sum().reindex(reviewers).fillna(0)
+    n = per_person.size().reindex(reviewers).fillna(0)
     bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
     return family_rows(
         reviewers,
@@ -208,11 +223,20 @@ def _retention(
         )
     first = pairs.assign(first_pr=pairs["first_at"])
     first = first[first["first_pr"] + days <= now]
-    prs = frames.prs[["person", "created_at"]].dropna()
-    later = first[["mentor", "mentee", "first_pr"]].merge(prs, left_on="mentee", right_on="person")
-    back = later[
-        (later["created_at"] > later["first_pr"]) & (later["created_at"] <= later["first_pr"] + days)
-    ]
+    prs = frames.prs[["person", "created_at"]].dropna().rename(columns={"person": "mentee"})
+    prs = prs.astype({"mentee": object})
+    first = first.astype({"mentee": object})
+    # the mentee's next PR strictly after the first mentored interaction, if any
+    nxt = pd.merge_asof(
+        first[["mentor", "mentee", "first_pr"]].sort_values("first_pr", kind="stable"),
+        prs.assign(next_pr=prs["created_at"]).sort_values("created_at", kind="stable"),
+        left_on="first_pr",
+        right_on="created_at",
+        by="mentee",
+        direction="forward",
+        allow_exact_matches=False,
+    )
+    back = nxt[nxt["next_pr"].notna() & (nxt["next_pr"] <= nxt["first_pr"] + days)]
     retained = back.drop_duplicates(["mentor", "mentee"]).groupby("mentor").size()
     x = retained.reindex(reviewers).fillna(0)
     n = first.groupby("mentor").size().reindex(reviewers).fillna(0)
@@ -248,7 +272,7 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
             }
         )
     month = people["first_pr_at"].dt.strftime("%Y-%m")
-    helped = people["person"].isin(pairs["mentee"])
+    helped = people["person"].isin(pd.unique(pairs["mentee"].dropna().astype(str)))
     frame = pd.DataFrame({"month": month.to_numpy(), "helped": helped.to_numpy()})
     out = frame.groupby("month").agg(n_newcomers=("helped", "size"), n_helped=("helped", "sum")).reset_index()
     return out.astype({"month": "string", "n_newcomers": "int64", "n_helped": "int64"})
@@ -256,8 +280,10 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
 
 def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Each mentor's latest teaching comments to newcomers."""
+    cols = ["person", "comment_id", "url", "body", "markers", "created_at"]
     rows = (
-        teaching.sort_values("created_at", ascending=False)
+        teaching[cols]
+        .sort_values("created_at", ascending=False)
         .groupby("person")
         .head(options.evidence_per_family)
     )

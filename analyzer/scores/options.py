@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from analyzer.config import Config
 
+DAYS_PER_MONTH = 30.44  # the config's month, as in analyzer.config.WindowSection.bounds
 # §0.2: accounts that are automation even when GitHub reports them as users.
 DEFAULT_BOT_LOGINS: tuple[str, ...] = (
     "dependabot",
@@ -217,15 +218,19 @@ def _parse_day(text: str) -> datetime | None:
 def options_from_config(config: Config, now: datetime | None) -> ScoringOptions:
     """Map config.toml (``analyzer.config.Config``) onto ``ScoringOptions``.
 
-    The config's [window] since/until bound the scoring window when set; otherwise the window is the last 180
-    days before ``now`` (metrics.md §0.4). Configured bots extend the built-in list.
+    The config's [window] (since/until, else ``months`` before ``now``) is the scoring window, the same
+    one the collector used, so everything collected is scored; with no ``now`` the window's end is the
+    data's newest timestamp and ``months`` set its length. Configured bots extend the built-in list.
     """
     people, paths, scores = config.people, config.paths, config.scores
     w = scores.weights
+    window = config.window
+    start, end = window.bounds(now) if now is not None else (None, None)
     return ScoringOptions(
         now=now,
-        window_start=_parse_day(config.window.since),
-        window_end=_parse_day(config.window.until),
+        window_days=round(DAYS_PER_MONTH * window.months),
+        window_start=start if now is not None else _parse_day(window.since),
+        window_end=end if now is not None else _parse_day(window.until),
         bot_logins=DEFAULT_BOT_LOGINS + tuple(people.bots),
         aliases=dict(people.aliases),
         newcomer_days=people.newcomer_days,

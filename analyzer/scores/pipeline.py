@@ -19,8 +19,8 @@ import pandas as pd
 
 from analyzer.errors import StoreError
 from analyzer.frames.model import STR, TS, Frames, cast
-from analyzer.scores import ci_credit, docs_credit, empathy, episodes, mentoring, profile
-from analyzer.scores.comment_table import CommentScorer, assemble_comments, score_corpus
+from analyzer.scores import ci_credit, docs_credit, empathy, episodes, incremental, mentoring, profile
+from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import FAMILY_COLUMNS, sharing_index, wilson_interval
@@ -207,6 +207,9 @@ def conform_scores(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for col, dtype in SCORE_SCHEMAS[name].items():
         series = frame[col] if col in frame else pd.Series(np.nan, index=frame.index, dtype=object)
+        if str(series.dtype) == dtype and (dtype != B or not series.isna().any()):
+            out[col] = series  # already typed (the common case for the large tables): no copy
+            continue
         if dtype == TS:
             series = (
                 pd.to_datetime(series, utc=True, format="ISO8601")
@@ -230,17 +233,24 @@ def _default_scorer() -> CommentScorer:
 
 
 def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | None = None) -> Scores:
-    """Compute every score table for ``frames``; ``scorer`` defaults to analyzer.scores.comments."""
+    """Compute every score table for ``frames``; ``scorer`` defaults to analyzer.scores.comments.
+
+    With ``options.cache`` (a directory) the per-PR stage is incremental: only PRs whose items changed
+    since the cached run are recomputed (see ``analyzer.scores.incremental``); the tables are the same."""
     start, end = frames.window_start, frames.window_end
     clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
-    corpus = assemble_comments(frames, start, end)
-    comments, cache_stats = score_corpus(corpus, scorer or _default_scorer(), options.cache)
-    per_comment_s = time.perf_counter() - clock
-    eps, landed = episodes.build_episodes(comments, frames, options, start, end)
-    comments["landed"] = landed
-    eps["to_newcomer"] = (
-        eps["pr_id"].map(frames.prs.set_index("pr_id")["author_newcomer"]).fillna(False).astype(bool)
-    )
+    score_with = scorer or _default_scorer()
+    if options.cache is not None:
+        per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache)
+        comments, base = per_pr.comments, per_pr.episodes
+    else:
+        per_pr = incremental.per_pr_stage(frames, options, start, end, score_with)
+        comments, base = incremental.canonical_order(per_pr.comments, per_pr.episodes)
+    per_pr_s = time.perf_counter() - clock
+    newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
+    comments["to_newcomer"] = comments["pr_id"].map(newcomer).fillna(False).astype(bool).to_numpy()
+    eps = episodes.finish_episodes(base, frames, options)
+    marks = {"per_pr": per_pr_s, "episodes": time.perf_counter() - clock}
     teaching = mentoring.teaching_comments(comments, eps)
     pairs = mentoring.mentoring_pairs(teaching)
     changes, code_prs = docs_credit.doc_changes(frames, options, start, end)
@@ -256,6 +266,7 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
         ignore_index=True,
     )
     families = families[families["person"].notna()]
+    marks["families"] = time.perf_counter() - clock
     families = pd.concat([families, profile.multiplier_scores(families, options)], ignore_index=True)
     evidence = pd.concat(
         [
@@ -267,13 +278,14 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
         ],
         ignore_index=True,
     )
+    marks["evidence"] = time.perf_counter() - clock
     people = _people(frames, comments, eps, start, end)
     tables = {
         "people": people,
         "comments": comments,
         "episodes": eps,
         "family_scores": families,
-        "ci_changes": _explode_ci(ci),
+        "ci_changes": ci_credit.ci_change_rows(ci),
         "ci_series": ci_credit.ci_series(frames),
         "doc_changes": changes,
         "mentoring": pairs,
@@ -283,20 +295,13 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
         "team": _team(frames, comments, eps, people, ci),
         "newcomer_inflow": mentoring.newcomer_inflow(frames, pairs, start, end),
     }
+    marks["tables"] = time.perf_counter() - clock
     typed = {name: conform_scores(frame, name) for name, frame in tables.items()}
-    meta = _meta(frames, options, corpus, comments, cache_stats)
-    meta["timings_s"] = {
-        "per_comment": round(per_comment_s, 3),
-        "total": round(time.perf_counter() - clock, 3),
-    }
+    meta = _meta(frames, options, comments, per_pr.stats)
+    marks["total"] = time.perf_counter() - clock
+    # cumulative seconds at the end of each stage (durations only; excluded from comparisons)
+    meta["timings_s"] = {k: round(v, 3) for k, v in marks.items()}
     return Scores(**typed, meta=meta)
-
-
-def _explode_ci(ci: pd.DataFrame) -> pd.DataFrame:
-    """One ci_changes row per credited person (co-authors get their own row)."""
-    if ci.empty:
-        return ci
-    return ci.assign(person=ci["authors"].str.split(";")).explode("person")
 
 
 def _people(
@@ -306,9 +311,9 @@ def _people(
     prs = frames.prs[
         (frames.prs["created_at"] >= pd.Timestamp(start)) & (frames.prs["created_at"] <= pd.Timestamp(end))
     ]
-    authored = prs.groupby("person").size()
-    reviews = eps.groupby("person").size()
-    n_comments = comments.groupby("person").size()
+    authored = prs["person"].value_counts()
+    reviews = eps["person"].value_counts()
+    n_comments = comments["person"].value_counts()
     commits = frames.commits[(frames.commits["committed_at"] >= pd.Timestamp(start))]
     active = (
         set(authored.index) | set(reviews.index) | set(n_comments.index) | set(commits["person"].dropna())
@@ -328,7 +333,7 @@ def _team(
     rx, rn = episodes.team_rubber_stamp(eps)
     (h_lo,), (h_hi,) = wilson_interval([hx], [hn])
     (r_lo,), (r_hi,) = wilson_interval([rx], [rn])
-    counts = eps.groupby("person").size().reindex(people["person"]).fillna(0)
+    counts = eps["person"].value_counts().reindex(people["person"]).fillna(0)
     groups = ci.drop_duplicates("group") if not ci.empty else ci
     credited = groups[groups["credited"].astype(bool)] if not groups.empty else groups
     return pd.DataFrame(
@@ -354,11 +359,7 @@ def _team(
 
 
 def _meta(
-    frames: Frames,
-    options: ScoringOptions,
-    corpus: pd.DataFrame,
-    comments: pd.DataFrame,
-    cache_stats: dict[str, int],
+    frames: Frames, options: ScoringOptions, comments: pd.DataFrame, cache_stats: dict[str, int]
 ) -> dict[str, object]:
     start, end = pd.Timestamp(frames.window_start), pd.Timestamp(frames.window_end)
     bot_comments = 0
@@ -376,7 +377,7 @@ def _meta(
             "non_english_comments": int((~comments["lang_en"]).sum()),
             "trivial_comments": int(comments["is_trivial"].sum()),
         },
-        "n_comments_scored": len(corpus),
+        "n_comments_scored": len(comments),
         "cache": cache_stats,
         "formulas": dict(FORMULAS),
         "deviations": list(DEVIATIONS),

@@ -50,3 +50,15 @@ def test_persistent_failure_stops_cleanly_and_a_rerun_completes(tiny_org: OrgMod
         server.faults.clear()
         run(server, tiny_org, store, clock=clock)
     assert_matches(tiny_org, store)
+
+
+def test_gateway_timeouts_halve_the_graphql_page_size(tiny_org: OrgModel, tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = tmp_path / "s.sqlite"
+    with served(tiny_org, clock=clock) as server:
+        server.faults.add("502", count=1, match="graphql", after=1)  # the first repository page
+        run(server, tiny_org, store, clock=clock, page_size=40)
+        sizes = [(r.graphql_variables or {}).get("prFirst") for r in server.log if r.kind == "graphql"]
+    sizes = [s for s in sizes if s is not None]
+    assert sizes[0] == 40 and sizes[1] == 20 and max(sizes[1:]) == 20
+    assert_matches(tiny_org, store)

@@ -130,9 +130,7 @@ def _repo_problems(model: OrgModel) -> list[str]:
 def _identity_problems(model: OrgModel) -> list[str]:
     logins = set(model.users)
     authors = [p.author for p in model.pulls.values()] + [r.author for r in model.reviews.values()]
-    authors += [c.author for c in model.review_comments.values()] + [
-        c.author for c in model.issue_comments.values()
-    ]
+    authors += [c.author for c in model.review_comments.values()] + [c.author for c in model.issue_comments.values()]
     unknown = {a for a in authors if a is not None and a not in logins}
     return [f"unknown logins: {sorted(unknown)}"] if unknown else []
 
@@ -151,9 +149,7 @@ def check_invariants(model: OrgModel, now: datetime) -> list[str]:
     for pr in pulls.values():
         problems += _pr_problems(model, pr)
     problems += _review_problems(model, pulls) + _thread_problems(model) + _comment_problems(model, pulls)
-    problems += (
-        _run_problems(model) + _commit_problems(model) + _identity_problems(model) + _repo_problems(model)
-    )
+    problems += _run_problems(model) + _commit_problems(model) + _identity_problems(model) + _repo_problems(model)
     if latest(model) > now:
         problems.append("activity after 'now'")
     return problems

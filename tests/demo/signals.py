@@ -68,18 +68,12 @@ def rubber_stamp_rates(model: OrgModel, minimum: int = 5) -> dict[str, float]:
     stamped: Counter[str] = Counter()
     for review in model.reviews.values():
         pr = model.pulls[(review.repo, review.pr_number)]
-        if (
-            review.state != "APPROVED"
-            or review.author is None
-            or review.author == pr.author
-            or not _large(pr)
-        ):
+        if review.state != "APPROVED" or review.author is None or review.author == pr.author or not _large(pr):
             continue
         eligible[review.author] += 1
         pushed = model.commits[(review.repo, review.commit_sha)].committed_at
         bare = (
-            review.body.strip().lower() in TRIVIAL
-            and (review.repo, review.pr_number, review.author) not in commented
+            review.body.strip().lower() in TRIVIAL and (review.repo, review.pr_number, review.author) not in commented
         )
         if bare and review.submitted_at - max(pushed, pr.created_at) <= timedelta(hours=1):
             stamped[review.author] += 1
@@ -125,9 +119,7 @@ def ci_change_effects(model: OrgModel, login: str, window: int = 30) -> list[tup
     for commit in model.commits.values():
         if commit.author_login != login or not commit.on_default_branch:
             continue
-        is_landing = commit.pr_number is None or any(
-            p.merge_commit_sha == commit.sha for p in model.pulls.values()
-        )
+        is_landing = commit.pr_number is None or any(p.merge_commit_sha == commit.sha for p in model.pulls.values())
         for changed in commit.files:
             flow = workflows.get((commit.repo, changed.path))
             if flow is None or not is_landing:
@@ -143,11 +135,7 @@ def ci_change_effects(model: OrgModel, login: str, window: int = 30) -> list[tup
             before = [r for r in runs if r.created_at < commit.committed_at][-window:]
             after = [r for r in runs if r.created_at > commit.committed_at][:window]
             if before and after:
-                med_before = statistics.median(
-                    (r.updated_at - r.run_started_at).total_seconds() for r in before
-                )
-                med_after = statistics.median(
-                    (r.updated_at - r.run_started_at).total_seconds() for r in after
-                )
+                med_before = statistics.median((r.updated_at - r.run_started_at).total_seconds() for r in before)
+                med_after = statistics.median((r.updated_at - r.run_started_at).total_seconds() for r in after)
                 effects.append((med_after / med_before, len(before), len(after)))
     return effects

@@ -34,7 +34,8 @@ def test_full_scale_sizes(demo_full: OrgModel) -> None:
     assert len(demo_full.review_comments) > 6000
     assert len(demo_full.issue_comments) > 1500
     assert len(demo_full.commits) > 4000
-    assert 12_000 <= len(demo_full.workflow_runs) <= 25_000
+    # about 3 runs per PR: a lean CI setup, and what keeps collection under 60 requests per 1,000 PRs
+    assert 3_500 <= len(demo_full.workflow_runs) <= 6_000
 
 
 def test_scale_grows_pull_requests() -> None:
@@ -88,9 +89,7 @@ def test_every_trait_present(name: str, request: pytest.FixtureRequest) -> None:
 
 def _all_text(model: OrgModel) -> str:
     parts = [p.title + "\n" + p.body for p in model.pulls.values()]
-    parts += [c.body for c in model.review_comments.values()] + [
-        c.body for c in model.issue_comments.values()
-    ]
+    parts += [c.body for c in model.review_comments.values()] + [c.body for c in model.issue_comments.values()]
     parts += [f"{u.login} {u.name}" for u in model.users.values()]
     return "\n".join(parts)
 
@@ -143,9 +142,7 @@ def test_associations_follow_membership(demo_full: OrgModel) -> None:
             assert pr.author_association == "MEMBER"
         if pr.author == "dependabot[bot]" or pr.author is None:
             assert pr.author_association == "NONE"
-    newcomer_firsts = [
-        p for p in demo_full.pulls.values() if p.author_association == "FIRST_TIME_CONTRIBUTOR"
-    ]
+    newcomer_firsts = [p for p in demo_full.pulls.values() if p.author_association == "FIRST_TIME_CONTRIBUTOR"]
     assert newcomer_firsts and len({p.author for p in newcomer_firsts}) >= 5
     assert any(p.author_association == "CONTRIBUTOR" for p in demo_full.pulls.values())
     first = min((p for p in demo_full.pulls.values() if p.author == "mateo-r"), key=lambda p: p.created_at)
@@ -243,4 +240,4 @@ def test_runs_cover_events_and_reattempts(demo_full: OrgModel) -> None:
     assert ("api-gateway", ".github/workflows/release.yml") in names
     weeks = (DEMO_NOW - min(r.created_at for r in runs)) / timedelta(weeks=1)
     per_repo_week = len(runs) / len(demo_full.repos) / weeks
-    assert 10 <= per_repo_week <= 40
+    assert 4 <= per_repo_week <= 12

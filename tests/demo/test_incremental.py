@@ -39,9 +39,7 @@ def test_counts_match_the_changes(mutated: tuple[OrgModel, OrgModel, dict[str, i
     edited += [i for i, c in before.issue_comments.items() if after.issue_comments[i].body != c.body]
     assert counts["edited_comments"] == len(edited) >= 3
     resolved = [
-        i
-        for i, t in before.review_threads.items()
-        if not t.is_resolved and after.review_threads[i].is_resolved
+        i for i, t in before.review_threads.items() if not t.is_resolved and after.review_threads[i].is_resolved
     ]
     assert counts["resolved_threads"] == len(resolved) == 1
     pushes = [c for k, c in after.commits.items() if k not in before.commits and c.pr_number is None]

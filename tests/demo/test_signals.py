@@ -43,9 +43,7 @@ def test_mentor_has_widest_newcomer_reach(demo_full: OrgModel, demo_tiny: OrgMod
         assert reach[mentor] > max(n for login, n in reach.items() if login != mentor)
     mentor = _holder(demo_full, "mentor")
     reviewed_authors = {
-        demo_full.pulls[(r.repo, r.pr_number)].author
-        for r in demo_full.reviews.values()
-        if r.author == mentor
+        demo_full.pulls[(r.repo, r.pr_number)].author for r in demo_full.reviews.values() if r.author == mentor
     }
     seniors = {"lchen", "kweber", "dkrause", "vpetrov"}
     assert reviewed_authors & seniors  # the mentor reviews seniors too
@@ -82,9 +80,7 @@ def test_someone_else_makes_a_workflow_flaky(demo_full: OrgModel) -> None:
     )
     assert change.author_login != _holder(demo_full, "ci_improver")
     flow = next(w for w in demo_full.workflows.values() if w.repo == change.repo and w.name == "CI")
-    runs = [
-        r for r in demo_full.workflow_runs.values() if r.workflow_id == flow.id and r.status == "completed"
-    ]
+    runs = [r for r in demo_full.workflow_runs.values() if r.workflow_id == flow.id and r.status == "completed"]
     before = [r for r in runs if r.created_at < change.committed_at]
     after = [r for r in runs if r.created_at > change.committed_at]
 

@@ -1,8 +1,12 @@
-"""Every notebook runs top to bottom against a collected demo store, through the public API only."""
+"""Every notebook runs top to bottom in a real Jupyter kernel (this venv's Python) against the scored demo
+store, through the public API only, and is stored without outputs."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -11,16 +15,34 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# The analyzer modules a notebook may import: the package's public API, the chart builders, calibration.
+PUBLIC_MODULES = {"analyzer", "analyzer.report.charts", "analyzer.report", "analyzer.scores.calibration"}
+IMPORT_RE = re.compile(r"^\s*(?:from\s+(analyzer[\w.]*)\s+import\s+([\w, ]+)|import\s+(analyzer[\w.]*))", re.M)
 
 
 @pytest.fixture(scope="module")
 def store(request: pytest.FixtureRequest) -> Path:
-    """ANALYZER_DEMO_STORE if set, else the suite's ``demo_store`` fixture (tests/conftest.py)."""
+    """ANALYZER_DEMO_STORE if set, else the suite's scored ``demo_store`` (tests/conftest.py)."""
     env = os.environ.get("ANALYZER_DEMO_STORE")
-    if env:
-        return Path(env)
-    path = request.getfixturevalue("demo_store")
-    return Path(path)
+    return Path(env) if env else Path(request.getfixturevalue("demo_store"))
+
+
+@pytest.fixture(scope="module")
+def venv_kernel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 'python3' kernelspec that starts this interpreter (the venv's), first on JUPYTER_PATH, so no
+    system-wide kernel with another Python (and without analyzer installed) can be picked."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "Python 3 (analyzer venv)", "language": "python"})
+    )
+    return root
+
+
+def _code(path: Path) -> list[str]:
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
 def test_notebooks_exist() -> None:
@@ -34,21 +56,44 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has stored outputs"
-            # public API only: no private helpers, no direct plotly (charts come from analyzer.report.charts)
-            assert "analyzer.report.figures" not in cell.source and "import plotly" not in cell.source
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_uses_the_public_api_only(path: Path) -> None:
+    source = "\n".join(_code(path))
+    assert "import plotly" not in source and "from plotly" not in source  # charts come from the builders
+    modules = {m.group(1) or m.group(3) for m in IMPORT_RE.finditer(source)}
+    assert modules and modules <= PUBLIC_MODULES
+    assert not re.search(r"\._[a-z]", source.replace("_repr_", ""))  # no private helpers
+    assert "charts." in source  # every notebook rebuilds report charts
+
+
+def _run(path: Path, kernels: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
+    monkeypatch.setenv("JUPYTER_PATH", os.pathsep.join(filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")])))
+    monkeypatch.setenv("ANALYZER_DEMO_STORE", str(store))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
+def test_kernel_is_this_venvs_python(venv_kernel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys; print(sys.executable)")])
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(probe, path)
+    nb = _run(path, venv_kernel, tmp_path / "unused.sqlite", monkeypatch)
+    assert nb.cells[0].outputs[0]["text"].strip() == sys.executable
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANALYZER_DEMO_STORE", str(store))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
-    )
-    client.execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+def test_notebook_executes(path: Path, venv_kernel: Path, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = _run(path, venv_kernel, store, monkeypatch)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    # the last chart or table really rendered something
-    assert any(c.outputs for c in nb.cells if c.cell_type == "code")
+    assert all(c.execution_count is not None for c in code)  # ran top to bottom
+    # the report's charts were rebuilt: plotly figures came out of the kernel
+    figures = [o for c in code for o in c.outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert figures, f"{path.name} drew no chart"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,19 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # make fake_scores importable from every test module
 
 from fake_scores import DEFAULT_NOW, TEST_METHODOLOGY, FakeScores, make_scores  # noqa: E402
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from analyzer.report import build_report  # noqa: E402
+from analyzer.report.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One system Chromium for every browser test (launching it costs about a second)."""
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

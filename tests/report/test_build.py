@@ -22,7 +22,7 @@ from analyzer.errors import NoDataError
 from analyzer.report import build_report
 from analyzer.report.build import CSP, unpack_people
 
-PLOTLY_MARKER = "plotly.js v"
+PLOTLY_MARKER = "plotly.js (cartesian - minified) v"  # the vendored partial bundle's banner
 
 
 def _data_blob(html: str) -> dict:
@@ -132,3 +132,21 @@ def test_methodology_lists_formulas_weights_and_exclusions(report_path: Path) ->
     assert "posterior mean of x / n" in page
     assert "non english comments" in page and "trivial comments" in page
     assert "must not be used to rank people" in page
+
+
+def test_big_team_distributions_are_histograms_without_names() -> None:
+    """Above ROWS_BY_NAME_MAX people a family is drawn as a histogram of estimates: no names, every
+    estimate counted once."""
+    from analyzer.report import figures
+    from analyzer.report.model import prepare
+
+    scores = make_scores(n_people=figures.ROWS_BY_NAME_MAX + 40, n_comments=8000, seed=3)
+    data = prepare(scores, pseudonymize=False, min_group_size=5, github_url="https://github.com")
+    fs = scores.family_scores
+    ok = fs[(fs["family"] == "considerate") & (fs["status"] == "ok")]
+    assert len(ok) > figures.ROWS_BY_NAME_MAX
+    spec = figures.family_distribution(data, "considerate")
+    assert spec is not None and [t["type"] for t in spec["data"]] == ["histogram"]
+    assert sorted(spec["data"][0]["x"]) == sorted(round(float(v), 4) for v in ok["estimate"])
+    names = set(scores.people["display_name"]) | set(scores.people["person"])
+    assert not any(n and n in json.dumps(spec) for n in names)

@@ -79,18 +79,24 @@ def test_incremental_cache_scores_only_new_or_changed(tmp_path: Path) -> None:
         calls.append(len(bodies))
         return stand_in_scorer(bodies, hunks)
 
-    opts = replace(OPTS, cache=tmp_path / "cache.parquet")
+    opts = replace(OPTS, cache=tmp_path / "cache")
     first = score_all(small_frames(), opts, scorer=counting)
-    assert first.meta["cache"] == {"scored": 4, "cached": 0}
+    assert first.meta["cache"] == {"scored": 4, "cached": 0, "prs_recomputed": 3, "prs_cached": 0}
     second = score_all(small_frames(), opts, scorer=counting)
-    assert second.meta["cache"] == {"scored": 0, "cached": 4} and calls == [4]
+    assert second.meta["cache"] == {"scored": 0, "cached": 4, "prs_recomputed": 0, "prs_cached": 3}
+    assert calls == [4]
     pd.testing.assert_frame_equal(first.comments, second.comments)
     edited = small_frames()
     edited.review_comments.loc[0, "body"] = "rename this because it is stupid"
     edited.review_comments.loc[0, "updated_at"] = pd.Timestamp("2024-06-05", tz="UTC")
     third = score_all(edited, opts, scorer=counting)
-    assert third.meta["cache"] == {"scored": 1, "cached": 3} and calls[-1] == 1
+    # only PR 1 is recomputed, and only its edited comment is re-scored
+    assert third.meta["cache"] == {"scored": 1, "cached": 3, "prs_recomputed": 1, "prs_cached": 2}
+    assert calls[-1] == 1
     assert bool(third.comments.set_index("comment_id").loc["rc:10", "harsh"])
+    full = score_all(edited, OPTS, scorer=stand_in_scorer)
+    for name in SCORE_SCHEMAS:
+        pd.testing.assert_frame_equal(getattr(third, name), getattr(full, name), obj=name)
 
 
 def test_write_and_read_round_trip(tmp_path: Path) -> None:

@@ -59,9 +59,7 @@ COVERAGE_TEMPLATES: tuple[str, ...] = (
 )
 
 PREVIEW_TEMPLATE = "Preview deployment ready: https://preview-{pr}.docs.example.dev (commit {sha})"
-RELEASE_NOTES_TEMPLATE = (
-    "Release notes draft updated: this PR will appear under **{section}** in the next release."
-)
+RELEASE_NOTES_TEMPLATE = "Release notes draft updated: this PR will appear under **{section}** in the next release."
 DEPENDABOT_RECREATE = (
     "Looks like this PR is already up-to-date with main! If you'd still like to recreate it "
     "from scratch, overwriting any edits, you can request `@dependabot recreate`."

@@ -6,24 +6,20 @@ KIND: tuple[str, ...] = (
     "Could we rename `{ident}` to something that says what it holds? A reader of `{file}` has to jump "
     "to the definition to find out.",
     "I think `{ident}` can raise when `{other}` is empty. Maybe add a guard here and a small test for it?",
-    "Nice approach overall! One thing: `{ident}` is called on every request, so it might be worth "
-    "caching the result.",
+    "Nice approach overall! One thing: `{ident}` is called on every request, so it might be worth caching the result.",
     "Would you mind splitting this block out of `{ident}` into its own helper? It would make the happy "
     "path much easier to follow.",
     "Thanks for tackling this. I wonder if `{other}` should be passed in instead of read inside "
     "`{ident}` - that keeps the function pure.",
-    "Small idea: we could return early from `{ident}` when there is nothing to do, which removes one "
-    "level of nesting.",
+    "Small idea: we could return early from `{ident}` when there is nothing to do, which removes one level of nesting.",
     "Could you add a short docstring to `{ident}`? Future readers will thank you.",
     "I'd suggest logging `{other}` at debug level here - when this fails in production we'll want to "
     "know which one it was.",
     "This works, and I like how small it is. Could we also cover the case where `{ident}` is None?",
     "Maybe we can reuse `{other}` here instead of building a second one? Happy to pair on it if that helps.",
-    "Have you considered moving `{ident}` next to `{other}`? They change together, so keeping them "
-    "close should help.",
+    "Have you considered moving `{ident}` next to `{other}`? They change together, so keeping them close should help.",
     "Could we give `{ident}` a timeout? I've been bitten by hanging calls in `{file}` before.",
-    "Good catch on the ordering here. Would you mind adding a comment that explains why `{ident}` has "
-    "to run first?",
+    "Good catch on the ordering here. Would you mind adding a comment that explains why `{ident}` has to run first?",
     "I think this branch is never reached when `{other}` is set. Could you double-check with a test?",
     "Would it be clearer to use a dataclass for `{ident}` instead of a dict? Then mypy can help us.",
     "Please consider using the shared helper for `{ident}`; we fixed a couple of edge cases there already.",
@@ -33,8 +29,7 @@ KIND: tuple[str, ...] = (
     "Maybe a constant for `{n}` would help here; a named value explains the intent better than the number.",
     "I'm not 100% sure, but I think `{ident}` mutates `{other}` in place. Could we copy it first?",
     "Would you be up for adding a type hint to `{ident}`? It makes the call sites in `{file}` much clearer.",
-    "Thanks for the clean diff. A tiny request: can we keep the public name `{other}` as an alias for one "
-    "release?",
+    "Thanks for the clean diff. A tiny request: can we keep the public name `{other}` as an alias for one release?",
 )
 
 RATIONALE: tuple[str, ...] = (

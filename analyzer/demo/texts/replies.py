@@ -20,8 +20,7 @@ DONE: tuple[str, ...] = (
 )
 
 PUSHBACK: tuple[str, ...] = (
-    "I'd rather keep `{ident}` as is, because `{other}` depends on the current order. "
-    "Happy to add a comment.",
+    "I'd rather keep `{ident}` as is, because `{other}` depends on the current order. Happy to add a comment.",
     "I tried that first, but it made the tests in `{file}` much slower. Can we leave it for a follow-up?",
     "Not sure I agree - `{ident}` is only called from one place. Let's discuss in standup?",
     "This is intentional: `{ident}` must not retry, the caller handles that.",
@@ -58,8 +57,7 @@ MENTOR_ANSWERS: tuple[str, ...] = (
     "No need to apologise, this is a great question. `{other}` lives next to the other adapters, "
     "because that's where people look for it. The layout is explained in {doc}",
     "Yes please, docs go in the same PR, so that they never drift from the code. The checklist is at {doc}",
-    "There is! Use the `fake_{ident}` fixture; it records calls instead of sending them. See {doc} for "
-    "an example.",
+    "There is! Use the `fake_{ident}` fixture; it records calls instead of sending them. See {doc} for an example.",
     "Great catch. It can stay synchronous for now, since it only touches memory. If it ever does IO we "
     "should switch it to async like `{other}`.",
     "We usually name helpers after what they return, so something like `{other}` would fit. The "

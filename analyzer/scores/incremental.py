@@ -1,0 +1,365 @@
+"""The per-PR stage of scoring, and its incremental cache.
+
+Everything in a PR's comment rows (per-comment scores, landed flags) and in its episodes' base features
+(counts, size, review and rubber-stamp features) depends on that PR's own items only. So the stage runs
+per PR, and with ``ScoringOptions.cache`` (a directory) its output is cached keyed by a content hash of
+each PR's items in the window: a re-run recomputes only PRs that are new or whose items changed (new,
+edited or deleted comments, reviews, commits, files, threads), re-scores only new or edited comments,
+and reuses everything else. Team-level work (newcomer status, percentiles, per-person aggregates) runs
+over the assembled tables every time, so a cached run gives exactly the tables of a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from analyzer.frames.model import STR, TS, Frames, cast
+from analyzer.scores import episodes
+from analyzer.scores.comment_table import (
+    BOOL_SCORES,
+    SCORE_COLUMNS,
+    CommentScorer,
+    assemble_comments,
+    normalise_scores,
+    score_corpus,
+)
+from analyzer.scores.options import ScoringOptions
+
+CACHE_VERSION = 1
+NO_PR = -1  # key for items without a PR id
+# Columns of the cached comment rows (the corpus minus per-PR-only inputs, plus scores and landed).
+COMMENT_ROW_DTYPES: dict[str, str] = {
+    "comment_id": STR,
+    "kind": STR,
+    "sort_id": "Int64",
+    "kind_rank": "int8",
+    "person": STR,
+    "pr_id": "Int64",
+    "created_at": TS,
+    "body": STR,
+    "url": STR,
+    "path": STR,
+    "in_reply_to": STR,
+    "thread_id": STR,
+    "review_id": "Int64",
+    "repo": STR,
+    "pr_number": "Int64",
+    "pr_author": STR,
+    "n_prose_tokens": "float64",
+    **{c: "bool" for c in BOOL_SCORES},
+    "cc_label": STR,
+    "comment_type": STR,
+    "considerate": "float64",
+    "harsh_prob": "float64",
+    "useful_prob": "float64",
+    "markers": STR,
+    "landed": "float64",
+    "in_episode": "bool",
+    "ckey": "uint64",
+}
+EPISODE_BASE_DTYPES: dict[str, str] = {
+    "pr_id": "Int64",
+    "person": STR,
+    "pr_author": STR,
+    "size": "int64",
+    "changed_files": "int64",
+    "repo": STR,
+    "pr_number": "Int64",
+    "url": STR,
+    **{c: "int64" for c in episodes.COUNT_COLUMNS},
+    "blocking": "bool",
+    "eligible_approval": "bool",
+    "rubber_stamp": "bool",
+    "approved_at": TS,
+}
+# (frame name, columns the per-PR stage reads, timestamp column that must fall in the window or None)
+FINGERPRINTED: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
+    (
+        "prs",
+        ("person", "is_bot", "created_at", "merged_at", "body", "additions", "deletions", "changed_files")
+        + ("repo", "number", "url"),
+        None,
+    ),
+    ("pr_files", ("path", "additions", "deletions", "is_generated"), None),
+    ("pr_commits", ("sha", "person", "committed_at", "authored_at", "message"), None),
+    ("threads", ("thread_id", "is_resolved", "is_outdated"), None),
+    ("reviews", ("review_id", "person", "is_bot", "state", "body", "submitted_at", "url"), "submitted_at"),
+    (
+        "review_comments",
+        ("comment_id", "person", "is_bot", "body", "path", "line", "original_line", "diff_hunk")
+        + ("created_at", "updated_at", "in_reply_to_id", "thread_id", "review_id", "url"),
+        "created_at",
+    ),
+    (
+        "issue_comments",
+        ("comment_id", "person", "is_bot", "body", "created_at", "updated_at", "url"),
+        "created_at",
+    ),
+)
+MIX = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: mixes column hashes into one row hash
+NA_INT = -(2**62)
+
+
+@dataclass(frozen=True)
+class PerPr:
+    """The per-PR stage's output: comment rows, episode base rows and what was (re)computed."""
+
+    comments: pd.DataFrame
+    episodes: pd.DataFrame
+    stats: dict[str, int]
+
+
+def fix_dtypes(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Exactly ``dtypes``' columns, cast only where the dtype differs (cheap on already-typed frames)."""
+    out: dict[str, pd.Series] = {}
+    for col, dtype in dtypes.items():
+        series = frame[col] if col in frame else pd.Series(pd.NA, index=frame.index, dtype=object)
+        if str(series.dtype) != dtype:
+            if dtype == TS:
+                series = pd.to_datetime(series, utc=True)
+            series = cast(series, dtype)
+        out[col] = series
+    return pd.DataFrame(out, index=frame.index)
+
+
+def canonical_order(
+    comments: pd.DataFrame,
+    base: pd.DataFrame,
+    keep_comments: npt.NDArray[np.bool_] | None = None,
+    keep_episodes: npt.NDArray[np.bool_] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows sorted the same way however they were produced (a full run, or cached plus fresh PRs):
+    comments by (PR, kind, id), episodes by (PR, reviewer); rows where ``keep_*`` is False are dropped.
+    One take per column (sorting keys are small integer arrays)."""
+
+    def comment_keys(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], ...]:
+        return (
+            frame["sort_id"].fillna(0).to_numpy(dtype=np.int64),
+            frame["kind_rank"].to_numpy(dtype=np.int64),
+            frame["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64),
+        )
+
+    def episode_keys(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], ...]:
+        codes, _ = pd.factorize(frame["person"], sort=True)
+        return codes.astype(np.int64), frame["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64)
+
+    return _sorted_rows(comments, keep_comments, comment_keys), _sorted_rows(base, keep_episodes, episode_keys)
+
+
+def _sorted_rows(
+    frame: pd.DataFrame,
+    keep: npt.NDArray[np.bool_] | None,
+    keys: Callable[[pd.DataFrame], tuple[npt.NDArray[np.int64], ...]],
+) -> pd.DataFrame:
+    positions = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
+    order = np.lexsort(tuple(k[positions] for k in keys(frame)))
+    return frame.take(positions[order]).reset_index(drop=True)
+
+
+def per_pr_stage(
+    frames: Frames,
+    options: ScoringOptions,
+    start: datetime,
+    end: datetime,
+    scorer: CommentScorer,
+    known: pd.DataFrame | None = None,
+    with_keys: bool = False,
+) -> PerPr:
+    """Comment rows and episode base rows of every PR in ``frames`` (comments scored, reusing ``known``
+    scores by comment key)."""
+    corpus = assemble_comments(frames, start, end)
+    comments, stats = score_corpus(corpus, scorer, known, with_keys)
+    base, landed = episodes.episode_base(comments, frames, options, start, end)
+    comments["landed"] = landed.to_numpy()
+    comments["in_episode"] = episodes.in_episode(comments, base)
+    if "ckey" not in comments:  # not caching: no key needed
+        comments["ckey"] = np.zeros(len(comments), dtype=np.uint64)
+    rows = fix_dtypes(comments, COMMENT_ROW_DTYPES)
+    return PerPr(rows, fix_dtypes(base, EPISODE_BASE_DTYPES), stats)
+
+
+def restrict(frames: Frames, pr_ids: npt.NDArray[np.int64]) -> Frames:
+    """``frames`` with only the items of the PRs ``pr_ids`` (NO_PR for items without a PR)."""
+
+    def keep(table: pd.DataFrame) -> pd.DataFrame:
+        return table[table["pr_id"].fillna(NO_PR).isin(pr_ids).to_numpy()]
+
+    pr_commits = keep(frames.pr_commits)
+    commit_files = frames.commit_files[frames.commit_files["sha"].isin(pr_commits["sha"]).to_numpy()]
+    return replace(
+        frames,
+        prs=keep(frames.prs),
+        pr_files=keep(frames.pr_files),
+        pr_commits=pr_commits,
+        reviews=keep(frames.reviews),
+        review_comments=keep(frames.review_comments),
+        threads=keep(frames.threads),
+        issue_comments=keep(frames.issue_comments),
+        commit_files=commit_files,
+    )
+
+
+def pr_fingerprints(frames: Frames, start: datetime, end: datetime) -> pd.Series:
+    """One 64-bit content hash per PR id over all its items (comments and reviews in the window only):
+    any new, edited or deleted item changes it. Order-independent (a wrapped sum of row hashes)."""
+    ids: list[npt.NDArray[np.int64]] = []
+    hashes: list[npt.NDArray[np.uint64]] = []
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    for salt, (name, cols, when) in enumerate(FINGERPRINTED, start=1):
+        table: pd.DataFrame = getattr(frames, name)
+        if when is not None:
+            table = table[((table[when] >= lo) & (table[when] <= hi)).fillna(False).to_numpy()]
+        ids.append(table["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64))
+        hashes.append(row_hashes(table, cols, salt))
+    files = frames.commit_files[["sha", "path"]].merge(frames.pr_commits[["pr_id", "sha"]], on="sha")
+    ids.append(files["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64))
+    hashes.append(row_hashes(files, ("sha", "path"), len(FINGERPRINTED) + 1))
+    all_ids, all_hashes = np.concatenate(ids), np.concatenate(hashes)
+    if not len(all_ids):
+        return pd.Series(dtype="uint64")
+    order = np.argsort(all_ids, kind="stable")
+    sorted_ids = all_ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    sums = np.add.reduceat(all_hashes[order], starts)
+    return pd.Series(sums, index=pd.Index(sorted_ids[starts], name="pr_id"), dtype="uint64")
+
+
+def row_hashes(table: pd.DataFrame, cols: tuple[str, ...], salt: int) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each row over ``cols``, salted per table so equal rows of different tables
+    neither collide nor cancel."""
+    out = np.full(len(table), np.uint64((0x9E3779B97F4A7C15 * salt) % 2**64 | 1), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for col in cols:
+            out = out * MIX ^ column_hash(table[col])
+    return out
+
+
+def column_hash(series: pd.Series) -> npt.NDArray[np.uint64]:
+    """Fast per-value hash: numbers and timestamps through their int64 bits, text through pandas."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
+        values = series.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+        values = series.to_numpy(dtype=np.int64, na_value=NA_INT)
+    elif pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan).view(np.int64)
+    else:
+        return np.asarray(pd.util.hash_pandas_object(series, index=False).to_numpy(), dtype=np.uint64)
+    return np.asarray(pd.util.hash_array(values), dtype=np.uint64)
+
+
+def global_key(frames: Frames, options: ScoringOptions) -> str:
+    """What every cached row depends on besides its own PR: options (except the clock, window and cache
+    location, which the per-PR hashes already account for), the bot list and the code version."""
+    skip = {"cache", "now", "window_start", "window_end", "window_days"}
+    opts = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in skip}
+    state = {
+        "version": CACHE_VERSION,
+        "options": json.loads(json.dumps(opts, default=str, sort_keys=True)),
+        "bots": sorted(frames.bots["login"].dropna().astype(str)),
+    }
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Cache:
+    """The cache directory's files."""
+
+    folder: Path
+
+    @property
+    def meta(self) -> Path:
+        return self.folder / "meta.json"
+
+    @property
+    def prs(self) -> Path:
+        return self.folder / "prs.parquet"
+
+    @property
+    def comments(self) -> Path:
+        return self.folder / "comments.parquet"
+
+    @property
+    def episodes(self) -> Path:
+        return self.folder / "episodes.parquet"
+
+    def read(self, key: str) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame] | None:
+        """(PR keys, comment rows, episode base rows) of the last run, or None when absent, unreadable
+        or made under a different global key (an unusable cache only costs a full run)."""
+        try:
+            meta = json.loads(self.meta.read_text(encoding="utf-8"))
+            if meta.get("key") != key:
+                return None
+            prs = pd.read_parquet(self.prs)
+            comments = pd.read_parquet(self.comments)
+            eps = pd.read_parquet(self.episodes)
+        except (OSError, ValueError, KeyError):
+            return None
+        keys = pd.Series(prs["key"].to_numpy(dtype=np.uint64), index=prs["pr_id"].to_numpy(dtype=np.int64))
+        rows = normalise_scores(comments)
+        return keys, fix_dtypes(rows, COMMENT_ROW_DTYPES), fix_dtypes(eps, EPISODE_BASE_DTYPES)
+
+    def write(self, key: str, prs: pd.Series, comments: pd.DataFrame, eps: pd.DataFrame) -> None:
+        """Replace the cache (each file written aside, then moved into place; meta last)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.meta.unlink(missing_ok=True)  # a half-written cache must not be trusted
+        table = pd.DataFrame({"pr_id": prs.index.to_numpy(dtype=np.int64), "key": prs.to_numpy()})
+        for frame, path in ((table, self.prs), (comments, self.comments), (eps, self.episodes)):
+            tmp = path.with_suffix(".tmp")
+            frame.to_parquet(tmp, index=False, compression="lz4")
+            tmp.replace(path)
+        self.meta.write_text(json.dumps({"key": key, "version": CACHE_VERSION}), encoding="utf-8")
+
+
+def cached_per_pr_stage(
+    frames: Frames,
+    options: ScoringOptions,
+    start: datetime,
+    end: datetime,
+    scorer: CommentScorer,
+    folder: Path,
+) -> PerPr:
+    """``per_pr_stage`` over only the PRs whose content changed since the cached run in ``folder``;
+    the others' rows come from the cache, which is then updated."""
+    cache = Cache(folder)
+    key = global_key(frames, options)
+    prints = pr_fingerprints(frames, start, end)
+    cached = cache.read(key)
+    if cached is None:
+        fresh = per_pr_stage(frames, options, start, end, scorer, with_keys=True)
+        comments, eps = canonical_order(fresh.comments, fresh.episodes)
+        cache.write(key, prints, comments, eps)
+        return PerPr(comments, eps, {**fresh.stats, "prs_recomputed": len(prints), "prs_cached": 0})
+    old_keys, old_comments, old_eps = cached
+    same = prints.reindex(old_keys.index).to_numpy() == old_keys.to_numpy()
+    unchanged = old_keys.index.to_numpy()[same]
+    touched = prints.index.difference(pd.Index(unchanged)).to_numpy(dtype=np.int64)
+    keep_c = old_comments["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
+    keep_e = old_eps["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
+    known = old_comments.loc[~keep_c, ["ckey", *SCORE_COLUMNS]]
+    fresh = per_pr_stage(restrict(frames, touched), options, start, end, scorer, known, with_keys=True)
+    comments, eps = canonical_order(
+        pd.concat([old_comments, fresh.comments], ignore_index=True),
+        pd.concat([old_eps, fresh.episodes], ignore_index=True),
+        np.r_[keep_c, np.ones(len(fresh.comments), dtype=bool)],
+        np.r_[keep_e, np.ones(len(fresh.episodes), dtype=bool)],
+    )
+    removed = len(old_keys) - int(same.sum())
+    if len(touched) or removed:
+        cache.write(key, prints, comments, eps)
+    stats = {
+        "scored": fresh.stats["scored"],
+        "cached": fresh.stats["cached"] + int(keep_c.sum()),
+        "prs_recomputed": len(touched),
+        "prs_cached": len(unchanged),
+    }
+    return PerPr(comments, eps, stats)

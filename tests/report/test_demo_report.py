@@ -1,0 +1,143 @@
+"""The demo org's report, built by the real pipeline (``demo_run``): in headless Chromium, byte for byte
+across runs, and pseudonymized.
+
+Expected counts and the places hostile strings must show up are computed from the scores themselves,
+not from the report's own data blocks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from browsing import COUNT_DRAWN, DRAWN, assert_clean, open_report
+from expected import landing_charts, person_charts
+from playwright.sync_api import Browser
+
+from analyzer.config import Config
+from analyzer.demo import DEMO_NOW, HOSTILE_STRINGS, generate_org
+from analyzer.pipeline import report_store, run_demo
+from analyzer.report import build_report
+from analyzer.report.browser import page_key
+from analyzer.report.build import plotly_js, unpack_people
+from analyzer.scores.pipeline import Scores, read_scores
+
+EVIDENCE_SHOWN = 5  # per family, newest first (the report's promise on every person page)
+MENTOR = "mlindqvist"
+LOOPBACK = re.compile(r"http://127\.0\.0\.1:\d+")
+# Elements or attributes that hostile strings would create if they were ever parsed as HTML.
+INJECTED = "document.querySelectorAll('[onerror], [onload], img[src=x], textarea, b, main script').length"
+
+
+@pytest.fixture(scope="module")
+def scores(demo_run: Any) -> Scores:
+    return read_scores(demo_run.store)
+
+
+def _shown_evidence(scores: Scores) -> pd.DataFrame:
+    """The evidence items each person page lists: one per item, the newest few per family."""
+    ev = scores.evidence.drop_duplicates(["person", "family", "kind", "ref"])
+    ev = ev.sort_values("at", ascending=False, kind="stable")
+    return ev.groupby(["person", "family"], sort=False).head(EVIDENCE_SHOWN)
+
+
+def hostile_places(scores: Scores) -> dict[str, set[str]]:
+    """Each hostile string the scores carry in a field the report shows -> the people whose page shows it
+    (their login or display name, or an evidence excerpt or PR title on their page)."""
+    places: dict[str, set[str]] = {}
+    ev = _shown_evidence(scores)
+    titles = ev["title"] if "title" in ev else pd.Series("", index=ev.index)
+    for hostile in HOSTILE_STRINGS:
+        for login, name in zip(scores.people["person"], scores.people["display_name"], strict=True):
+            if hostile in str(login) or hostile in str(name or ""):
+                places.setdefault(hostile, set()).add(str(login))
+        for person, excerpt, title in zip(ev["person"], ev["excerpt"], titles, strict=True):
+            if hostile in str(excerpt or "")[:280] or hostile in str(title or ""):
+                places.setdefault(hostile, set()).add(str(person))
+    return places
+
+
+def test_demo_report_in_chromium(browser: Browser, demo_run: Any, scores: Scores) -> None:
+    report = Path(demo_run.report)
+    w = open_report(browser, report)
+    page = w.page
+    page.wait_for_function(DRAWN, arg="team", timeout=60_000)
+    expected = landing_charts(scores)
+    assert expected >= 10
+    assert page.evaluate(COUNT_DRAWN, "#page-team") == expected
+
+    # navigation: click the mentor's name in the directory, then the evidence link of one score
+    page.click(f'#page-team .directory a[data-person="{MENTOR}"]')
+    page.wait_for_function(DRAWN, arg=page_key(MENTOR), timeout=60_000)
+    section = f"#page-person-{MENTOR}"
+    assert page.is_visible(section) and not page.is_visible("#page-team")
+    assert page.evaluate(COUNT_DRAWN, section) == person_charts(scores, MENTOR)
+    first = page.locator(f"{section} a.evlink").first
+    target = first.get_attribute("href")
+    assert target is not None and target.startswith(f"#person/{MENTOR}/")
+    first.click()
+    family = target.rsplit("/", 1)[1]
+    evidence = page.locator(f"#ev-{MENTOR}-{family}")
+    evidence.wait_for(state="visible")
+    assert page.evaluate("location.hash") == target
+    assert evidence.locator("li.evidence").count() >= 1
+
+    # hostile strings: shown as text on every page that carries them, never run
+    places = hostile_places(scores)
+    assert places, "the demo's hostile strings should reach the scores (at least the hostile login)"
+    for hostile, logins in sorted(places.items()):
+        for login in sorted(logins):
+            page.evaluate("key => { location.hash = '#' + key; }", page_key(login))
+            page.wait_for_function(DRAWN, arg=page_key(login), timeout=60_000)
+            shown = page.inner_text(f"#page-person-{page_key(login)[7:]}")
+            assert hostile in shown, f"{hostile!r} not shown as text on {login}'s page"
+            assert page.evaluate(INJECTED) == 0
+    assert_clean(w)
+    page.close()
+
+
+def test_report_step_is_byte_identical(demo_run: Any, tmp_path: Path) -> None:
+    again = [
+        report_store(Config(), store=demo_run.store, out=tmp_path / f"{i}.html", now=DEMO_NOW).read_bytes()
+        for i in range(2)
+    ]
+    assert again[0] == again[1] == Path(demo_run.report).read_bytes()
+
+
+def test_two_full_demo_runs_give_the_same_report(tmp_path: Path) -> None:
+    """Serve, collect, score and report twice from scratch. The fake server listens on a free loopback
+    port, so links carry a different port each run: that origin is the only difference allowed."""
+    runs = [run_demo(tmp_path / name, seed=7, scale=0.1, now=DEMO_NOW) for name in ("a", "b")]
+    html = [Path(str(r.report)).read_text(encoding="utf-8") for r in runs]
+    if html[0] == html[1]:
+        return
+    outside = [LOOPBACK.sub("ORIGIN", h[: h.index('id="report-people"')]) for h in html]
+    assert outside[0] == outside[1]
+    pages = [LOOPBACK.sub("ORIGIN", repr(sorted(unpack_people(h).items()))) for h in html]
+    assert pages[0] == pages[1]
+
+
+def _token(login: str) -> re.Pattern[str]:
+    """A login as a whole token (logins hold [A-Za-z0-9-], so 'jkim' inside a word does not count)."""
+    return re.compile(rf"(?<![A-Za-z0-9-]){re.escape(login)}(?![A-Za-z0-9-])", re.IGNORECASE)
+
+
+def test_pseudonymized_demo_report_names_nobody(demo_run: Any, scores: Scores, tmp_path: Path) -> None:
+    out = build_report(scores, tmp_path / "pseudo.html", now=DEMO_NOW, title="Demo", pseudonymize=True)
+    html = out.read_text(encoding="utf-8")
+    bundle = plotly_js()
+    assert html.count(bundle) == 1  # the vendored library, not data: its minified code is left out
+    text = html.replace(bundle, "") + "\n".join(p["html"] for p in unpack_people(html).values())
+    text += repr(unpack_people(html))
+    users = generate_org(seed=7).users.values()
+    people = [u for u in users if u.type == "User" and not u.login.endswith("[bot]")]
+    assert len(people) >= 30
+    leaks = [u.login for u in people if _token(u.login).search(text)]
+    leaks += [u.name for u in people if u.name and u.name.lower() in text.lower()]
+    assert leaks == []
+    # bots stay by name (documented on the methodology page); every person is a pseudonym
+    assert "Bot accounts keep their names" in html
+    slugs = set(unpack_people(html))
+    assert len(slugs) == len(scores.people) and all(s.startswith("user-") for s in slugs)

@@ -1,0 +1,94 @@
+"""The CLI: help for every command, calibrate on a user's CSV, and `analyzer run` end to end."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analyzer.cli import build_parser, main
+from analyzer.demo import generate_org
+from tests.collector.helpers import TOKEN, served
+
+COMMANDS = ["demo", "collect", "score", "report", "run", "calibrate"]
+
+
+def test_help_lists_every_command_and_each_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for command in COMMANDS:
+        assert command in text
+        with pytest.raises(SystemExit) as sub:
+            main([command, "--help"])
+        assert sub.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: analyzer {command}")
+    assert "GITHUB_TOKEN" in build_parser().epilog  # type: ignore[operator]
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "analyzer", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("analyzer ")
+
+
+def _labelled_csv(path: Path) -> None:
+    rows = ["text,label"]
+    for i in range(40):
+        rows.append(f'"You are an idiot, this is stupid garbage number {i}!!",1')
+        rows.append(f'"Could you rename `value_{i}` because it shadows the builtin? Thanks!",0')
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_calibrate_prints_auc_pr_auc_and_f1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = tmp_path / "mine.csv"
+    _labelled_csv(csv)
+    code = main(["calibrate", "--csv", str(csv), "--text-column", "text", "--label-column", "label",
+                 "--target", "harsh", "--folds", "3"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "ROC-AUC" in out and "PR-AUC" in out and "F1" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--text-column", "body"], "body"),
+        (["--label-column", "nope"], "nope"),
+    ],
+)
+def test_calibrate_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                          needle: str) -> None:
+    csv = tmp_path / "mine.csv"
+    _labelled_csv(csv)
+    base = {"--text-column": "text", "--label-column": "label"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    flat = [x for pair in base.items() for x in pair]
+    code = main(["calibrate", "--csv", str(csv), *flat, "--target", "harsh"])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and needle in err
+
+
+def test_run_collects_scores_and_reports_in_one_go(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    (tmp_path / "config.toml").write_text('[github]\nseconds_between_requests = 0\n[window]\nsince = "2000-01-01"\n')
+    model = generate_org(seed=5, scale=0.05)
+    with served(model) as server:
+        code = main(["run", "--org", model.login, "--base-url", server.base_url, "--store", "s.sqlite",
+                     "--out", "r.html", "--now", "2026-11-01"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "report: r.html" in captured.out or "r.html" in captured.out
+    assert "items" in captured.err and "scoring" in captured.err  # progress of each long step
+    html = (tmp_path / "r.html").read_text()
+    assert "<html" in html.lower() and len(html) > 100_000
+    conn = sqlite3.connect(tmp_path / "s.sqlite")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"score_people", "score_family_scores", "score_comments"} <= tables
+    assert any(p.suffix == ".parquet" for p in (tmp_path / "out" / "scores").iterdir())
