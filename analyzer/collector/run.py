@@ -133,9 +133,11 @@ def collect(
         result = CollectResult(run_id=run_id, repos=[str(n["nameWithOwner"]) for n in repo_nodes])
         result.budget = client.budget
         try:
+            page_size = github.page_size
             for node in repo_nodes:
-                sync = RepoSync(client, store, node, sync_window, github.page_size, progress or _silent)
+                sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent)
                 result.counts[sync.repo] = sync.run()
+                page_size = sync.page_size  # a size halved after a gateway timeout stays halved
         except RateLimitWaitTooLong as exc:
             result.status = "stopped"
             _finish(store, run_id, client.budget, "stopped", str(exc), the_clock)

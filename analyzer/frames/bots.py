@@ -52,9 +52,7 @@ def classify_bots(accounts: pd.DataFrame, comments: pd.DataFrame, options: Scori
     configured = {b.lower() for b in options.bot_logins}
     mark(idx.str.lower().str.removesuffix("[bot]").isin(configured), "configured list")
     stats = template_share(comments["login"], comments["body"])
-    templ = stats[
-        (stats["n"] >= options.template_bot_min_comments) & (stats["share"] >= options.template_bot_share)
-    ]
+    templ = stats[(stats["n"] >= options.template_bot_min_comments) & (stats["share"] >= options.template_bot_share)]
     mark(idx.isin(templ.index), "template-like comments")
     out = reason.dropna().rename("reason").rename_axis("login").reset_index()
     return out.astype({"login": "string[pyarrow]", "reason": "string[pyarrow]"})

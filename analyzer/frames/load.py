@@ -18,8 +18,7 @@ from analyzer.scores.options import ScoringOptions
 
 ESTABLISHED_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR")
 _APP = (
-    "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') "
-    "THEN 1 ELSE 0 END"
+    "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') THEN 1 ELSE 0 END"
 )
 
 QUERIES: dict[str, str] = {
@@ -78,9 +77,7 @@ def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) ->
     prs, reviews = typed("prs"), typed("reviews")
     review_comments, issue_comments = typed("review_comments"), typed("issue_comments")
     commits, pr_commits = typed("commits"), typed("pr_commits")
-    commits["author_login"] = resolve_commit_logins(
-        commits["author_login"], _col(tables, "commits", "author_email")
-    )
+    commits["author_login"] = resolve_commit_logins(commits["author_login"], _col(tables, "commits", "author_email"))
     pr_commits["author_login"] = resolve_commit_logins(
         pr_commits["author_login"], _col(tables, "pr_commits", "author_email")
     )
@@ -218,9 +215,7 @@ def _people(
     activity = pd.concat(
         [
             pd.DataFrame({"login": prs["author"], "person": prs["person"], "at": prs["created_at"]}),
-            pd.DataFrame(
-                {"login": reviews["author"], "person": reviews["person"], "at": reviews["submitted_at"]}
-            ),
+            pd.DataFrame({"login": reviews["author"], "person": reviews["person"], "at": reviews["submitted_at"]}),
             pd.DataFrame({"login": rcs["author"], "person": rcs["person"], "at": rcs["created_at"]}),
             pd.DataFrame({"login": ics["author"], "person": ics["person"], "at": ics["created_at"]}),
             pd.DataFrame(
@@ -240,17 +235,13 @@ def _people(
     people["logins"] = grouped["login"].agg(lambda s: ";".join(sorted(set(s.dropna()))))
     names = _display_names(tables, options)
     first_login = people["logins"].str.split(";").str[0]
-    people["display_name"] = (
-        first_login.map(names).astype(object).fillna(people.index.to_series().astype(object))
-    )
+    people["display_name"] = first_login.map(names).astype(object).fillna(people.index.to_series().astype(object))
     actors = tables.get("actors")
     if actors is not None and not actors.empty:
         types = person_of(actors["login"].astype(STR), options.aliases)
         type_map = pd.Series(actors["type"].to_numpy(), index=types.to_numpy())
         people["type"] = people.index.to_series().map(type_map[~type_map.index.duplicated()])
-    bot_reason = pd.Series(
-        bots["reason"].to_numpy(), index=person_of(bots["login"], options.aliases).to_numpy()
-    )
+    bot_reason = pd.Series(bots["reason"].to_numpy(), index=person_of(bots["login"], options.aliases).to_numpy())
     people["bot_reason"] = people.index.to_series().map(bot_reason[~bot_reason.index.duplicated()])
     people["is_bot"] = people["bot_reason"].notna()
     authored = prs.dropna(subset=["person"]).groupby("person", observed=True)
@@ -260,9 +251,7 @@ def _people(
     people["newcomer_until"] = _newcomer_until(prs, people, options)
     now_ts = pd.Timestamp(now)
     is_author = people["n_prs_authored"] > 0
-    people["is_newcomer"] = is_author & (
-        people["newcomer_until"].isna() | (people["newcomer_until"] > now_ts)
-    )
+    people["is_newcomer"] = is_author & (people["newcomer_until"].isna() | (people["newcomer_until"] > now_ts))
     return people.rename_axis("person").reset_index()
 
 
@@ -301,7 +290,8 @@ def _established_before_data(prs: pd.DataFrame, people: pd.DataFrame, options: S
     association = first_pr["author_association"].astype(object).fillna("").str.upper()
     standing = association.isin(ESTABLISHED_ASSOCIATIONS).reindex(people.index, fill_value=False)
     censored = (people["first_pr_at"] < censored_until).fillna(False)
-    return (censored & standing.astype(bool)).astype(bool)
+    established: pd.Series = (censored & standing.astype(bool)).astype(bool)
+    return established
 
 
 def _mark_newcomer_prs(prs: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:

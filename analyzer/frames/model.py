@@ -18,6 +18,15 @@ def cast(series: pd.Series, dtype: str) -> pd.Series:
     return out
 
 
+def has_dtype(series: pd.Series, dtype: str) -> bool:
+    """Is ``series`` already of the dtype named ``dtype``? (Names differ from ``str(dtype)``: the
+    pyarrow-backed string dtype prints as "string".)"""
+    try:
+        return bool(series.dtype == pd.api.types.pandas_dtype(dtype))
+    except TypeError:
+        return False
+
+
 # Declared column dtypes of every frame; ``load_frames`` and ``empty_frame`` honour them.
 SCHEMAS: dict[str, dict[str, str]] = {
     "people": {

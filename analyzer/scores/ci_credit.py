@@ -22,7 +22,6 @@ from analyzer.scores.ci_detect import affected_workflows, ci_change_files
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
     family_rows,
-    hodges_lehmann,
     hodges_lehmann_interval,
     newcombe_difference,
 )
@@ -186,9 +185,7 @@ def measure_effect(
     db, da = _green(before), _green(after)
     if len(db) < 2 or len(da) < 2:
         return {**out, "status": "not_measurable"}
-    shift, s_lo, s_hi = hodges_lehmann_interval(
-        db, da, options.bootstrap_samples, options.seed, options.level
-    )
+    shift, s_lo, s_hi = hodges_lehmann_interval(db, da, options.bootstrap_samples, options.seed, options.level)
     fb, fa = before[before["conclusion"].isin(DECIDED)], after[after["conclusion"].isin(DECIDED)]
     xb, xa = int(fb["conclusion"].isin(FAILED).sum()), int(fa["conclusion"].isin(FAILED).sum())
     fail = newcombe_difference(xb, len(fb), xa, len(fa), options.level)
@@ -231,51 +228,37 @@ def _green(runs: pd.DataFrame) -> npt.NDArray[np.float64]:
 def joint_shifts(
     series: pd.DataFrame, spans: list[tuple[pd.Timestamp, pd.Timestamp]], options: ScoringOptions
 ) -> list[pd.Series]:
-    """Per change group on one workflow: run durations with every *other* measurable group's step
-    removed, so a change is not credited with a neighbour's effect that falls inside its windows.
+    """Per change group on one workflow: run durations with the steps of the *other* groups that fall
+    inside its windows removed, so a change is not credited with a neighbour's effect.
 
-    The steps are fitted jointly by backfitting: each group's Hodges-Lehmann shift is re-estimated on
-    durations adjusted by the others' current shifts until no shift moves by more than a second
-    (at most 25 rounds; deterministic)."""
+    For group j, a least-squares step model is fitted on the green runs of j's own windows: a level plus
+    one step at every group whose change lies inside them (j included). The fitted steps of the other
+    groups are subtracted (relative to the level just before j); j's own effect is then measured on the
+    adjusted durations with Hodges-Lehmann and the bootstrap, as for a lone change."""
     created = series["created_at"]
-    steps = np.column_stack([(created > t1).to_numpy() for _, t1 in spans]).astype(float)
     raw = series["duration_s"].astype(float).to_numpy()
-    shifts = np.zeros(len(spans))
-    usable: list[tuple[int, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = []
     green = (series["conclusion"] == "success").to_numpy() & np.isfinite(raw)
+    steps = np.column_stack([(created > t1).to_numpy() for _, t1 in spans]).astype(float)
+    out: list[pd.Series] = []
     for j, (t0, t1) in enumerate(spans):
         before, after = _window(series, t0, t1, options)
-        if len(before) >= options.ci_min_runs and len(after) >= options.ci_min_runs:
-            b = series.index.isin(before.index) & green
-            a = series.index.isin(after.index) & green
-            if b.sum() >= 2 and a.sum() >= 2:
-                usable.append((j, b, a))
-    # others' steps relative to the level just before each group, so adjusted durations stay on the
-    # group's own local level (medians remain readable)
-    local = np.array([[float(t0 > t1) for _, t1 in spans] for t0, _ in spans]).reshape(len(spans), -1)
-
-    def adjusted(j: int) -> npt.NDArray[np.float64]:
-        others = (steps - local[j]) @ shifts - (steps[:, j] - local[j, j]) * shifts[j]
-        return np.asarray(raw - others, dtype=float)
-
-    if len(usable) > 1:
-        for _ in range(25):
-            moved = 0.0
-            for j, b, a in usable:
-                y = adjusted(j)
-                new = hodges_lehmann(y[b], y[a])
-                moved, shifts[j] = max(moved, abs(new - shifts[j])), new
-            if moved < 1.0:
-                break
-    return [pd.Series(adjusted(j), index=series.index) for j in range(len(spans))]
+        rows = (series.index.isin(before.index) | series.index.isin(after.index)) & green
+        inside = [i for i in range(len(spans)) if i != j and 0 < steps[rows, i].sum() < rows.sum()]
+        if not inside or rows.sum() < len(inside) + 3:
+            out.append(pd.Series(raw, index=series.index))
+            continue
+        local = np.array([float(t0 > spans[i][1]) for i in inside])  # other steps' state just before j
+        design = np.column_stack([np.ones(int(rows.sum())), steps[rows, j], steps[rows][:, inside]])
+        coef, *_ = np.linalg.lstsq(design, raw[rows], rcond=None)
+        others = (steps[:, inside] - local) @ coef[2:]
+        out.append(pd.Series(raw - others, index=series.index))
+    return out
 
 
 def _groups(rows: pd.DataFrame, options: ScoringOptions) -> pd.Series:
     """Group number per row: changes on one workflow within ``ci_group_days`` of the previous one."""
     key = rows[["repo", "workflow_path"]]
-    gap = rows.groupby(["repo", "workflow_path"])["changed_at"].diff() > pd.Timedelta(
-        days=options.ci_group_days
-    )
+    gap = rows.groupby(["repo", "workflow_path"])["changed_at"].diff() > pd.Timedelta(days=options.ci_group_days)
     new_group = gap.to_numpy(dtype=bool) | (key != key.shift()).any(axis=1).to_numpy(dtype=bool)
     return pd.Series(np.cumsum(new_group), index=rows.index)
 
@@ -305,9 +288,7 @@ def ci_changes(frames: Frames, options: ScoringOptions, start: datetime, end: da
             is_gate = bool((grp["change_type"] == "new quality gate").all())
             effect = measure_effect(runs, t0, t1, options, is_gate, durations)
             effects.update({i: effect for i in grp.index})
-    measured = pd.DataFrame.from_dict(effects, orient="index").reindex(
-        index=rows.index, columns=list(EFFECT_COLUMNS)
-    )
+    measured = pd.DataFrame.from_dict(effects, orient="index").reindex(index=rows.index, columns=list(EFFECT_COLUMNS))
     out = pd.concat([rows.drop(columns=[c for c in EFFECT_COLUMNS if c in rows]), measured], axis=1)
     out["credited"] = out["credited"].fillna(False).astype(bool)
     out["person"] = out["authors"].str.split(";").str[0]
@@ -321,9 +302,7 @@ def ci_credit_table(changes: pd.DataFrame) -> pd.DataFrame:
     groups = changes.drop_duplicates("group")[
         ["group", "hours_saved_month", "hours_lo", "hours_hi", "credited", "status"]
     ]
-    all_authors = changes.groupby("group")["authors"].agg(
-        lambda s: ";".join(dict.fromkeys(";".join(s).split(";")))
-    )
+    all_authors = changes.groupby("group")["authors"].agg(lambda s: ";".join(dict.fromkeys(";".join(s).split(";"))))
     groups = groups.assign(person=groups["group"].map(all_authors).str.split(";")).explode("person")
     groups = groups[groups["person"].fillna("") != ""]
     share = 1.0 / groups.groupby("group")["person"].transform("size")
@@ -355,18 +334,14 @@ def ci_change_rows(changes: pd.DataFrame) -> pd.DataFrame:
     part = 1.0 / (n_authors * n_rows)
     for col in ("hours_saved_month", "hours_lo", "hours_hi"):
         rows[col] = rows[col].astype(float) * part
-    return rows.sort_values(["changed_at", "repo", "workflow_path", "person"], kind="stable").reset_index(
-        drop=True
-    )
+    return rows.sort_values(["changed_at", "repo", "workflow_path", "person"], kind="stable").reset_index(drop=True)
 
 
 def ci_scores(changes: pd.DataFrame) -> pd.DataFrame:
     """Family rows ci_hours_saved: summed credited hours/month and summed interval; never ranked."""
     credit = ci_credit_table(changes)
     if credit.empty:
-        return family_rows(
-            [], "ci_hours_saved", [], [], [], [], [], 1, "developer-hours saved per month", True
-        )
+        return family_rows([], "ci_hours_saved", [], [], [], [], [], 1, "developer-hours saved per month", True)
     g = credit.groupby("person")
     measurable = g["measurable"].sum()
     status = np.where(measurable >= 1, "ok", "not_measurable")

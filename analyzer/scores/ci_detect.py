@@ -51,9 +51,12 @@ def _co_authors(messages: pd.Series, bot_logins: set[str], options: ScoringOptio
         return pd.Series([[] for _ in range(len(messages))], index=messages.index, dtype=object)
     logins = login_from_noreply(flat.astype("string").str.lower())
     logins = logins[logins.notna() & ~logins.str.lower().isin(bot_logins)]
-    people = person_of(logins, options.aliases)
-    grouped = people.groupby(level=0).agg(list)
-    return grouped.reindex(messages.index).apply(lambda v: v if isinstance(v, list) else [])
+    people = person_of(logins, options.aliases).astype(object)
+    found_by_row: dict[object, list[str]] = {}
+    for row, person in zip(people.index, people, strict=True):
+        if isinstance(person, str):
+            found_by_row.setdefault(row, []).append(person)
+    return pd.Series([found_by_row.get(i, []) for i in messages.index], index=messages.index, dtype=object)
 
 
 def _join_people(first: pd.Series, extra: pd.Series) -> pd.Series:

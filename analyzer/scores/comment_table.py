@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -197,9 +198,7 @@ def score_corpus(
     fresh = _run_scorer(comments.loc[~hit], scorer)
     if table is not None and hit.any():
         old = table.iloc[pos[hit]].loc[:, list(SCORE_COLUMNS)].reset_index(drop=True)
-        scores = pd.concat(
-            [old.set_axis(np.flatnonzero(hit)), fresh.set_axis(np.flatnonzero(~hit))]
-        ).sort_index()
+        scores = pd.concat([old.set_axis(np.flatnonzero(hit)), fresh.set_axis(np.flatnonzero(~hit))]).sort_index()
     else:
         scores = fresh
     scored = _joined(comments, scores.reset_index(drop=True))

@@ -35,9 +35,7 @@ def weighted_doc_lines(files: pd.DataFrame, options: ScoringOptions) -> pd.Serie
     added = files["additions"].fillna(0).astype(float)
     weight = np.where(files["is_onboarding"].fillna(False).astype(bool), options.onboarding_weight, 1.0)
     weight = weight * np.where(added <= options.small_doc_edit_lines, options.small_doc_edit_weight, 1.0)
-    return pd.Series(
-        np.where(files["is_doc"].fillna(False).astype(bool), added * weight, 0.0), index=files.index
-    )
+    return pd.Series(np.where(files["is_doc"].fillna(False).astype(bool), added * weight, 0.0), index=files.index)
 
 
 def _per_change(files: pd.DataFrame, keys: list[str], options: ScoringOptions) -> pd.DataFrame:
@@ -74,12 +72,8 @@ def doc_changes(
         prs[["pr_id", "person", "repo", "number", "merged_at", "url"]], on="pr_id"
     )
     pr_rows = per_pr.assign(kind="pr", ref=per_pr["number"].astype(str), at=per_pr["merged_at"])
-    commits = frames.commits[
-        ~frames.commits["is_bot"].fillna(False).astype(bool) & frames.commits["pr_number"].isna()
-    ]
-    commits = commits[
-        (commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))
-    ]
+    commits = frames.commits[~frames.commits["is_bot"].fillna(False).astype(bool) & frames.commits["pr_number"].isna()]
+    commits = commits[(commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))]
     per_commit = _per_change(frames.commit_files, ["repo", "sha"], options).merge(
         commits[["repo", "sha", "person", "committed_at", "url"]], on=["repo", "sha"]
     )
@@ -92,9 +86,7 @@ def doc_changes(
 
 def docs_scores(changes: pd.DataFrame, code_prs: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Family rows docs_volume (log1p of capped weighted lines), docs_upkeep and onboarding_docs."""
-    people = pd.Index(
-        sorted(set(changes["person"].dropna()) | set(code_prs["person"].dropna())), name="person"
-    )
+    people = pd.Index(sorted(set(changes["person"].dropna()) | set(code_prs["person"].dropna())), name="person")
     if people.empty:
         return family_rows([], "docs_volume", [], [], [], [], [], 1, "log1p(weighted doc lines)", True)
     positive = changes.loc[changes["weighted_lines"] > 0, "weighted_lines"]
@@ -152,11 +144,7 @@ def docs_scores(changes: pd.DataFrame, code_prs: pd.DataFrame, options: ScoringO
 
 def docs_evidence(changes: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Each person's largest doc changes."""
-    rows = (
-        changes.sort_values("weighted_lines", ascending=False)
-        .groupby("person")
-        .head(options.evidence_per_family)
-    )
+    rows = changes.sort_values("weighted_lines", ascending=False).groupby("person").head(options.evidence_per_family)
     text: pd.Series = (
         rows["doc_lines"].astype(int).astype(str)
         + " doc lines (weighted "

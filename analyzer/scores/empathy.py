@@ -18,16 +18,15 @@ def tone_population(comments: pd.DataFrame) -> pd.DataFrame:
     """Comments that carry a tone signal: non-trivial and English (§0.3 steps 6-7); only the columns the
     empathy scores and evidence use."""
     keep = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
-    return comments.loc[keep, list(TONE_COLUMNS)]
+    population: pd.DataFrame = comments.loc[keep, list(TONE_COLUMNS)]
+    return population
 
 
 def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Family rows ``considerate`` and ``harsh_rate`` for every person with >= 1 tone-bearing comment."""
     pop = tone_population(comments)
     if pop.empty:
-        return family_rows(
-            [], "considerate", [], [], [], [], [], options.min_considerate, "score -1..1", True
-        )
+        return family_rows([], "considerate", [], [], [], [], [], options.min_considerate, "score -1..1", True)
     g = pop.groupby("person", observed=True)
     stats = pd.DataFrame(
         {
@@ -38,9 +37,7 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
         }
     )
     shrunk = shrink_means(stats["mean"], stats["var"], stats["n"], options.prior_min_n, options.level)
-    rates = beta_binomial(
-        stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level
-    )
+    rates = beta_binomial(stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level)
     return pd.concat(
         [
             family_rows(

@@ -31,7 +31,7 @@ COUNT_COLUMNS = ("n_inline", "n_subst", "nt", "spec", "rat", "nit", "inl_nt", "l
 def pair_keys(pr_id: pd.Series, person: pd.Series, people: pd.Series) -> npt.NDArray[np.int64]:
     """Integer key of (pr_id, person) with people coded against ``people``'s distinct values (-1: other)."""
     uniques = pd.Index(pd.unique(people.dropna()))
-    codes = uniques.get_indexer(person.to_numpy())
+    codes = uniques.get_indexer(pd.Index(person.to_numpy()))
     return pr_id.fillna(-1).to_numpy(dtype=np.int64) * (len(uniques) + 1) + codes
 
 
@@ -134,12 +134,8 @@ def episode_base(
     """The part of every episode that depends on its own PR only (so it can be cached per PR): keys,
     size, comment counts and the review features; plus the per-comment landed flag."""
     landed = feedback_landed(comments, frames)
-    reviews = frames.reviews[
-        ~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()
-    ]
-    reviews = reviews[
-        (reviews["submitted_at"] >= pd.Timestamp(start)) & (reviews["submitted_at"] <= pd.Timestamp(end))
-    ]
+    reviews = frames.reviews[~frames.reviews["is_bot"].fillna(False).astype(bool) & frames.reviews["person"].notna()]
+    reviews = reviews[(reviews["submitted_at"] >= pd.Timestamp(start)) & (reviews["submitted_at"] <= pd.Timestamp(end))]
     keys = pd.concat([reviews[EPISODE_KEY], comments[EPISODE_KEY]]).drop_duplicates()
     prs = frames.prs.set_index("pr_id")
     keys = keys.assign(
@@ -226,9 +222,7 @@ def _review_features(
         (cc["kind"] == "review_comment")
         & ((cc["created_at"] <= cc["approved_at"]) | (cc["review_id_x"] == cc["review_id_y"]))
     ]
-    own_body = cc[
-        (cc["kind"] == "review_body") & (cc["review_id_x"] == cc["review_id_y"]) & ~cc["is_trivial"]
-    ]
+    own_body = cc[(cc["kind"] == "review_body") & (cc["review_id_x"] == cc["review_id_y"]) & ~cc["is_trivial"]]
     earlier = cc[(cc["created_at"] < cc["approved_at"]) & ~cc["is_trivial"] & (cc["kind"] != "review_body")]
     keyed = out.set_index(EPISODE_KEY)
     has_inline = keyed.index.isin(inline_before.set_index(EPISODE_KEY).index)
@@ -294,9 +288,7 @@ def _finish(ep: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     return ep
 
 
-def thoroughness_scores(
-    episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions
-) -> pd.DataFrame:
+def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Family rows thoroughness (shrunk mean T), rubber_stamp_rate and useful_rate (beta-binomial)."""
     rows: list[pd.DataFrame] = []
     scored = episodes.loc[episodes["T"].notna().to_numpy(), ["person", "T"]]
@@ -364,7 +356,7 @@ def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
     keep = (comments["kind"].to_numpy() == "review_comment") & ~comments["is_trivial"].to_numpy()
     keep &= in_episode(comments, episodes)
     cols = ["person", "comment_id", "url", "body", "markers", "created_at", "landed"]
-    inline = comments.loc[keep, cols]
+    inline: pd.DataFrame = comments.loc[keep, cols]
     return inline.assign(landed=inline["landed"].fillna(0).astype(int))
 
 
@@ -404,13 +396,9 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
         + stamps["changed_files"].astype(str)
         + " files with no comments"
     )
-    best_text = (
-        "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
-    )
+    best_text = "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
     useful = useful_population(comments, episodes)
-    landed = (
-        useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
-    )
+    landed = useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
     landed_rows = pd.DataFrame(
         {
             "person": landed["person"].to_numpy(),

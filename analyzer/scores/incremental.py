@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from analyzer.frames.model import STR, TS, Frames, cast
+from analyzer.frames.model import STR, TS, Frames, cast, has_dtype
 from analyzer.scores import episodes
 from analyzer.scores.comment_table import (
     BOOL_SCORES,
@@ -123,7 +123,7 @@ def fix_dtypes(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for col, dtype in dtypes.items():
         series = frame[col] if col in frame else pd.Series(pd.NA, index=frame.index, dtype=object)
-        if str(series.dtype) != dtype:
+        if not has_dtype(series, dtype):
             if dtype == TS:
                 series = pd.to_datetime(series, utc=True)
             series = cast(series, dtype)

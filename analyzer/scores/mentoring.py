@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import Frames
@@ -33,20 +32,17 @@ def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
         targets = c.loc[replied, "in_reply_to"].to_numpy()
         found = authors.reindex(targets).to_numpy()
         answered[replied] = pd.Series(found).eq(c.loc[replied, "pr_author"].to_numpy()).fillna(False).to_numpy()
-    label = c["cc_label"].str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(
-        TEACHING_LABELS
-    )
+    label = c["cc_label"].str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(TEACHING_LABELS)
     cue = (c["has_rationale"] | c["has_link"] | c["has_suggestion"] | label).to_numpy() | answered
-    return c[cue]
+    teaching: pd.DataFrame = c[cue]
+    return teaching
 
 
 def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
     """mentor, mentee, n_interactions (episodes with >= 1 teaching comment), first_at, last_at, pr_ids."""
     if teaching.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MENTORING_COLUMNS})
-    per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(
-        ["min", "max"]
-    )
+    per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(["min", "max"])
     per_episode = per_episode.reset_index().sort_values(["person", "pr_author", "pr_id"], kind="stable")
     pair = per_episode[["person", "pr_author"]]
     first = np.r_[True, (pair.iloc[1:].to_numpy() != pair.iloc[:-1].to_numpy()).any(axis=1)]
@@ -148,13 +144,9 @@ def file_authors(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame
     prs = prs[(prs["created_at"] >= pd.Timestamp(start)) & (prs["created_at"] <= pd.Timestamp(end))]
     pr_auth = frames.pr_files[["pr_id", "path"]].merge(prs[["pr_id", "repo", "person"]], on="pr_id")
     commits = frames.commits[~frames.commits["is_bot"].fillna(False).astype(bool)]
-    in_window = (commits["committed_at"] >= pd.Timestamp(start)) & (
-        commits["committed_at"] <= pd.Timestamp(end)
-    )
+    in_window = (commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))
     commits = commits[in_window]
-    c_auth = frames.commit_files[["repo", "sha", "path"]].merge(
-        commits[["repo", "sha", "person"]], on=["repo", "sha"]
-    )
+    c_auth = frames.commit_files[["repo", "sha", "path"]].merge(commits[["repo", "sha", "person"]], on=["repo", "sha"])
     authors = pd.concat([pr_auth[["repo", "path", "person"]], c_auth[["repo", "path", "person"]]]).dropna()
     return authors.astype(object).drop_duplicates().reset_index(drop=True)
 
@@ -201,9 +193,7 @@ def _knowledge_spreading(
     )
 
 
-def _retention(
-    pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index
-) -> pd.DataFrame:
+def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
     """Share of a mentor's mentees who open another PR within 90 days of their first mentored PR
     (only mentees whose 90 days have elapsed by ``now``); exploratory, never ranked."""
     days = pd.Timedelta(days=options.retention_days)
@@ -260,9 +250,7 @@ def _retention(
 def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
     """Per month of first PR (in the window): newcomers arriving, and how many got a mentoring interaction."""
     people = frames.people[~frames.people["is_bot"].fillna(False).astype(bool)].dropna(subset=["first_pr_at"])
-    people = people[
-        (people["first_pr_at"] >= pd.Timestamp(start)) & (people["first_pr_at"] <= pd.Timestamp(end))
-    ]
+    people = people[(people["first_pr_at"] >= pd.Timestamp(start)) & (people["first_pr_at"] <= pd.Timestamp(end))]
     if people.empty:
         return pd.DataFrame(
             {
@@ -281,12 +269,7 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
 def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Each mentor's latest teaching comments to newcomers."""
     cols = ["person", "comment_id", "url", "body", "markers", "created_at"]
-    rows = (
-        teaching[cols]
-        .sort_values("created_at", ascending=False)
-        .groupby("person")
-        .head(options.evidence_per_family)
-    )
+    rows = teaching[cols].sort_values("created_at", ascending=False).groupby("person").head(options.evidence_per_family)
     return pd.DataFrame(
         {
             "person": rows["person"].to_numpy(),

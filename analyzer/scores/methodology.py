@@ -38,9 +38,7 @@ FORMULAS: dict[str, str] = {
         ">= 20."
     ),
     "harsh_rate": ("Shrunk rate of harsh comments over the same population. Shown at n >= 30."),
-    "episode": (
-        "One reviewer on one PR: all their reviews, inline and conversation comments (reviewer != author)."
-    ),
+    "episode": ("One reviewer on one PR: all their reviews, inline and conversation comments (reviewer != author)."),
     "size": (
         "size = additions + deletions over non-generated files (lockfiles, vendored, snapshots, "
         "minified, generated, migrations); changed_files = number of such files."
@@ -56,9 +54,7 @@ FORMULAS: dict[str, str] = {
         "Share of the reviewer's non-trivial comments that are specific (code token, identifier "
         "shared with the diff hunk, suggestion block) or anchored to a line."
     ),
-    "rationale": (
-        "Share of the reviewer's non-trivial comments with a rationale (because/since/so that) or a link."
-    ),
+    "rationale": ("Share of the reviewer's non-trivial comments with a rationale (because/since/so that) or a link."),
     "change_trigger": (
         "Share of the reviewer's non-trivial inline comments whose feedback landed: before the merge "
         "the author committed a change to the commented path, or the thread was resolved, or the "
@@ -78,12 +74,9 @@ FORMULAS: dict[str, str] = {
     ),
     "thoroughness": ("Shrunk mean of T over episodes (shown at >= 10 episodes)."),
     "rubber_stamp_rate": (
-        "Shrunk rate of rubber stamps over eligible approvals (first approvals meeting the size rule;"
-        " shown at >= 10)."
+        "Shrunk rate of rubber stamps over eligible approvals (first approvals meeting the size rule; shown at >= 10)."
     ),
-    "useful_rate": (
-        "Shrunk rate of landed feedback over non-trivial inline comments as a reviewer (shown at >= 30)."
-    ),
+    "useful_rate": ("Shrunk rate of landed feedback over non-trivial inline comments as a reviewer (shown at >= 30)."),
     "mentoring_interaction": (
         "An episode on a newcomer's PR where the reviewer wrote >= 1 non-trivial, non-harsh comment "
         "with a teaching cue: rationale, link, suggestion block, thought:/note: label, or a reply in "
@@ -116,9 +109,7 @@ FORMULAS: dict[str, str] = {
         "2 for onboarding docs x 0.3 for edits of <= 2 lines, each change capped at the team's 95th "
         "percentile."
     ),
-    "docs_upkeep": (
-        "Shrunk share of the person's merged code-changing PRs that also change docs (shown at >= 10)."
-    ),
+    "docs_upkeep": ("Shrunk share of the person's merged code-changing PRs that also change docs (shown at >= 10)."),
     "onboarding_docs": (
         "Count of merged PRs / direct commits touching onboarding docs (README, CONTRIBUTING, getting"
         " started, install/setup/development guides)."

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import StoreError
-from analyzer.frames.model import STR, TS, Frames, cast
+from analyzer.frames.model import STR, TS, Frames, cast, has_dtype
 from analyzer.scores import ci_credit, docs_credit, empathy, episodes, incremental, mentoring, profile
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
@@ -207,7 +207,7 @@ def conform_scores(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for col, dtype in SCORE_SCHEMAS[name].items():
         series = frame[col] if col in frame else pd.Series(np.nan, index=frame.index, dtype=object)
-        if str(series.dtype) == dtype and (dtype != B or not series.isna().any()):
+        if dtype != "category" and has_dtype(series, dtype):
             out[col] = series  # already typed (the common case for the large tables): no copy
             continue
         if dtype == TS:
@@ -217,9 +217,7 @@ def conform_scores(frame: pd.DataFrame, name: str) -> pd.DataFrame:
                 else pd.to_datetime(series, utc=True)
             )
         elif dtype in (B, I64):
-            series = (
-                pd.to_numeric(series, errors="coerce").fillna(0) if dtype == I64 else series.fillna(False)
-            )
+            series = pd.to_numeric(series, errors="coerce").fillna(0) if dtype == I64 else series.fillna(False)
         elif dtype == STR:
             series = series.astype(object).where(series.notna(), None)
         out[col] = cast(series, dtype)
@@ -304,9 +302,7 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
     return Scores(**typed, meta=meta)
 
 
-def _people(
-    frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, start: datetime, end: datetime
-) -> pd.DataFrame:
+def _people(frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
     humans = frames.people[~frames.people["is_bot"].fillna(False).astype(bool)].set_index("person")
     prs = frames.prs[
         (frames.prs["created_at"] >= pd.Timestamp(start)) & (frames.prs["created_at"] <= pd.Timestamp(end))
@@ -315,9 +311,7 @@ def _people(
     reviews = eps["person"].value_counts()
     n_comments = comments["person"].value_counts()
     commits = frames.commits[(frames.commits["committed_at"] >= pd.Timestamp(start))]
-    active = (
-        set(authored.index) | set(reviews.index) | set(n_comments.index) | set(commits["person"].dropna())
-    )
+    active = set(authored.index) | set(reviews.index) | set(n_comments.index) | set(commits["person"].dropna())
     people = humans[humans.index.isin(active)].copy()
     people["n_prs_authored"] = authored.reindex(people.index).fillna(0)
     people["n_reviews_given"] = reviews.reindex(people.index).fillna(0)
@@ -396,9 +390,7 @@ def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path
                 frame: pd.DataFrame = getattr(scores, name)
                 frame.to_parquet(out_dir / f"{name}.parquet", index=False)
                 written.append(out_dir / f"{name}.parquet")
-                _to_sql_text(frame).to_sql(
-                    f"score_{name}", conn, if_exists="replace", index=False, chunksize=50_000
-                )
+                _to_sql_text(frame).to_sql(f"score_{name}", conn, if_exists="replace", index=False, chunksize=50_000)
             meta = pd.DataFrame(
                 {
                     "key": list(scores.meta),
@@ -438,8 +430,7 @@ def read_scores(store_path: str | Path) -> Scores:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             tables = {
-                n: conform_scores(pd.read_sql_query(f'SELECT * FROM "score_{n}"', conn), n)
-                for n in SCORE_SCHEMAS
+                n: conform_scores(pd.read_sql_query(f'SELECT * FROM "score_{n}"', conn), n) for n in SCORE_SCHEMAS
             }
             meta_rows = pd.read_sql_query("SELECT key, value FROM score_meta", conn)
     except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:

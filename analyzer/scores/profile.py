@@ -57,9 +57,7 @@ def multiplier_scores(family_scores: pd.DataFrame, options: ScoringOptions) -> p
     """Family rows ``multiplier``: weighted mean of available family z-scores (>= 3 families)."""
     wide = family_z(family_scores, options.level)
     if wide.empty:
-        return family_rows(
-            [], "multiplier", [], [], [], [], [], options.min_families_for_multiplier, "team z", True
-        )
+        return family_rows([], "multiplier", [], [], [], [], [], options.min_families_for_multiplier, "team z", True)
     fams = [f for f in FAMILY_COMPONENTS if f"{f}_z" in wide]
     z = wide[[f"{f}_z" for f in fams]].to_numpy()
     se = wide[[f"{f}_se" for f in fams]].to_numpy()

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from analyzer.demo import generate_org
 from analyzer.fakegithub.model import OrgModel
 from tests.collector.helpers import TOKEN, assert_matches, served
 
@@ -40,7 +41,9 @@ def _assert_consistent(model: OrgModel, store: Path) -> None:
         conn.close()
 
 
-def test_kill_9_at_ten_random_moments_then_resume(tiny_org: OrgModel, tmp_path: Path) -> None:
+def test_kill_9_at_ten_random_moments_then_resume(tmp_path: Path) -> None:
+    # big enough (300 PRs, ~200 requests at 30 ms) that ten kills land while work remains
+    tiny_org = generate_org(seed=13, scale=0.2)
     store = tmp_path / "s.sqlite"
     config = tmp_path / "config.toml"
     config.write_text(
@@ -50,12 +53,12 @@ def test_kill_9_at_ten_random_moments_then_resume(tiny_org: OrgModel, tmp_path: 
     rng = random.Random(2026)
     kills = 0
     attempts = 0
-    with served(tiny_org, latency=0.02) as server:
+    with served(tiny_org, latency=0.03) as server:
         command = _command(server.base_url, tiny_org.login, store, config)
         while kills < 10 and attempts < 40:
             attempts += 1
             proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0.6, 1.6))
+            time.sleep(rng.uniform(0.7, 2.2))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1

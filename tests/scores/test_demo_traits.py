@@ -39,9 +39,7 @@ def scores(demo_store: Path) -> Scores:
 
 def ranked(scores: Scores, family: str) -> pd.DataFrame:
     """People with status ok for ``family``, best estimate first (ties broken by name, for stable output)."""
-    rows = scores.family_scores[
-        (scores.family_scores["family"] == family) & (scores.family_scores["status"] == "ok")
-    ]
+    rows = scores.family_scores[(scores.family_scores["family"] == family) & (scores.family_scores["status"] == "ok")]
     return rows.sort_values(["estimate", "person"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -96,7 +94,7 @@ def test_docs_champion_has_the_most_docs_credit(scores: Scores) -> None:
 
 
 def test_bots_appear_in_no_persons_scores(scores: Scores) -> None:
-    assert BOTS <= set(scores.bots["login"])
+    assert set(scores.bots["login"]) >= BOTS
     columns = {
         "people": ["person"],
         "family_scores": ["person"],
@@ -119,9 +117,7 @@ def test_scoring_the_same_store_twice_gives_identical_tables(demo_store: Path, s
     for name in SCORE_SCHEMAS:
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name), obj=name)
         # and identical to what the demo run wrote into the store
-        pd.testing.assert_frame_equal(
-            getattr(first, name), getattr(scores, name), check_categorical=False, obj=name
-        )
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(scores, name), check_categorical=False, obj=name)
     strip = {"timings_s", "cache"}
     assert {k: v for k, v in first.meta.items() if k not in strip} == {
         k: v for k, v in second.meta.items() if k not in strip
