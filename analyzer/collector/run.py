@@ -34,6 +34,7 @@ class CollectResult:
     run_id: int
     repos: list[str]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase, summed over repos
     budget: Budget = field(default_factory=Budget)
     status: str = "ok"
 
@@ -138,6 +139,8 @@ def collect(
                 sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent)
                 result.counts[sync.repo] = sync.run()
                 page_size = sync.page_size  # a size halved after a gateway timeout stays halved
+                for phase, spent in sync.seconds.items():
+                    result.seconds[phase] = result.seconds.get(phase, 0.0) + spent
         except RateLimitWaitTooLong as exc:
             result.status = "stopped"
             _finish(store, run_id, client.budget, "stopped", str(exc), the_clock)

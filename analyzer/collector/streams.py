@@ -9,6 +9,7 @@ next pass re-reads ``overlap`` before it, so late edits, comments and merges on 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +73,7 @@ class RepoSync:
         self.page_size = page_size
         self.progress = progress
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}  # wall time per phase, for benchmarks
 
     def now_iso(self) -> str:
         return iso(self.client.clock.now())
@@ -79,9 +81,10 @@ class RepoSync:
     def run(self) -> dict[str, int]:
         with self.store.transaction():
             self.store.upsert("repos", [repo_row(self.node, self.now_iso())])
-        self.sync_graph()
-        self.sync_runs()
-        self.sync_commit_files()
+        for stream, step in (("graph", self.sync_graph), ("runs", self.sync_runs), ("files", self.sync_commit_files)):
+            started = time.perf_counter()
+            step()
+            self.seconds[stream] = time.perf_counter() - started
         return self.counts
 
     def _emit(self, stream: str, pages: int, items: int) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 FORMULAS: dict[str, str] = {
     "window": (
-        "Scores use activity in the window [now - 180 days, now]; now is the newest timestamp in the "
-        "store unless configured, so re-running on the same store gives the same numbers."
+        "Scores use activity in the configured window ([window] since/until, else the last `months` "
+        "(default 18) before now: the window the collector used); now is the newest timestamp in the "
+        "store unless configured, so re-running on the same store gives the same numbers. The library "
+        "default without a config is 180 days."
     ),
     "bots": (
         "An account is a bot when its type is Bot, its login ends in [bot], it posts via a GitHub "
@@ -20,7 +22,9 @@ FORMULAS: dict[str, str] = {
     "newcomer": (
         "A PR author is a newcomer until the later of (first PR + 90 days) and the merge of their 5th"
         " PR; a comment or episode is 'to a newcomer' when the PR's author was a newcomer when it was"
-        " opened."
+        " opened. Left censoring: an author whose first PR in the data falls within 90 days of the "
+        "data's first PR and carries author_association OWNER/MEMBER/COLLABORATOR/CONTRIBUTOR was "
+        "already active before the data starts and is not a newcomer."
     ),
     "rate_shrinkage": (
         "Rates: team prior Beta(a, b) by method of moments over people with n >= 10 (a + b = m(1 - "
@@ -115,17 +119,22 @@ FORMULAS: dict[str, str] = {
         " started, install/setup/development guides)."
     ),
     "ci_effect": (
-        "For each CI change group (changes to one workflow within 3 days): runs in the 28 days before"
+        "CI changes are merged human PRs touching CI files (at merged_at, credited to the PR author and"
+        " Co-authored-by people) and direct pushes (commits not from a collected PR). For each change "
+        "group (changes to one workflow within 3 days): runs in the 28 days before"
         " the first and after the last change (extended to >= 30 runs each side, else 'not yet "
         "measurable'); duration shift = Hodges-Lehmann (median of pairwise after - before "
         "differences; difference of medians above 40,000 pairs) with a seeded 90 % bootstrap "
-        "interval; failure and flaky-SHA rates compared with Newcombe's hybrid score interval."
+        "interval on green runs, after removing the least-squares steps of other change groups that "
+        "fall inside the windows; failure and flaky-SHA rates (a SHA with a failure and a success, or "
+        "a green re-run) compared with Newcombe's hybrid score interval."
     ),
     "ci_hours_saved": (
         "hours/month = (-shift * runs per month after + (-delta flaky share) * SHAs per month after *"
         " median duration after) / 3600, with the interval from the component intervals summed; "
         "credited only when the duration, flaky or failure interval excludes 0 in the improving "
-        "direction (never for new quality gates); split equally across the group's authors and "
+        "direction (never for new quality gates), counting only the components whose own interval "
+        "does; split equally across the group's authors and "
         "co-authors; a person's score is the sum of credited shares with summed interval."
     ),
     "multiplier": (
@@ -145,12 +154,13 @@ FORMULAS: dict[str, str] = {
 
 DEVIATIONS: list[str] = [
     (
-        "Windowing: one fixed window (default 180 days ending at the newest activity), not a monthly "
-        "rolling series; trend arrows are left to the report."
+        "Windowing: one fixed window (the configured collection window, 18 months by default), not a "
+        "rolling 180-day series recomputed monthly; trend arrows are left to the report."
     ),
     (
         "Newcomer status is evaluated at PR creation time (first PR + 90 days, or fewer than 5 merged"
-        " PRs at that time), from the store's own history; author_association is not used. A person "
+        " PRs at that time), from the store's own history; author_association is used only against "
+        "left censoring at the start of the data. A person "
         "with no authored PR is never a newcomer."
     ),
     (

@@ -117,3 +117,38 @@ def test_real_comment_scorer_runs_through_the_pipeline() -> None:
     scores = score_all(small_frames(), OPTS)  # analyzer.scores.comments.score_comments
     assert scores.comments["considerate"].between(-1, 1).all()
     assert scores.comments["comment_type"].notna().all()
+
+
+def test_incremental_rescore_after_new_comments_equals_a_full_rescore(tmp_path: Path) -> None:
+    opts = replace(OPTS, cache=tmp_path / "cache")
+    score_all(small_frames(), opts, scorer=stand_in_scorer)  # fills the cache
+    grown = frames_of(
+        OPTS,
+        prs=[pr(1, "alice", additions=300), pr(2, "bob"), pr(3, "dependabot", author_type="Bot"), pr(4, "carol")],
+        pr_files=[{"pr_id": 1, "path": "src/a.py", "additions": 300, "deletions": 0}],
+        review_comments=[
+            rc(10, 1, "bob", "rename this because `x` is unclear"),
+            rc(11, 1, "alice", "done", in_reply_to_id=10),
+            rc(12, 4, "alice", "thought: split this because it mixes two concerns"),
+        ],
+        issue_comments=[
+            ic(20, 2, "alice", "thanks for this nice change!"),
+            ic(21, 1, "sonarcloud", "Quality gate passed with no issues found"),
+            ic(22, 2, "carol", "thanks, this reads much better now"),
+        ],
+        reviews=[
+            review(30, 1, "bob"),
+            review(31, 2, "alice", body="LGTM"),
+            review(32, 1, "mergify", body="ok"),
+        ],
+    )
+    incremental = score_all(grown, opts, scorer=stand_in_scorer)
+    # PR 2 got a comment and PR 4 is new: only they are recomputed, only the 2 new comments scored
+    assert incremental.meta["cache"] == {"scored": 2, "cached": 4, "prs_recomputed": 2, "prs_cached": 2}
+    full = score_all(grown, OPTS, scorer=stand_in_scorer)
+    for name in SCORE_SCHEMAS:
+        pd.testing.assert_frame_equal(getattr(incremental, name), getattr(full, name), obj=name)
+    strip = {"timings_s", "cache"}
+    assert {k: v for k, v in incremental.meta.items() if k not in strip} == {
+        k: v for k, v in full.meta.items() if k not in strip
+    }
