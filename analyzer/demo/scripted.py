@@ -104,7 +104,8 @@ def _newcomer_plans(people: dict[str, Person]) -> list[PRPlan]:
 
 
 def _special_plans(people: dict[str, Person]) -> list[PRPlan]:
-    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(470), "bugfix", 40, 2, ("ebrown",))
+    # late in the window, so it is among the newest activity the report lists for its author and reviewer
+    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(547), "bugfix", 40, 2, ("ebrown",))
     hostile.title = HOSTILE_TITLE
     hostile.body = f"Escapes the widget title. See {HOSTILE_LINK} for the report."
     hostile.notes = [(people["ebrown"], f"Repro from the bug report: {HOSTILE_COMMENT}")]

@@ -16,6 +16,7 @@ from analyzer.report.model import ReportData
 from analyzer.report.team_page import chart_div, person_link
 
 EVIDENCE_PER_FAMILY = 5
+RECENT_ITEMS = 5
 EXCERPT_CHARS = 300
 Charts = list[tuple[str, Spec]]
 
@@ -41,6 +42,8 @@ class PersonContext:
                 self.medians[text(fam)] = float(est.median())
             if len(lo) and len(hi):
                 self.ranges[text(fam)] = (float(lo.min()), float(hi.max()))
+        self.recent_comments = _records_by(_newest(data.f("comments"), "created_at"), "person")
+        self.recent_reviews = _records_by(_newest(data.f("episodes"), "pr_id"), "person")  # ids grow with time
         self.series = person_figures.ci_series_table(data)
         self.months = person_figures._window_months(data)
         people = data.f("people")
@@ -66,6 +69,15 @@ def _evidence_rows(ev: pd.DataFrame) -> pd.DataFrame:
     firsts = ev.drop_duplicates(key).set_index(key)
     firsts["markers"] = markers.reindex(firsts.index)
     return firsts.reset_index()
+
+
+def _newest(df: pd.DataFrame, time_column: str) -> pd.DataFrame:
+    """Each person's RECENT_ITEMS newest rows (ties broken by url, so the choice is stable)."""
+    if df.empty or "person" not in df:
+        return df
+    sort_by = [c for c in (time_column, "url") if c in df]
+    ordered = df.sort_values(sort_by, ascending=False, kind="stable") if sort_by else df
+    return ordered.groupby("person", sort=False).head(RECENT_ITEMS)
 
 
 def _records_by(df: pd.DataFrame, col: str) -> dict[str, list[dict[str, Any]]]:
@@ -228,6 +240,53 @@ def evidence_panel(ctx: PersonContext, login: str, slug: str) -> Markup:
     return el("div", None, blocks)
 
 
+def _recent_comment(data: ReportData, row: dict[str, Any]) -> Markup:
+    body = data.pseudo.text(text(row.get("body")))
+    if len(body) > EXCERPT_CHARS:
+        body = body[:EXCERPT_CHARS].rstrip() + "…"
+    url = data.pseudo.url(text(row.get("url")))
+    at = row.get("created_at")
+    when = at.strftime("%Y-%m-%d") if isinstance(at, pd.Timestamp) and not pd.isna(at) else ""
+    where = data.pseudo.text(f"{text(row.get('repo'))}#{text(row.get('pr_number'))}")
+    return el(
+        "li",
+        {"class": "evidence"},
+        el("div", {"class": "evmeta"}, el("span", {"class": "kind"}, text(row.get("kind"))), " ", when, " ",
+           el("code", None, where), " ", link(url, "open on GitHub") if url else None),
+        el("blockquote", None, body) if body else None,
+    )
+
+
+def _recent_review(data: ReportData, row: dict[str, Any]) -> Markup:
+    url = data.pseudo.url(text(row.get("url")))
+    where = data.pseudo.text(f"{text(row.get('repo'))}#{text(row.get('pr_number'))}")
+    title = data.pseudo.text(text(row.get("title")))
+    return el(
+        "li",
+        {"class": "evidence"},
+        el("div", {"class": "evmeta"}, el("code", None, where), " ", link(url, "open on GitHub") if url else None),
+        el("div", {"class": "evtitle"}, title) if title else None,
+    )
+
+
+def recent_activity(ctx: PersonContext, login: str) -> Markup:
+    """The newest comments and reviews, whatever they scored: what a reader checks first."""
+    comments = ctx.recent_comments.get(login, [])
+    reviews = ctx.recent_reviews.get(login, [])
+    return el(
+        "div",
+        {"class": "recent"},
+        el("h3", None, f"Latest {len(comments)} comments"),
+        el("ul", None, [_recent_comment(ctx.data, r) for r in comments])
+        if comments
+        else el("p", {"class": "muted"}, "No comments in the window."),
+        el("h3", None, f"Latest {len(reviews)} pull requests reviewed"),
+        el("ul", None, [_recent_review(ctx.data, r) for r in reviews])
+        if reviews
+        else el("p", {"class": "muted"}, "No reviews in the window."),
+    )
+
+
 def ci_table(ctx: PersonContext, login: str) -> Markup | None:
     ch = ctx.ci.get(login)
     if ch is None or ch.empty:
@@ -348,6 +407,8 @@ def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
             "links to them on GitHub.",
         ),
         evidence_panel(ctx, login, slug),
+        el("h2", None, "Recent activity"),
+        recent_activity(ctx, login),
     ]
     return el("div", {"class": "person-body"}, body), charts
 

@@ -34,7 +34,7 @@ from analyzer.scores.comment_table import (
 )
 from analyzer.scores.options import ScoringOptions
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: base + delta generations
 NO_PR = -1  # key for items without a PR id
 # Columns of the cached comment rows (the corpus minus per-PR-only inputs, plus scores and landed).
 COMMENT_ROW_DTYPES: dict[str, str] = {
@@ -270,9 +270,29 @@ def global_key(frames: Frames, options: ScoringOptions) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 
 
+MAX_DELTAS = 8  # compact the cache into one base file after this many delta files ...
+MAX_DELTA_SHARE = 0.25  # ... or when delta rows exceed this share of the base rows
+
+
+@dataclass(frozen=True)
+class CacheState:
+    """What the cache holds: each PR's content hash and the generation whose files hold its rows."""
+
+    keys: pd.Series  # uint64 fingerprint by PR id
+    generation: pd.Series  # int64 generation by PR id
+    comments: pd.DataFrame
+    episodes: pd.DataFrame
+    base_rows: int
+    delta_rows: int  # comment rows in the delta files (the old versions included)
+    deltas: list[int]
+
+
 @dataclass(frozen=True)
 class Cache:
-    """The cache directory's files."""
+    """The cache directory: a base generation (0) and delta generations holding only the rows of PRs
+    recomputed since, so a re-score after a few new comments writes a small file instead of rewriting
+    the million-row cache. ``prs.parquet`` says which generation holds each PR's current rows (rows of
+    older generations for that PR, or of PRs no longer present, are ignored on reading)."""
 
     folder: Path
 
@@ -284,40 +304,87 @@ class Cache:
     def prs(self) -> Path:
         return self.folder / "prs.parquet"
 
-    @property
-    def comments(self) -> Path:
-        return self.folder / "comments.parquet"
+    def part(self, kind: str, generation: int) -> Path:
+        return self.folder / f"{kind}-{generation}.parquet"
 
-    @property
-    def episodes(self) -> Path:
-        return self.folder / "episodes.parquet"
-
-    def read(self, key: str) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame] | None:
-        """(PR keys, comment rows, episode base rows) of the last run, or None when absent, unreadable
-        or made under a different global key (an unusable cache only costs a full run)."""
+    def read(self, key: str) -> CacheState | None:
+        """The last run's state, or None when absent, unreadable or made under a different global key
+        (an unusable cache only costs a full run)."""
         try:
             meta = json.loads(self.meta.read_text(encoding="utf-8"))
-            if meta.get("key") != key:
+            if meta.get("key") != key or meta.get("version") != CACHE_VERSION:
                 return None
+            generations = [0, *meta["deltas"]]
             prs = pd.read_parquet(self.prs)
-            comments = pd.read_parquet(self.comments)
-            eps = pd.read_parquet(self.episodes)
-        except (OSError, ValueError, KeyError):
+            comments = [pd.read_parquet(self.part("comments", g)).assign(_gen=g) for g in generations]
+            eps = [pd.read_parquet(self.part("episodes", g)).assign(_gen=g) for g in generations]
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        keys = pd.Series(prs["key"].to_numpy(dtype=np.uint64), index=prs["pr_id"].to_numpy(dtype=np.int64))
-        rows = normalise_scores(comments)
-        return keys, fix_dtypes(rows, COMMENT_ROW_DTYPES), fix_dtypes(eps, EPISODE_BASE_DTYPES)
+        ids = prs["pr_id"].to_numpy(dtype=np.int64)
+        keys = pd.Series(prs["key"].to_numpy(dtype=np.uint64), index=ids)
+        generation = pd.Series(prs["gen"].to_numpy(dtype=np.int64), index=ids)
+        rows = _current(pd.concat(comments, ignore_index=True), generation)
+        return CacheState(
+            keys,
+            generation,
+            fix_dtypes(normalise_scores(rows), COMMENT_ROW_DTYPES),
+            fix_dtypes(_current(pd.concat(eps, ignore_index=True), generation), EPISODE_BASE_DTYPES),
+            int(meta["base_rows"]),
+            int(meta["delta_rows"]),
+            list(meta["deltas"]),
+        )
 
-    def write(self, key: str, prs: pd.Series, comments: pd.DataFrame, eps: pd.DataFrame) -> None:
-        """Replace the cache (each file written aside, then moved into place; meta last)."""
+    def write_base(self, key: str, prs: pd.Series, comments: pd.DataFrame, eps: pd.DataFrame) -> None:
+        """Replace the cache with one base generation (each file written aside, then moved; meta last)."""
+        self._begin()
+        for stale in self.folder.glob("*-*.parquet"):
+            stale.unlink()
+        generation = pd.Series(np.zeros(len(prs), dtype=np.int64), index=prs.index)
+        self._write(self.part("comments", 0), comments)
+        self._write(self.part("episodes", 0), eps)
+        self._finish(key, prs, generation, (len(comments), 0), [])
+
+    def write_delta(
+        self, state: CacheState, key: str, prs: pd.Series, touched: pd.Index, comments: pd.DataFrame, eps: pd.DataFrame
+    ) -> None:
+        """Add a generation holding only the recomputed PRs' rows (``touched``)."""
+        self._begin()
+        new = max([0, *state.deltas]) + 1
+        self._write(self.part("comments", new), comments)
+        self._write(self.part("episodes", new), eps)
+        generation = state.generation.reindex(prs.index).fillna(0).astype(np.int64)
+        generation[generation.index.isin(touched)] = new
+        rows = (state.base_rows, state.delta_rows + len(comments))
+        self._finish(key, prs, generation, rows, [*state.deltas, new])
+
+    def _begin(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.meta.unlink(missing_ok=True)  # a half-written cache must not be trusted
-        table = pd.DataFrame({"pr_id": prs.index.to_numpy(dtype=np.int64), "key": prs.to_numpy()})
-        for frame, path in ((table, self.prs), (comments, self.comments), (eps, self.episodes)):
-            tmp = path.with_suffix(".tmp")
-            frame.to_parquet(tmp, index=False, compression="lz4")
-            tmp.replace(path)
-        self.meta.write_text(json.dumps({"key": key, "version": CACHE_VERSION}), encoding="utf-8")
+
+    @staticmethod
+    def _write(path: Path, frame: pd.DataFrame) -> None:
+        tmp = path.with_suffix(".tmp")
+        frame.to_parquet(tmp, index=False, compression="lz4")
+        tmp.replace(path)
+
+    def _finish(
+        self, key: str, prs: pd.Series, generation: pd.Series, rows: tuple[int, int], deltas: list[int]
+    ) -> None:
+        table = pd.DataFrame(
+            {"pr_id": prs.index.to_numpy(dtype=np.int64), "key": prs.to_numpy(), "gen": generation.to_numpy()}
+        )
+        self._write(self.prs, table)
+        meta = {"key": key, "version": CACHE_VERSION, "base_rows": rows[0], "delta_rows": rows[1], "deltas": deltas}
+        self.meta.write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _current(rows: pd.DataFrame, generation: pd.Series) -> pd.DataFrame:
+    """Rows whose generation is the one currently holding their PR."""
+    ids = rows["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64)
+    wanted = generation.reindex(ids).to_numpy(dtype=float)
+    keep = wanted == rows["_gen"].to_numpy(dtype=float)
+    current: pd.DataFrame = rows[keep].drop(columns="_gen").reset_index(drop=True)
+    return current
 
 
 def cached_per_pr_stage(
@@ -333,29 +400,34 @@ def cached_per_pr_stage(
     cache = Cache(folder)
     key = global_key(frames, options)
     prints = pr_fingerprints(frames, start, end)
-    cached = cache.read(key)
-    if cached is None:
+    state = cache.read(key)
+    if state is None:
         fresh = per_pr_stage(frames, options, start, end, scorer, with_keys=True)
         comments, eps = canonical_order(fresh.comments, fresh.episodes)
-        cache.write(key, prints, comments, eps)
+        cache.write_base(key, prints, comments, eps)
         return PerPr(comments, eps, {**fresh.stats, "prs_recomputed": len(prints), "prs_cached": 0})
-    old_keys, old_comments, old_eps = cached
-    same = prints.reindex(old_keys.index).to_numpy() == old_keys.to_numpy()
-    unchanged = old_keys.index.to_numpy()[same]
-    touched = prints.index.difference(pd.Index(unchanged)).to_numpy(dtype=np.int64)
+    old_comments, old_eps = state.comments, state.episodes
+    same = prints.reindex(state.keys.index).to_numpy() == state.keys.to_numpy()
+    unchanged = state.keys.index.to_numpy()[same]
+    touched = prints.index.difference(pd.Index(unchanged))
     keep_c = old_comments["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
     keep_e = old_eps["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
     known = old_comments.loc[~keep_c, ["ckey", *SCORE_COLUMNS]]
-    fresh = per_pr_stage(restrict(frames, touched), options, start, end, scorer, known, with_keys=True)
+    recompute = touched.to_numpy(dtype=np.int64)
+    fresh = per_pr_stage(restrict(frames, recompute), options, start, end, scorer, known, with_keys=True)
     comments, eps = canonical_order(
         pd.concat([old_comments, fresh.comments], ignore_index=True),
         pd.concat([old_eps, fresh.episodes], ignore_index=True),
         np.r_[keep_c, np.ones(len(fresh.comments), dtype=bool)],
         np.r_[keep_e, np.ones(len(fresh.episodes), dtype=bool)],
     )
-    removed = len(old_keys) - int(same.sum())
+    removed = len(state.keys) - int(same.sum())
     if len(touched) or removed:
-        cache.write(key, prints, comments, eps)
+        delta_rows = state.delta_rows + len(fresh.comments)
+        if len(state.deltas) >= MAX_DELTAS or delta_rows > MAX_DELTA_SHARE * max(state.base_rows, 1):
+            cache.write_base(key, prints, comments, eps)
+        else:
+            cache.write_delta(state, key, prints, touched, fresh.comments, fresh.episodes)
     stats = {
         "scored": fresh.stats["scored"],
         "cached": fresh.stats["cached"] + int(keep_c.sum()),

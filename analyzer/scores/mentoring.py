@@ -1,11 +1,12 @@
 """Mentoring reach (§3): interactions with newcomers, reach, breadth, knowledge spreading and the
-exploratory mentee-retention estimate."""
+exploratory mentee outcomes (retention, change in review rounds)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import Frames
@@ -78,8 +79,10 @@ def mentoring_scores(
     options: ScoringOptions,
     start: datetime,
     end: datetime,
+    outcomes: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Family rows mentoring_reach, breadth, knowledge_spreading and mentee_retention."""
+    """Family rows mentoring_reach, breadth, knowledge_spreading, mentee_retention and
+    mentee_rounds_change (``outcomes``: see ``mentee_outcomes``)."""
     reviewers = pd.Index(sorted(episodes["person"].dropna().unique()), name="person")
     if reviewers.empty:
         return family_rows([], "mentoring_reach", [], [], [], [], [], 0, "newcomers", True)
@@ -104,25 +107,27 @@ def mentoring_scores(
     rows.append(_breadth(episodes, reviewers))
     rows.append(_knowledge_spreading(episodes, frames, options, reviewers, start, end))
     rows.append(_retention(pairs, frames, options, reviewers))
+    rows.append(rounds_change_scores(outcomes, options, reviewers))
     return pd.concat(rows, ignore_index=True)
 
 
 def _breadth(episodes: pd.DataFrame, reviewers: pd.Index) -> pd.DataFrame:
     """Normalised entropy of the authors each person reviews, over K = the window's PR authors other than
-    the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'."""
-    counts = (
-        episodes.loc[episodes["pr_author"].notna().to_numpy(), ["person", "pr_author"]]
-        .value_counts(sort=False)
-        .rename("k")
-        .reset_index()
-    )
-    authors = set(episodes["pr_author"].dropna())
-    share = counts["k"] / counts.groupby("person")["k"].transform("sum")
-    entropy = (-(share * np.log(share))).groupby(counts["person"]).sum().reindex(reviewers).fillna(0.0)
-    k = np.maximum(len(authors) - reviewers.isin(list(authors)).astype(int), 2)
-    distinct = counts.groupby("person").size().reindex(reviewers).fillna(0)
-    normalised = np.clip(entropy.to_numpy() / np.log(k), 0.0, None)
-    n = episodes.groupby("person").size().reindex(reviewers).fillna(0)
+    the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'.
+    Counted on integer person codes (bincount), not by grouping strings: episodes run to a million rows."""
+    person = reviewers.get_indexer(pd.Index(episodes["person"])).astype(np.int64)
+    has_author = episodes["pr_author"].notna().to_numpy() & (person >= 0)
+    author_codes, authors = pd.factorize(episodes["pr_author"].to_numpy(dtype=object)[has_author])
+    pair, k = np.unique(person[has_author] * max(len(authors), 1) + author_codes, return_counts=True)
+    pair_person = pair // max(len(authors), 1)
+    size = len(reviewers)
+    total = np.bincount(pair_person, weights=k, minlength=size)
+    share = k / total[pair_person]
+    entropy = np.bincount(pair_person, weights=-(share * np.log(share)), minlength=size)
+    distinct = np.bincount(pair_person, minlength=size)
+    k_authors = np.maximum(len(authors) - reviewers.isin(list(authors)).astype(int), 2)
+    normalised = np.clip(entropy / np.log(k_authors), 0.0, None)
+    n = np.bincount(person[person >= 0], minlength=size)
     return family_rows(
         reviewers,
         "breadth",
@@ -280,5 +285,137 @@ def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.Da
             "excerpt": excerpt(rows["body"]).to_numpy(),
             "markers": rows["markers"].to_numpy(),
             "at": rows["created_at"].to_numpy(),
+        }
+    )
+
+
+ROUNDS_UNIT = "review rounds"
+OUTCOME_COLUMNS = ("mentor", "mentee", "first_pr", "first_url", "first_at", "first_rounds", "later_rounds", "n_later")
+
+
+def pr_review_rounds(frames: Frames) -> pd.Series:
+    """Review rounds per PR id (§3.3 item 4): CHANGES_REQUESTED reviews by humans other than the author,
+    plus the author's commits (a proxy for pushes) committed after the first human review."""
+    prs = frames.prs[["pr_id", "person"]].dropna().astype({"person": object})
+    reviews = frames.reviews[~frames.reviews["is_bot"].fillna(False).astype(bool).to_numpy()]
+    reviews = reviews[["pr_id", "person", "state", "submitted_at"]].dropna(subset=["pr_id", "submitted_at"])
+    reviews = reviews.astype({"person": object}).merge(prs, on="pr_id", suffixes=("", "_author"))
+    reviews = reviews[(reviews["person"] != reviews["person_author"]).to_numpy()]
+    changes = reviews[reviews["state"].to_numpy() == "CHANGES_REQUESTED"].groupby("pr_id").size()
+    first_review = reviews.groupby("pr_id")["submitted_at"].min().rename("first_review")
+    commits = frames.pr_commits[["pr_id", "person", "committed_at"]].dropna().astype({"person": object})
+    commits = commits.merge(prs, on="pr_id", suffixes=("", "_author")).merge(first_review.reset_index(), on="pr_id")
+    own_later = (commits["person"] == commits["person_author"]) & (commits["committed_at"] > commits["first_review"])
+    pushes = commits[own_later.to_numpy()].groupby("pr_id").size()
+    ids = pd.Index(prs["pr_id"].to_numpy(dtype=np.int64), name="pr_id")
+    rounds: pd.Series = changes.reindex(ids).fillna(0) + pushes.reindex(ids).fillna(0)
+    return rounds
+
+
+def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
+    """One row per (mentor, mentee) with >= 1 later PR: the mentee's first PR mentored by that mentor, its
+    review rounds, and the mean rounds over the mentee's later newcomer PRs (created after it, in the
+    window)."""
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OUTCOME_COLUMNS})
+    if pairs.empty:
+        return empty
+    prs = frames.prs[~frames.prs["is_bot"].fillna(False).astype(bool).to_numpy()]
+    prs = prs[(prs["created_at"] >= pd.Timestamp(start)) & (prs["created_at"] <= pd.Timestamp(end))]
+    prs = prs[["pr_id", "person", "created_at", "url", "author_newcomer"]].dropna(subset=["pr_id", "person"])
+    prs = prs.astype({"person": object}).assign(pr_id=lambda f: f["pr_id"].astype(np.int64))
+    prs["rounds"] = pr_review_rounds(frames).reindex(prs["pr_id"].to_numpy()).fillna(0).to_numpy()
+    mentored = pairs[["mentor", "mentee", "pr_ids"]].astype(object).assign(pr_id=lambda f: f["pr_ids"].str.split(";"))
+    mentored = mentored.explode("pr_id").astype({"pr_id": np.int64})
+    mentored = mentored.merge(prs, left_on=["pr_id", "mentee"], right_on=["pr_id", "person"])
+    first = mentored.sort_values(["created_at", "pr_id"], kind="stable").drop_duplicates(["mentor", "mentee"])
+    later_sum, later_n = _later_rounds(prs, first["mentee"], first["created_at"])
+    out = first.assign(later_rounds=later_sum / np.maximum(later_n, 1), n_later=later_n)[later_n > 0]
+    if out.empty:
+        return empty
+    names = {"pr_id": "first_pr", "url": "first_url", "created_at": "first_at", "rounds": "first_rounds"}
+    return (
+        out.rename(columns=names).loc[:, list(OUTCOME_COLUMNS)].sort_values(["mentor", "mentee"]).reset_index(drop=True)
+    )
+
+
+def _later_rounds(
+    prs: pd.DataFrame, mentees: pd.Series, after: pd.Series
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """(sum of rounds, count) of each mentee's newcomer PRs created strictly after ``after``: one sorted
+    (person, time rank) key and suffix sums, so there is no pairs x PRs join."""
+    newcomer = prs[prs["author_newcomer"].fillna(False).astype(bool).to_numpy()]
+    people = pd.Index(pd.unique(np.r_[newcomer["person"].to_numpy(dtype=object), mentees.to_numpy(dtype=object)]))
+    times = np.r_[newcomer["created_at"].to_numpy(dtype="datetime64[ns]"), after.to_numpy(dtype="datetime64[ns]")]
+    _, rank = np.unique(times, return_inverse=True)
+    span = np.int64(len(times) + 1)
+    pr_key = people.get_indexer(pd.Index(newcomer["person"])).astype(np.int64) * span + rank[: len(newcomer)]
+    order = np.argsort(pr_key, kind="stable")
+    keys = pr_key[order]
+    cumulative = np.r_[0.0, np.cumsum(newcomer["rounds"].to_numpy(dtype=float)[order])]
+    code = people.get_indexer(pd.Index(mentees)).astype(np.int64)
+    lo = np.searchsorted(keys, code * span + rank[len(newcomer) :], side="right")
+    hi = np.searchsorted(keys, (code + 1) * span, side="left")
+    return cumulative[hi] - cumulative[lo], (hi - lo).astype(np.int64)
+
+
+def bootstrap_mean_interval(
+    values: npt.NDArray[np.float64], samples: int, seed: int, level: float
+) -> tuple[float, float]:
+    """Seeded percentile-bootstrap interval of the mean (resampling the values); NaN for < 2 values."""
+    if len(values) < 2:
+        return np.nan, np.nan
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), (samples, len(values)))].mean(axis=1)
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(means, [tail, 1 - tail])
+    return float(lo), float(hi)
+
+
+def rounds_change_scores(outcomes: pd.DataFrame, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
+    """Mean over a mentor's mentees of (mean rounds of later newcomer PRs - rounds of the first mentored
+    PR), with a bootstrap interval over mentees; exploratory (never ranked), insufficient below 8 mentees
+    or 30 later mentee PRs."""
+    est = np.full(len(reviewers), np.nan)
+    lo, hi = est.copy(), est.copy()
+    n_mentees = np.zeros(len(reviewers))
+    n_later = np.zeros(len(reviewers))
+    change = (outcomes["later_rounds"].astype(float) - outcomes["first_rounds"].astype(float)).to_numpy()
+    positions = reviewers.get_indexer(pd.Index(outcomes["mentor"].to_numpy()))
+    for i in np.unique(positions[positions >= 0]):
+        mine = positions == i
+        est[i] = float(change[mine].mean())
+        lo[i], hi[i] = bootstrap_mean_interval(change[mine], options.bootstrap_samples, options.seed, options.level)
+        n_mentees[i] = mine.sum()
+        n_later[i] = outcomes["n_later"].to_numpy(dtype=float)[mine].sum()
+    enough = (n_mentees >= options.min_mentees) & (n_later >= options.min_mentee_prs)
+    status = np.where(enough, "exploratory", "insufficient")
+    unit = "change in review rounds (later PRs - first mentored PR)"
+    return family_rows(
+        reviewers, "mentee_rounds_change", est, lo, hi, est, n_mentees, options.min_mentees, unit, False, status
+    )
+
+
+def mentee_rounds_evidence(outcomes: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+    """Per mentor, the latest mentees' first mentored PR with its rounds against their later PRs."""
+    rows = outcomes
+    rows = (
+        rows.sort_values("first_at", ascending=False, kind="stable").groupby("mentor").head(options.evidence_per_family)
+    )
+    text = [
+        f"{m}: {f:.0f} review rounds on the first mentored PR, {later:.1f} on average over {k} later PR(s)"
+        for m, f, later, k in zip(
+            rows["mentee"], rows["first_rounds"], rows["later_rounds"], rows["n_later"], strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "person": rows["mentor"].to_numpy(),
+            "family": "mentee_rounds_change",
+            "kind": "pr",
+            "ref": ("pr:" + rows["first_pr"].astype(str)).to_numpy(),
+            "url": rows["first_url"].to_numpy(),
+            "excerpt": np.asarray(text, dtype=object),
+            "markers": "",
+            "at": rows["first_at"].to_numpy(),
         }
     )

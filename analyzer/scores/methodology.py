@@ -108,6 +108,17 @@ FORMULAS: dict[str, str] = {
         "another PR within 90 days of their first mentored interaction, over mentees whose 90 days "
         "have elapsed; shown at >= 8 mentees, never ranked."
     ),
+    "mentee_rounds_change": (
+        "Exploratory, never ranked (lower = fewer rounds later). Review rounds of a PR = "
+        "CHANGES_REQUESTED reviews by humans other than the author + the author's commits (a proxy "
+        "for pushes) committed after the first human review. Per mentee of the person: d = mean rounds"
+        " over the mentee's later newcomer PRs (created after the first PR the person mentored, in "
+        "the window) - rounds of that first mentored PR; estimate = mean of d over mentees with >= 1 "
+        "later PR (no shrinkage); 90 % interval = seeded percentile bootstrap over mentees. Status "
+        "'insufficient' below 8 such mentees or 30 later mentee PRs, else 'exploratory'. A simple "
+        "before/after contrast, not the mixed-effects design of section 3.4: the generic learning "
+        "curve is not removed, so a negative value is not evidence of a mentoring effect."
+    ),
     "docs_volume": (
         "log1p(sum of weighted doc lines), per merged PR / direct commit: added lines of doc files x "
         "2 for onboarding docs x 0.3 for edits of <= 2 lines, each change capped at the team's 95th "

@@ -251,13 +251,14 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
     marks = {"per_pr": per_pr_s, "episodes": time.perf_counter() - clock}
     teaching = mentoring.teaching_comments(comments, eps)
     pairs = mentoring.mentoring_pairs(teaching)
+    outcomes = mentoring.mentee_outcomes(pairs, frames, start, end)
     changes, code_prs = docs_credit.doc_changes(frames, options, start, end)
     ci = ci_credit.ci_changes(frames, options, start, end)
     families = pd.concat(
         [
             empathy.empathy_scores(comments, options),
             episodes.thoroughness_scores(eps, comments, options),
-            mentoring.mentoring_scores(eps, pairs, frames, options, start, end),
+            mentoring.mentoring_scores(eps, pairs, frames, options, start, end, outcomes),
             docs_credit.docs_scores(changes, code_prs, options),
             ci_credit.ci_scores(ci),
         ],
@@ -271,6 +272,7 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
             empathy.empathy_evidence(comments, options),
             episodes.episode_evidence(eps, comments, options),
             mentoring.mentoring_evidence(teaching, options),
+            mentoring.mentee_rounds_evidence(outcomes, options),
             docs_credit.docs_evidence(changes, options),
             ci_credit.ci_evidence(ci),
         ],

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
-from _score_helpers import NOW, frames_of, pr, rc, stand_in_scorer
+from _score_helpers import NOW, frames_of, pr, rc, review, stand_in_scorer
 
+from analyzer.scores.mentoring import rounds_change_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import Scores, score_all
 
@@ -76,3 +79,69 @@ def test_retention_edges_and_inflow() -> None:
     assert inflow.loc["2024-01", "n_helped"] == 0
     people = s.people.set_index("person")
     assert not people.loc["vet", "is_newcomer"] and people.loc["newbie", "is_newcomer"]
+
+
+def rounds_scenario() -> Scores:
+    prs = [
+        pr(1, "newbie", created_at=d(6, 1)),
+        pr(2, "newbie", created_at=d(6, 10)),
+        pr(3, "newbie", created_at=d(6, 15)),
+        pr(21, "newbie2", created_at=d(6, 1)),
+        pr(22, "newbie2", created_at=d(6, 20)),
+    ]
+    comments = [
+        rc(1, 1, "mia", "rename it because it clashes", created_at=d(6, 2)),
+        rc(2, 21, "mia", "split this because it is long", created_at=d(6, 2)),
+    ]
+    reviews = [
+        review(41, 1, "mia", "CHANGES_REQUESTED", submitted_at=d(6, 2)),
+        review(42, 1, "bob", "CHANGES_REQUESTED", submitted_at=d(6, 3)),
+        review(43, 2, "mia", "CHANGES_REQUESTED", submitted_at=d(6, 11)),
+        review(44, 3, "mia", "APPROVED", submitted_at=d(6, 16)),
+        review(45, 21, "mia", "APPROVED", submitted_at=d(6, 2)),
+        review(46, 22, "hal", "CHANGES_REQUESTED", submitted_at=d(6, 21)),
+    ]
+    commits = [
+        {"pr_id": 1, "sha": "a1", "author_login": "newbie", "committed_at": d(6, 1)},  # before the 1st review
+        {"pr_id": 1, "sha": "a2", "author_login": "newbie", "committed_at": d(6, 4)},  # a push after it
+        {"pr_id": 3, "sha": "a3", "author_login": "newbie", "committed_at": d(6, 15)},  # before the review
+        {"pr_id": 22, "sha": "b1", "author_login": "newbie2", "committed_at": d(6, 22)},  # a push
+        {"pr_id": 22, "sha": "b2", "author_login": "bob", "committed_at": d(6, 22)},  # not the author
+    ]
+    frames = frames_of(OPTS, prs=prs, review_comments=comments, reviews=reviews, pr_commits=commits)
+    return score_all(frames, OPTS, scorer=stand_in_scorer)
+
+
+def test_mentee_rounds_change_by_hand() -> None:
+    s = rounds_scenario()
+    row = s.family_scores.query("person == 'mia' and family == 'mentee_rounds_change'").iloc[0]
+    # newbie: first mentored PR 1 has 2 change requests + 1 own push after the first review = 3 rounds;
+    # later PRs 2 (1 round) and 3 (0) -> d = 0.5 - 3 = -2.5. newbie2: PR 21 has 0 rounds, PR 22 has
+    # 1 change request + 1 own push = 2 -> d = 2. Mean over the 2 mentees = -0.25.
+    assert row["estimate"] == pytest.approx(-0.25)
+    assert row["n"] == 2 and row["status"] == "insufficient"  # 2 < 8 mentees
+    assert -2.5 <= row["lo"] <= row["estimate"] <= row["hi"] <= 2.0
+    assert not row["higher_is_better"] and row["unit"].startswith("change in review rounds")
+    evidence = s.evidence.query("family == 'mentee_rounds_change'")
+    assert set(evidence["person"]) == {"mia"} and set(evidence["ref"]) == {"pr:1", "pr:21"}
+
+
+def test_mentee_rounds_status_needs_8_mentees_and_30_later_prs() -> None:
+    def outcomes(n_later: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "mentor": "mia",
+                "mentee": [f"m{i}" for i in range(8)],
+                "first_rounds": 2.0,
+                "later_rounds": [1.0, 2.0] * 4,
+                "n_later": n_later,
+            }
+        )
+
+    people = pd.Index(["mia", "hal"])
+    enough = rounds_change_scores(outcomes(4), OPTS, people).set_index("person")  # 32 later PRs
+    assert enough.loc["mia", "status"] == "exploratory"
+    assert enough.loc["mia", "estimate"] == pytest.approx(-0.5)
+    assert enough.loc["hal", "status"] == "insufficient" and np.isnan(enough.loc["hal", "estimate"])
+    short = rounds_change_scores(outcomes(3), OPTS, people).set_index("person")  # 24 later PRs
+    assert short.loc["mia", "status"] == "insufficient"

@@ -1,0 +1,107 @@
+"""Incremental cache: delta generations, compaction, deleted PRs, and equality with a full re-score."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
+
+from analyzer.scores import incremental
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, score_all
+
+OPTS = ScoringOptions(now=NOW)
+NOUNS = ("parser", "cache", "token", "queue", "index", "buffer", "schema", "client", "logger", "retry")
+VERBS = ("rename", "split", "move", "extract", "inline", "document", "test", "guard")
+THANKS = ("thanks, reads well now", "nice catch on the edge case", "great cleanup", "love this refactor")
+
+
+def text(k: int, why: str) -> str:
+    """Distinct wording per comment (near-identical comments would mark their author as a bot)."""
+    return f"{VERBS[k % len(VERBS)]} the {NOUNS[k // len(VERBS) % len(NOUNS)]} {why}"
+
+
+def tables(n_prs: int, extra: int = 0) -> dict[str, list[dict[str, Any]]]:
+    """n_prs PRs by alternating authors, each with one inline comment and one review; ``extra`` more
+    comments on the first PRs."""
+    people = ["ann", "ben", "cat"]
+    prs = [pr(i, people[i % 3]) for i in range(1, n_prs + 1)]
+    comments = [rc(100 + i, i, people[(i + 1) % 3], text(i, "because it hides the unit")) for i in prs_ids(n_prs)]
+    comments += [rc(500 + k, k % n_prs + 1, "dan", text(k + 40, "because it mixes two concerns")) for k in range(extra)]
+    reviews = [review(900 + i, i, people[(i + 2) % 3], "CHANGES_REQUESTED") for i in prs_ids(n_prs)]
+    convo = [ic(700 + i, i, people[(i + 1) % 3], f"{THANKS[i % 4]} {NOUNS[i % len(NOUNS)]}") for i in prs_ids(n_prs)]
+    return {"prs": prs, "review_comments": comments, "reviews": reviews, "issue_comments": convo}
+
+
+def prs_ids(n: int) -> range:
+    return range(1, n + 1)
+
+
+def score(data: dict[str, list[dict[str, Any]]], options: ScoringOptions) -> Scores:
+    return score_all(frames_of(OPTS, **data), options, scorer=stand_in_scorer)
+
+
+def assert_same_tables(a: Scores, b: Scores) -> None:
+    for name in SCORE_SCHEMAS:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+
+
+def cache_meta(folder: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return meta
+
+
+def test_each_rescore_writes_a_small_delta_and_equals_a_full_run(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    opts = replace(OPTS, cache=folder)
+    score(tables(40), opts)
+    assert cache_meta(folder)["deltas"] == []
+    for extra in (1, 2, 3):
+        grown = tables(40, extra)
+        cached = score(grown, opts)
+        assert cached.meta["cache"]["prs_recomputed"] == 1  # type: ignore[index]
+        assert_same_tables(cached, score(grown, OPTS))
+    meta = cache_meta(folder)
+    assert meta["deltas"] == [1, 2, 3]
+    # a delta file holds only the recomputed PR's rows, not the whole corpus
+    delta = pd.read_parquet(folder / "comments-3.parquet")
+    assert set(delta["pr_id"]) == {3} and len(delta) < meta["base_rows"]
+
+
+def test_deleted_pr_rows_are_dropped_and_compaction_keeps_results(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    opts = replace(OPTS, cache=folder)
+    score(tables(12), opts)
+    shrunk = tables(12)
+    shrunk["prs"] = [p for p in shrunk["prs"] if p["pr_id"] != 5]
+    for name in ("review_comments", "reviews", "issue_comments"):
+        shrunk[name] = [row for row in shrunk[name] if row["pr_id"] != 5]
+    cached = score(shrunk, opts)
+    assert 5 not in set(cached.comments["pr_id"]) and 5 not in set(cached.episodes["pr_id"])
+    assert_same_tables(cached, score(shrunk, OPTS))
+    # many new comments at once exceed the delta share: the cache is compacted into one base file
+    grown = tables(12, extra=24)
+    cached = score(grown, opts)
+    assert cache_meta(folder)["deltas"] == []
+    assert sorted(p.name for p in folder.glob("comments-*.parquet")) == ["comments-0.parquet"]
+    assert_same_tables(cached, score(grown, OPTS))
+    again = score(grown, opts)
+    assert again.meta["cache"]["scored"] == 0  # type: ignore[index]
+    assert_same_tables(again, cached)
+
+
+def test_too_many_deltas_trigger_compaction(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(incremental, "MAX_DELTAS", 2)
+    folder = tmp_path / "cache"
+    opts = replace(OPTS, cache=folder)
+    score(tables(40), opts)
+    for extra in (1, 2):
+        score(tables(40, extra), opts)
+    assert cache_meta(folder)["deltas"] == [1, 2]
+    cached = score(tables(40, 3), opts)
+    assert cache_meta(folder)["deltas"] == []
+    assert_same_tables(cached, score(tables(40, 3), OPTS))
