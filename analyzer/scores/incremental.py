@@ -7,6 +7,9 @@ each PR's items in the window: a re-run recomputes only PRs that are new or whos
 edited or deleted comments, reviews, commits, files, threads), re-scores only new or edited comments,
 and reuses everything else. Team-level work (newcomer status, percentiles, per-person aggregates) runs
 over the assembled tables every time, so a cached run gives exactly the tables of a full run.
+
+The cache is a base generation plus small delta generations (only the recomputed PRs' rows), compacted
+back into one base file after MAX_DELTAS deltas or when deltas exceed MAX_DELTA_SHARE of the base.
 """
 
 from __future__ import annotations
@@ -161,8 +164,25 @@ def _sorted_rows(
     keys: Callable[[pd.DataFrame], tuple[npt.NDArray[np.int64], ...]],
 ) -> pd.DataFrame:
     positions = np.arange(len(frame)) if keep is None else np.flatnonzero(keep)
-    order = np.lexsort(tuple(k[positions] for k in keys(frame)))
+    order = stable_order(tuple(k[positions] for k in keys(frame)))
     return frame.take(positions[order]).reset_index(drop=True)
+
+
+def stable_order(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.intp]:
+    """``np.lexsort(keys)`` (last key primary), as one stable argsort of a combined int64 key when the
+    keys' ranges fit in 62 bits: much faster on the nearly sorted rows of a cached run (timsort)."""
+    if not len(keys) or not len(keys[0]):
+        return np.lexsort(keys) if len(keys) else np.zeros(0, dtype=np.intp)
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    total = 1
+    for key in reversed(keys):
+        low, high = int(key.min()), int(key.max())
+        span = high - low + 1
+        total *= span
+        if total >= 2**62:
+            return np.lexsort(keys)
+        combined = combined * span + (key - low)
+    return np.argsort(combined, kind="stable")
 
 
 def per_pr_stage(
@@ -280,8 +300,10 @@ class CacheState:
 
     keys: pd.Series  # uint64 fingerprint by PR id
     generation: pd.Series  # int64 generation by PR id
-    comments: pd.DataFrame
+    comments: pd.DataFrame  # rows of every generation; ``current_*`` marks those still valid
     episodes: pd.DataFrame
+    current_comments: npt.NDArray[np.bool_]
+    current_episodes: npt.NDArray[np.bool_]
     base_rows: int
     delta_rows: int  # comment rows in the delta files (the old versions included)
     deltas: list[int]
@@ -323,12 +345,15 @@ class Cache:
         ids = prs["pr_id"].to_numpy(dtype=np.int64)
         keys = pd.Series(prs["key"].to_numpy(dtype=np.uint64), index=ids)
         generation = pd.Series(prs["gen"].to_numpy(dtype=np.int64), index=ids)
-        rows = _current(pd.concat(comments, ignore_index=True), generation)
+        rows = pd.concat(comments, ignore_index=True) if len(comments) > 1 else comments[0]
+        episode_rows = pd.concat(eps, ignore_index=True) if len(eps) > 1 else eps[0]
         return CacheState(
             keys,
             generation,
             fix_dtypes(normalise_scores(rows), COMMENT_ROW_DTYPES),
-            fix_dtypes(_current(pd.concat(eps, ignore_index=True), generation), EPISODE_BASE_DTYPES),
+            fix_dtypes(episode_rows, EPISODE_BASE_DTYPES),
+            _current(rows, generation),
+            _current(episode_rows, generation),
             int(meta["base_rows"]),
             int(meta["delta_rows"]),
             list(meta["deltas"]),
@@ -378,13 +403,12 @@ class Cache:
         self.meta.write_text(json.dumps(meta), encoding="utf-8")
 
 
-def _current(rows: pd.DataFrame, generation: pd.Series) -> pd.DataFrame:
-    """Rows whose generation is the one currently holding their PR."""
+def _current(rows: pd.DataFrame, generation: pd.Series) -> npt.NDArray[np.bool_]:
+    """Which rows belong to the generation currently holding their PR (a mask: filtering here would copy
+    the million-row table once more before the final sort)."""
     ids = rows["pr_id"].fillna(NO_PR).to_numpy(dtype=np.int64)
     wanted = generation.reindex(ids).to_numpy(dtype=float)
-    keep = wanted == rows["_gen"].to_numpy(dtype=float)
-    current: pd.DataFrame = rows[keep].drop(columns="_gen").reset_index(drop=True)
-    return current
+    return np.asarray(wanted == rows["_gen"].to_numpy(dtype=float), dtype=bool)
 
 
 def cached_per_pr_stage(
@@ -410,9 +434,10 @@ def cached_per_pr_stage(
     same = prints.reindex(state.keys.index).to_numpy() == state.keys.to_numpy()
     unchanged = state.keys.index.to_numpy()[same]
     touched = prints.index.difference(pd.Index(unchanged))
-    keep_c = old_comments["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
-    keep_e = old_eps["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
-    known = old_comments.loc[~keep_c, ["ckey", *SCORE_COLUMNS]]
+    unchanged_c = old_comments["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
+    keep_c = state.current_comments & unchanged_c
+    keep_e = state.current_episodes & old_eps["pr_id"].fillna(NO_PR).isin(unchanged).to_numpy()
+    known = old_comments.loc[state.current_comments & ~unchanged_c, ["ckey", *SCORE_COLUMNS]]
     recompute = touched.to_numpy(dtype=np.int64)
     fresh = per_pr_stage(restrict(frames, recompute), options, start, end, scorer, known, with_keys=True)
     comments, eps = canonical_order(

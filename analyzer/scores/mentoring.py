@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import Frames
-from analyzer.scores.episodes import in_episode, pair_keys
+from analyzer.scores.episodes import in_episode
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import beta_binomial, excerpt, family_rows
 
@@ -40,29 +40,43 @@ def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
 
 
 def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
-    """mentor, mentee, n_interactions (episodes with >= 1 teaching comment), first_at, last_at, pr_ids."""
-    if teaching.empty:
+    """mentor, mentee, n_interactions (episodes with >= 1 teaching comment), first_at, last_at, pr_ids.
+    Grouped on integer codes (sorted like the names) rather than on strings."""
+    mentor, mentors = pd.factorize(teaching["person"].to_numpy(dtype=object), sort=True)
+    mentee, mentees = pd.factorize(teaching["pr_author"].to_numpy(dtype=object), sort=True)
+    pr_id = teaching["pr_id"].to_numpy(dtype=np.float64, na_value=np.nan)
+    valid = (mentor >= 0) & (mentee >= 0) & ~np.isnan(pr_id)
+    if not valid.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MENTORING_COLUMNS})
-    per_episode = teaching.groupby(["person", "pr_author", "pr_id"], observed=True)["created_at"].agg(["min", "max"])
-    per_episode = per_episode.reset_index().sort_values(["person", "pr_author", "pr_id"], kind="stable")
-    pair = per_episode[["person", "pr_author"]]
-    first = np.r_[True, (pair.iloc[1:].to_numpy() != pair.iloc[:-1].to_numpy()).any(axis=1)]
-    starts = np.flatnonzero(first)
-    ends = np.r_[starts[1:], len(per_episode)]
-    ids = per_episode["pr_id"].astype(str).tolist()
+    mentor, mentee, pr = mentor[valid], mentee[valid], pr_id[valid].astype(np.int64)
+    at = teaching["created_at"].to_numpy(dtype="datetime64[ns]")[valid]
+    order = np.lexsort((pr, mentee, mentor))
+    mentor, mentee, pr, at = mentor[order], mentee[order], pr[order], at[order]
+    new_pair = np.r_[True, (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]
+    new_episode = new_pair | np.r_[True, pr[1:] != pr[:-1]]
+    episode_starts = np.flatnonzero(new_episode)
+    episode_pr = pr[episode_starts]
+    first_of_pair = new_pair[episode_starts]
+    starts = np.flatnonzero(first_of_pair)  # in episode units
+    ends = np.r_[starts[1:], len(episode_starts)]
+    pair_rows = episode_starts[starts]
+    ids = episode_pr.astype(str).tolist()
+    # the PR of each pair's earliest teaching comment (ties: lowest PR id), for the mentee outcomes
+    pair_of_row = np.cumsum(new_pair) - 1
+    by_time = np.lexsort((pr, at, pair_of_row))
+    first_pr = pr[by_time[pair_rows]]
     pairs = pd.DataFrame(
         {
-            "mentor": per_episode["person"].to_numpy()[starts],
-            "mentee": per_episode["pr_author"].to_numpy()[starts],
+            "mentor": np.asarray(mentors, dtype=object)[mentor[pair_rows]],
+            "mentee": np.asarray(mentees, dtype=object)[mentee[pair_rows]],
             "n_interactions": ends - starts,
-            "first_at": np.minimum.reduceat(per_episode["min"].to_numpy(), starts),
-            "last_at": np.maximum.reduceat(per_episode["max"].to_numpy(), starts),
+            "first_at": pd.to_datetime(np.minimum.reduceat(at, pair_rows), utc=True),
+            "last_at": pd.to_datetime(np.maximum.reduceat(at, pair_rows), utc=True),
             "pr_ids": [";".join(ids[a:b]) for a, b in zip(starts, ends, strict=True)],
+            "first_pr_id": first_pr,  # not part of the mentoring table's contract (conform drops it)
         }
     )
-    pairs["first_at"] = pd.to_datetime(pairs["first_at"], utc=True)
-    pairs["last_at"] = pd.to_datetime(pairs["last_at"], utc=True)
-    return pairs.loc[:, list(MENTORING_COLUMNS)]
+    return pairs
 
 
 def review_edges(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -116,9 +130,9 @@ def _breadth(episodes: pd.DataFrame, reviewers: pd.Index) -> pd.DataFrame:
     the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'.
     Counted on integer person codes (bincount), not by grouping strings: episodes run to a million rows."""
     person = reviewers.get_indexer(pd.Index(episodes["person"])).astype(np.int64)
-    has_author = episodes["pr_author"].notna().to_numpy() & (person >= 0)
-    author_codes, authors = pd.factorize(episodes["pr_author"].to_numpy(dtype=object)[has_author])
-    pair, k = np.unique(person[has_author] * max(len(authors), 1) + author_codes, return_counts=True)
+    author_codes, authors = pd.factorize(episodes["pr_author"].to_numpy(dtype=object))  # NA -> -1
+    has_author = (author_codes >= 0) & (person >= 0)
+    pair, k = np.unique(person[has_author] * max(len(authors), 1) + author_codes[has_author], return_counts=True)
     pair_person = pair // max(len(authors), 1)
     size = len(reviewers)
     total = np.bincount(pair_person, weights=k, minlength=size)
@@ -176,13 +190,16 @@ def _knowledge_spreading(
     n_files = files["n_authors"].fillna(0).to_numpy()
     risky_prs = pd.unique(files.loc[n_files <= 1, "pr_id"])
     pair_files = files[n_files == 2].merge(authors, on=["repo", "path"])
-    risky_pairs = pair_keys(pair_files["pr_id"], pair_files["person"], episodes["person"])
-    eps = episodes[["pr_id", "person"]]
-    keys = pair_keys(eps["pr_id"], eps["person"], episodes["person"])
-    at_risk = eps["pr_id"].isin(risky_prs).to_numpy() | np.isin(keys, risky_pairs)
-    per_person = pd.DataFrame({"person": eps["person"].to_numpy(), "at_risk": at_risk}).groupby("person")
-    x = per_person["at_risk"].sum().reindex(reviewers).fillna(0)
-    n = per_person.size().reindex(reviewers).fillna(0)
+    # (PR, person) keys on integer codes against the reviewers (-1: not a reviewer, never an episode)
+    width = len(reviewers) + 1
+    code = reviewers.get_indexer(pd.Index(episodes["person"].to_numpy())).astype(np.int64)
+    keys = episodes["pr_id"].fillna(-1).to_numpy(dtype=np.int64) * width + code
+    pair_code = reviewers.get_indexer(pd.Index(pair_files["person"].to_numpy())).astype(np.int64)
+    risky_pairs = pair_files["pr_id"].fillna(-1).to_numpy(dtype=np.int64) * width + pair_code
+    at_risk = episodes["pr_id"].isin(risky_prs).to_numpy() | np.isin(keys, risky_pairs)
+    counted = code >= 0
+    x = pd.Series(np.bincount(code[counted], weights=at_risk[counted], minlength=len(reviewers)), index=reviewers)
+    n = pd.Series(np.bincount(code[counted], minlength=len(reviewers)), index=reviewers)
     bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
     return family_rows(
         reviewers,
@@ -313,9 +330,9 @@ def pr_review_rounds(frames: Frames) -> pd.Series:
 
 
 def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
-    """One row per (mentor, mentee) with >= 1 later PR: the mentee's first PR mentored by that mentor, its
-    review rounds, and the mean rounds over the mentee's later newcomer PRs (created after it, in the
-    window)."""
+    """One row per (mentor, mentee) with >= 1 later PR: the PR of the mentor's first teaching comment to
+    the mentee (``first_pr_id`` of ``mentoring_pairs``), its review rounds, and the mean rounds over the
+    mentee's later newcomer PRs (created after it, in the window)."""
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OUTCOME_COLUMNS})
     if pairs.empty:
         return empty
@@ -324,10 +341,8 @@ def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: d
     prs = prs[["pr_id", "person", "created_at", "url", "author_newcomer"]].dropna(subset=["pr_id", "person"])
     prs = prs.astype({"person": object}).assign(pr_id=lambda f: f["pr_id"].astype(np.int64))
     prs["rounds"] = pr_review_rounds(frames).reindex(prs["pr_id"].to_numpy()).fillna(0).to_numpy()
-    mentored = pairs[["mentor", "mentee", "pr_ids"]].astype(object).assign(pr_id=lambda f: f["pr_ids"].str.split(";"))
-    mentored = mentored.explode("pr_id").astype({"pr_id": np.int64})
-    mentored = mentored.merge(prs, left_on=["pr_id", "mentee"], right_on=["pr_id", "person"])
-    first = mentored.sort_values(["created_at", "pr_id"], kind="stable").drop_duplicates(["mentor", "mentee"])
+    first = pairs[["mentor", "mentee", "first_pr_id"]].astype({"mentor": object, "mentee": object})
+    first = first.merge(prs, left_on=["first_pr_id", "mentee"], right_on=["pr_id", "person"])
     later_sum, later_n = _later_rounds(prs, first["mentee"], first["created_at"])
     out = first.assign(later_rounds=later_sum / np.maximum(later_n, 1), n_later=later_n)[later_n > 0]
     if out.empty:

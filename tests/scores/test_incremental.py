@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 
@@ -105,3 +106,12 @@ def test_too_many_deltas_trigger_compaction(tmp_path: Path, monkeypatch: Any) ->
     cached = score(tables(40, 3), opts)
     assert cache_meta(folder)["deltas"] == []
     assert_same_tables(cached, score(tables(40, 3), OPTS))
+
+
+def test_stable_order_matches_lexsort_including_the_wide_key_fallback() -> None:
+    rng = np.random.default_rng(5)
+    narrow = (rng.integers(0, 10**6, 500), rng.integers(-3, 3, 500), rng.integers(0, 7, 500))
+    wide = (rng.integers(0, 2**40, 500), rng.integers(0, 2**40, 500))
+    for keys in (narrow, wide):
+        assert np.array_equal(incremental.stable_order(keys), np.lexsort(keys))
+    assert len(incremental.stable_order((np.zeros(0, dtype=np.int64),))) == 0
