@@ -12,6 +12,7 @@ FAMILY_LABELS: dict[str, str] = {
     "breadth": "Review breadth",
     "knowledge_spreading": "Knowledge spreading",
     "mentee_retention": "Mentee retention",
+    "mentee_rounds_change": "Mentee review rounds (change)",
     "docs_volume": "Docs volume",
     "docs_upkeep": "Docs upkeep",
     "onboarding_docs": "Onboarding docs",

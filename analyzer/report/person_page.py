@@ -43,7 +43,7 @@ class PersonContext:
             if len(lo) and len(hi):
                 self.ranges[text(fam)] = (float(lo.min()), float(hi.max()))
         self.recent_comments = _records_by(_newest(data.f("comments"), "created_at"), "person")
-        self.recent_reviews = _records_by(_newest(data.f("episodes"), "pr_id"), "person")  # ids grow with time
+        self.recent_reviews = _records_by(_newest(data.f("episodes"), "last_at"), "person")
         self.series = person_figures.ci_series_table(data)
         self.months = person_figures._window_months(data)
         people = data.f("people")

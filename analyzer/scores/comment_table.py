@@ -16,30 +16,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import STR, Frames
+from analyzer.scores.comments import OUTPUT_COLUMNS
 
 CommentScorer = Callable[[pd.Series, "pd.Series | None"], pd.DataFrame]
 
-SCORE_COLUMNS = (
-    "n_prose_tokens",
-    "is_trivial",
-    "lang_en",
-    "has_code",
-    "has_suggestion",
-    "has_quote",
-    "has_link",
-    "has_question",
-    "has_rationale",
-    "shares_diff_identifier",
-    "is_nit",
-    "cc_label",
-    "comment_type",
-    "considerate",
-    "harsh_prob",
-    "harsh",
-    "useful_prob",
-    "specific",
-    "markers",
-)
+SCORE_COLUMNS = tuple(c for c in OUTPUT_COLUMNS if c != "prose")  # everything but the prose copy
 BOOL_SCORES = (
     "is_trivial",
     "lang_en",

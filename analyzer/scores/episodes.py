@@ -146,11 +146,18 @@ def episode_base(
     ep = keys.drop(columns="pr_bot").reset_index(drop=True)
     sizes = pr_sizes(frames)
     ep = ep.join(sizes, on="pr_id")
-    ep["repo"], ep["pr_number"], ep["url"] = (ep["pr_id"].map(prs[c]) for c in ("repo", "number", "url"))
+    ep["repo"], ep["pr_number"], ep["url"], ep["title"] = (
+        ep["pr_id"].map(prs[c]) for c in ("repo", "number", "url", "title")
+    )
     c = comments.assign(landed=landed.reindex(comments.index).astype("boolean"))
     c = c.merge(ep[EPISODE_KEY], on=EPISODE_KEY, how="inner")
     ep = ep.join(_comment_features(c, frames), on=EPISODE_KEY)
     ep = ep.join(_review_features(reviews, c, frames, sizes, options), on=EPISODE_KEY)
+    # when the reviewer last acted on the PR (newest review or comment): orders "recent reviews"
+    last_review = reviews.groupby(EPISODE_KEY)["submitted_at"].max()
+    last_comment = c.groupby(EPISODE_KEY)["created_at"].max()
+    last = pd.concat([last_review, last_comment], axis=1).max(axis=1).rename("last_at")
+    ep = ep.join(last, on=EPISODE_KEY)
     for col in COUNT_COLUMNS:
         ep[col] = ep[col].fillna(0).astype("int64")
     for col in ("blocking", "eligible_approval", "rubber_stamp"):

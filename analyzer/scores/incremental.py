@@ -37,7 +37,7 @@ from analyzer.scores.comment_table import (
 )
 from analyzer.scores.options import ScoringOptions
 
-CACHE_VERSION = 2  # 2: base + delta generations
+CACHE_VERSION = 3  # 2: base + delta generations; 3: episodes carry the PR title and last_at
 NO_PR = -1  # key for items without a PR id
 # Columns of the cached comment rows (the corpus minus per-PR-only inputs, plus scores and landed).
 COMMENT_ROW_DTYPES: dict[str, str] = {
@@ -78,6 +78,8 @@ EPISODE_BASE_DTYPES: dict[str, str] = {
     "repo": STR,
     "pr_number": "Int64",
     "url": STR,
+    "title": STR,
+    "last_at": TS,
     **{c: "int64" for c in episodes.COUNT_COLUMNS},
     "blocking": "bool",
     "eligible_approval": "bool",
@@ -89,7 +91,7 @@ FINGERPRINTED: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     (
         "prs",
         ("person", "is_bot", "created_at", "merged_at", "body", "additions", "deletions", "changed_files")
-        + ("repo", "number", "url"),
+        + ("repo", "number", "url", "title"),
         None,
     ),
     ("pr_files", ("path", "additions", "deletions", "is_generated"), None),

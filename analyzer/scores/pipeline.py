@@ -80,6 +80,8 @@ SCORE_SCHEMAS: dict[str, dict[str, str]] = {
         "eligible_approval": B,
         "T": F,
         "url": STR,
+        "title": STR,  # the PR's title: untrusted text, escaped by the report
+        "last_at": TS,  # the reviewer's newest review or comment on the PR
     },
     "family_scores": {
         "person": STR,
