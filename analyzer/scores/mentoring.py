@@ -273,6 +273,9 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
     """Per month of first PR (in the window): newcomers arriving, and how many got a mentoring interaction."""
     people = frames.people[~frames.people["is_bot"].fillna(False).astype(bool)].dropna(subset=["first_pr_at"])
     people = people[(people["first_pr_at"] >= pd.Timestamp(start)) & (people["first_pr_at"] <= pd.Timestamp(end))]
+    # established members (newcomer period ending at their first PR, see frames) are not inflow
+    until = people["newcomer_until"]
+    people = people[(until.isna() | (until > people["first_pr_at"])).fillna(True).astype(bool)]
     if people.empty:
         return pd.DataFrame(
             {

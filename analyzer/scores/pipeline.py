@@ -282,6 +282,7 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
     )
     marks["evidence"] = time.perf_counter() - clock
     people = _people(frames, comments, eps, start, end)
+    inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
     tables = {
         "people": people,
         "comments": comments,
@@ -294,8 +295,8 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
         "review_edges": mentoring.review_edges(eps),
         "bots": frames.bots,
         "evidence": evidence,
-        "team": _team(frames, comments, eps, people, ci),
-        "newcomer_inflow": mentoring.newcomer_inflow(frames, pairs, start, end),
+        "newcomer_inflow": inflow,
+        "team": _team(frames, comments, eps, people, ci, int(inflow["n_newcomers"].sum())),
     }
     marks["tables"] = time.perf_counter() - clock
     typed = {name: conform_scores(frame, name) for name, frame in tables.items()}
@@ -325,7 +326,12 @@ def _people(frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, start: da
 
 
 def _team(
-    frames: Frames, comments: pd.DataFrame, eps: pd.DataFrame, people: pd.DataFrame, ci: pd.DataFrame
+    frames: Frames,
+    comments: pd.DataFrame,
+    eps: pd.DataFrame,
+    people: pd.DataFrame,
+    ci: pd.DataFrame,
+    n_newcomers: int,
 ) -> pd.DataFrame:
     hx, hn = empathy.team_harsh(comments)
     rx, rn = episodes.team_rubber_stamp(eps)
@@ -345,7 +351,7 @@ def _team(
                 "rs_hi": r_hi,
                 "sharing_index": sharing_index(counts.to_numpy()) if len(counts) else np.nan,
                 "n_people": len(people),
-                "n_newcomers": int(people["is_newcomer"].sum()),
+                "n_newcomers": n_newcomers,  # newcomers who arrived in the window
                 "ci_hours_saved": float(credited["hours_saved_month"].sum()) if len(credited) else 0.0,
                 "ci_lo": float(credited["hours_lo"].sum()) if len(credited) else 0.0,
                 "ci_hi": float(credited["hours_hi"].sum()) if len(credited) else 0.0,

@@ -69,6 +69,14 @@ def test_mentor_has_the_widest_newcomer_reach(scores: Scores) -> None:
     assert not reached & established
 
 
+def test_team_newcomer_inflow_counts_the_built_in_newcomers(scores: Scores) -> None:
+    newcomers = {t.login for t in generate_org(seed=7).traits if t.trait == "newcomer"}
+    arrived = int(scores.newcomer_inflow["n_newcomers"].sum())
+    assert len(newcomers) <= arrived <= len(newcomers) + 5  # the 11 planted, plus a few organic first-timers
+    assert int(scores.team["n_newcomers"].iloc[0]) == arrived
+    assert int(scores.newcomer_inflow["n_helped"].sum()) <= arrived
+
+
 def test_ci_improver_has_credit_whose_interval_excludes_zero(scores: Scores) -> None:
     ci = ranked(scores, "ci_hours_saved").set_index("person")
     improver = ci.loc[the("ci_improver")]
