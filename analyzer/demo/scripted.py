@@ -105,7 +105,7 @@ def _newcomer_plans(people: dict[str, Person]) -> list[PRPlan]:
 
 def _special_plans(people: dict[str, Person]) -> list[PRPlan]:
     # late in the window, so it is among the newest activity the report lists for its author and reviewer
-    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(547), "bugfix", 40, 2, ("ebrown",))
+    hostile = _plan(people, "web-dashboard", "x-onerror-x", day(546), "bugfix", 40, 2, ("ebrown",))
     hostile.title = HOSTILE_TITLE
     hostile.body = f"Escapes the widget title. See {HOSTILE_LINK} for the report."
     hostile.notes = [(people["ebrown"], f"Repro from the bug report: {HOSTILE_COMMENT}")]

@@ -20,7 +20,27 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _command(base_url: str, org: str, store: Path, config: Path) -> list[str]:
     return [sys.executable, "-m", "analyzer", "collect", "--config", str(config), "--org", org,
-            "--base-url", base_url, "--store", str(store), "--quiet"]
+            "--base-url", base_url, "--store", str(store)]
+
+
+def _run_and_kill(command: list[str], env: dict[str, str], cwd: Path, rng: random.Random) -> bool:
+    """Start the collector, let it write a random number of pages (it prints one progress line per
+    page), then SIGKILL it a random few milliseconds later. True when the kill landed mid-run."""
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    pages = rng.randint(1, 6)
+    seen = 0
+    for line in proc.stderr:
+        if "page" in line:
+            seen += 1
+            if seen >= pages:
+                time.sleep(rng.uniform(0.0, 0.05))
+                break
+    landed = proc.poll() is None
+    if landed:
+        proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    return landed
 
 
 def _assert_consistent(model: OrgModel, store: Path) -> None:
@@ -42,7 +62,7 @@ def _assert_consistent(model: OrgModel, store: Path) -> None:
 
 
 def test_kill_9_at_ten_random_moments_then_resume(tmp_path: Path) -> None:
-    # big enough (300 PRs, ~200 requests at 30 ms) that ten kills land while work remains
+    # big enough (300 PRs, ~200 requests) that twelve kills land while work remains
     tiny_org = generate_org(seed=13, scale=0.2)
     store = tmp_path / "s.sqlite"
     config = tmp_path / "config.toml"
@@ -55,14 +75,9 @@ def test_kill_9_at_ten_random_moments_then_resume(tmp_path: Path) -> None:
     attempts = 0
     with served(tiny_org, latency=0.03) as server:
         command = _command(server.base_url, tiny_org.login, store, config)
-        while kills < 10 and attempts < 40:
+        while kills < 12 and attempts < 40:
             attempts += 1
-            proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            time.sleep(rng.uniform(0.7, 2.2))
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-            proc.wait()
+            kills += _run_and_kill(command, env, tmp_path, rng)
             if store.exists():
                 _assert_consistent(tiny_org, store)
         final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
