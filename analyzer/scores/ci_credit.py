@@ -68,24 +68,8 @@ CHANGE_TYPES = (  # first match wins; checked against the PR title/body or commi
         r"workflow|tests?)\b|\bnew (?:quality )?gate\b|\benforce",
     ),
 )
-EFFECT_COLUMNS = (
-    "runs_before",
-    "runs_after",
-    "median_before_s",
-    "median_after_s",
-    "shift_s",
-    "shift_lo_s",
-    "shift_hi_s",
-    "fail_rate_before",
-    "fail_rate_after",
-    "flaky_before",
-    "flaky_after",
-    "hours_saved_month",
-    "hours_lo",
-    "hours_hi",
-    "credited",
-    "status",
-)
+# the measured part of a change row: everything from the run counts to the status
+EFFECT_COLUMNS = CI_CHANGE_COLUMNS[CI_CHANGE_COLUMNS.index("runs_before") : CI_CHANGE_COLUMNS.index("status") + 1]
 
 
 def ci_series(frames: Frames) -> pd.DataFrame:

@@ -9,12 +9,13 @@ every user-written field the report shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analyzer.scores.pipeline import Scores
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -111,24 +112,7 @@ KINDS = ["review_comment", "review_body", "issue_comment"]
 COMMENT_TYPES = ["defect", "design", "nit", "question", "praise", "other"]
 
 
-@dataclass(frozen=True)
-class FakeScores:
-    """Same attributes as ``analyzer.scores.pipeline.Scores``."""
-
-    people: pd.DataFrame
-    comments: pd.DataFrame
-    episodes: pd.DataFrame
-    family_scores: pd.DataFrame
-    ci_changes: pd.DataFrame
-    ci_series: pd.DataFrame
-    doc_changes: pd.DataFrame
-    mentoring: pd.DataFrame
-    review_edges: pd.DataFrame
-    bots: pd.DataFrame
-    evidence: pd.DataFrame
-    team: pd.DataFrame
-    newcomer_inflow: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
+FakeScores = Scores  # the factory builds the real dataclass, so the two cannot drift apart
 
 
 DEFAULT_NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -494,7 +478,7 @@ def make_scores(
             "trivial_comments": int(comments["is_trivial"].sum()),
         },
     }
-    return FakeScores(
+    return Scores(
         people=people,
         comments=comments,
         episodes=episodes,
