@@ -10,6 +10,7 @@ import argparse
 import sys
 import webbrowser
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score the store; writes score_* tables and Parquet files")
     score.add_argument("--parquet-dir", help="where to write Parquet (default: store.parquet_dir)")
+    score.add_argument("--no-cache", action="store_true",
+                       help="score everything afresh, ignoring and not writing store.score_cache")
     _common(score)
     score.set_defaults(handler=_cmd_score)
 
@@ -168,6 +171,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from analyzer.pipeline import score_store
 
     config = _config(args)
+    if getattr(args, "no_cache", False):
+        config = replace(config, store=replace(config.store, score_cache=""))
     written = score_store(config, store=args.store, parquet_dir=args.parquet_dir, now=_now(args),
                           progress=_printer(args.quiet))
     print(f"scores written: {len(written)} tables into {args.store or config.store.path} and Parquet")

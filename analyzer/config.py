@@ -85,6 +85,7 @@ class WindowSection:
 class StoreSection:
     path: str = "analyzer.sqlite"
     parquet_dir: str = "out/scores"
+    score_cache: str = "out/score-cache"  # incremental re-scoring; "" turns it off
 
 
 @dataclass(frozen=True)

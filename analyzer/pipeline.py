@@ -170,7 +170,7 @@ def run_demo(
         )
     demo_cfg = replace(
         cfg,
-        store=replace(cfg.store, path=str(store), parquet_dir=str(out / "scores")),
+        store=replace(cfg.store, path=str(store), parquet_dir=str(out / "scores"), score_cache=""),
         report=replace(cfg.report, output=str(out / "report.html"), github_url=DEMO_WEB_URL),
     )
     score_store(demo_cfg, now=the_now, progress=progress)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import resource
+import shutil
 import tempfile
 import time
 from dataclasses import replace
@@ -31,6 +32,7 @@ from analyzer.frames import Frames, build_frames
 from analyzer.scores.options import ScoringOptions
 
 NOW = datetime(2024, 7, 1, tzinfo=UTC)
+RESCORE_REPEATS = 3  # re-scores are short, so one busy moment skews them: median of three
 OPENERS = [
     "",
     "nit: ",
@@ -210,11 +212,18 @@ def synthetic_tables(n_comments: int, seed: int = 7, id_offset: int = 0) -> dict
     }
 
 
-def with_new_comments(tables: dict[str, pd.DataFrame], share: float) -> dict[str, pd.DataFrame]:
-    """The same tables plus ``share`` x as many new inline comments (fresh ids, later timestamps)."""
+def with_new_comments(tables: dict[str, pd.DataFrame], share: float, scatter: bool = False) -> dict[str, pd.DataFrame]:
+    """The same tables plus ``share`` x as many new inline comments (fresh ids, later timestamps), on one
+    run of neighbouring PRs (as after a collect: the active PRs are the recent ones, which GitHub numbers
+    consecutively) or, with ``scatter``, on PRs drawn at random across the whole corpus."""
     n_total = len(tables["review_comments"]) + len(tables["issue_comments"]) + len(tables["reviews"])
     extra = synthetic_tables(int(n_total * share / 0.7), seed=99, id_offset=10_000_000)["review_comments"]
-    extra["pr_id"] = (extra["pr_id"] % len(tables["prs"])) + 1
+    n_prs = len(tables["prs"])
+    if scatter:
+        targets = np.random.default_rng(3).choice(np.arange(1, n_prs + 1), extra["pr_id"].max(), replace=False)
+        extra["pr_id"] = targets[extra["pr_id"].to_numpy() - 1]
+    else:
+        extra["pr_id"] = (extra["pr_id"] % n_prs) + 1
     return {**tables, "review_comments": pd.concat([tables["review_comments"], extra], ignore_index=True)}
 
 
@@ -254,15 +263,26 @@ def _child(task: str, n: int, arg: int, cache_dir: str, out: Any) -> None:
         t = time.perf_counter()
         score_all(frames, cached)
         result["cold"] = time.perf_counter() - t
-        grown = build_frames(with_new_comments(tables, 0.01), opts)
-        t = time.perf_counter()
-        scores = score_all(grown, cached)
-        result["wall"] = time.perf_counter() - t
-        result["stage"] = timing(scores.meta, "per_pr")
+        grown = build_frames(with_new_comments(tables, 0.01, scatter=task == "scattered"), opts)
+        pristine = Path(cache_dir) / "pristine"
+        shutil.copytree(cached.cache, pristine)  # type: ignore[arg-type]
+        runs = []
+        for _ in range(RESCORE_REPEATS):  # each from the same cold cache; the median is reported
+            shutil.rmtree(cached.cache)  # type: ignore[arg-type]
+            shutil.copytree(pristine, cached.cache)  # type: ignore[arg-type]
+            t = time.perf_counter()
+            scores = score_all(grown, cached)
+            runs.append((time.perf_counter() - t, scores.meta))
+            del scores
+        runs.sort(key=lambda run: run[0])
+        wall, meta = runs[len(runs) // 2]
+        result["wall"], result["fastest"], result["slowest"] = wall, runs[0][0], runs[-1][0]
+        result["stage"] = timing(meta, "per_pr")
         for mark in ("episodes", "families", "evidence", "tables", "total"):
-            result[mark] = timing(scores.meta, mark)
-        result["rescored"] = float(scores.meta["cache"]["scored"])  # type: ignore[index]
-        result["prs"] = float(scores.meta["cache"]["prs_recomputed"])  # type: ignore[index]
+            result[mark] = timing(meta, mark)
+        scores_meta = meta
+        result["rescored"] = float(scores_meta["cache"]["scored"])  # type: ignore[index]
+        result["prs"] = float(scores_meta["cache"]["prs_recomputed"])  # type: ignore[index]
     result["peak_mb"] = peak_rss_mb()
     out.send(result)
 
@@ -286,6 +306,7 @@ def main() -> None:
     full = run("full", args.comments)
     naive = run("naive", 2_000, args.naive_sample)
     incr = run("incremental", args.comments)
+    scattered = run("scattered", args.comments)
     rate = full["n"] / full["wall"]
     naive_rate = naive["sample"] / naive["wall"]
     stage_rate = full["n"] / full["stage"]
@@ -305,10 +326,17 @@ def main() -> None:
     print(f"speed-up vs naive: {rate / naive_rate:,.0f}x end to end (target >= 10x)")
     print(
         f"re-score after 1 % new comments (options.cache): {incr['rescored']:,.0f} comments re-scored in "
-        f"{incr['prs']:,.0f} recomputed PRs; per-PR stage {incr['stage']:.1f} s = "
+        f"{incr['prs']:,.0f} recomputed PRs (median of {RESCORE_REPEATS} runs from the same cache, "
+        f"{incr['fastest']:.1f}-{incr['slowest']:.1f} s); per-PR stage {incr['stage']:.1f} s = "
         f"{incr['stage'] / full['stage'] * 100:.1f} % of a full per-PR stage; end to end {incr['wall']:.1f} s "
         f"= {incr['wall'] / full['wall'] * 100:.1f} % of "
         f"a full run (cold run with cache writing: {incr['cold']:.1f} s); peak RSS {incr['peak_mb']:,.0f} MB"
+    )
+    print(
+        f"re-score with the same new comments scattered over {scattered['prs']:,.0f} random PRs (not one run of"
+        f" neighbouring PRs; median of {RESCORE_REPEATS}): per-PR stage {scattered['stage']:.1f} s, end to end"
+        f" {scattered['wall']:.1f} s ="
+        f" {scattered['wall'] / full['wall'] * 100:.1f} % of a full run"
     )
     print(
         "re-score breakdown (cumulative s at the end of each stage): "
@@ -316,9 +344,10 @@ def main() -> None:
         + " (stage = per-PR stage with cache read/merge/delta write; the rest is team-level work over all rows)"
     )
     print(
-        "measurement: the full run and the naive sample each run in their own fresh process; the cold run "
-        "and the re-score run in one further process, one after the other (frames for the grown data are "
-        "built before the re-score's timer starts; the cache is read back from disk, not from memory)"
+        "measurement: the full run and the naive sample each run in their own fresh process; per re-score "
+        "scenario, the cold run and then the re-scores (each from a fresh copy of the cold run's cache) run in "
+        "one further process (frames for the grown data are built before the timers start; the cache is read "
+        "back from disk, not from memory)"
     )
     checks = {
         "1M <= 60 s": full["wall"] <= 60,
@@ -326,6 +355,7 @@ def main() -> None:
         ">= 10x naive": rate / naive_rate >= 10,
         "re-score <= 10 % (per-PR stage)": incr["stage"] <= 0.1 * full["stage"],
         "re-score <= 10 % (end to end)": incr["wall"] <= 0.1 * full["wall"],
+        "scattered re-score <= 10 % (end to end)": scattered["wall"] <= 0.1 * full["wall"],
     }
     print("targets: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
 

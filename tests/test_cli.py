@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analyzer.cli import build_parser, main
@@ -92,3 +94,43 @@ def test_run_collects_scores_and_reports_in_one_go(tmp_path: Path, capsys: pytes
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"score_people", "score_family_scores", "score_comments"} <= tables
     assert any(p.suffix == ".parquet" for p in (tmp_path / "out" / "scores").iterdir())
+
+
+def _cache_stats(store: Path) -> dict[str, int]:
+    conn = sqlite3.connect(store)
+    (value,) = conn.execute("SELECT value FROM score_meta WHERE key = 'cache'").fetchone()
+    stats: dict[str, int] = json.loads(value)
+    return stats
+
+
+def test_score_reuses_the_score_cache_unless_told_not_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    (tmp_path / "config.toml").write_text('[github]\nseconds_between_requests = 0\n[window]\nsince = "2000-01-01"\n')
+    model = generate_org(seed=5, scale=0.05)
+    with served(model) as server:
+        assert main(["collect", "--org", model.login, "--base-url", server.base_url, "--store", "s.sqlite",
+                     "--quiet"]) == 0
+    store = tmp_path / "s.sqlite"
+    now = ["--store", "s.sqlite", "--now", "2026-11-01", "--quiet"]
+    assert main(["score", *now]) == 0
+    first = _cache_stats(store)
+    assert first["prs_cached"] == 0 and first["prs_recomputed"] > 0
+    assert (tmp_path / "out" / "score-cache" / "meta.json").is_file()  # store.score_cache's default
+    families = pd.read_sql_query("SELECT * FROM score_family_scores", sqlite3.connect(store))
+    assert main(["score", *now]) == 0
+    again = _cache_stats(store)
+    assert again["prs_recomputed"] == 0 and again["prs_cached"] == first["prs_recomputed"]
+    pd.testing.assert_frame_equal(pd.read_sql_query("SELECT * FROM score_family_scores", sqlite3.connect(store)),
+                                  families)
+    assert main(["score", "--no-cache", *now]) == 0
+    fresh = _cache_stats(store)
+    assert fresh.get("prs_cached", 0) == 0 and fresh["cached"] == 0 and fresh["scored"] > 0
+    capsys.readouterr()
+    # a cache path that cannot be a directory: one line saying how to turn the cache off
+    (tmp_path / "config.toml").write_text('[store]\nscore_cache = "s.sqlite/cache"\n[window]\nsince = "2000-01-01"\n')
+    code = main(["score", *now])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "--no-cache" in err

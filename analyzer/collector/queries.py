@@ -7,6 +7,8 @@ carries up to 100 default-branch commits along for free.
 
 from __future__ import annotations
 
+from functools import cache
+
 ACTOR = "__typename login ... on User { name }"
 
 PR_FIELDS = f"""
@@ -143,6 +145,7 @@ PR_CONNECTION = {
 }
 
 
+@cache  # asked for every PR of every page (the text is needed only when a connection overflowed)
 def pr_overflow_query(connection: str) -> str:
     name, spread = PR_CONNECTION[connection]
     return (
@@ -174,6 +177,7 @@ query ThreadMore($id: ID!, $after: String) {
 )
 
 
+@cache
 def thread_overflow_query() -> str:
     return THREAD_MORE + _fragments_for("...ReviewCommentFields")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from analyzer.store.store import dumps
@@ -45,9 +46,21 @@ def _note_actor(actors: dict[str, JSON], actor: JSON | None, fetched_at: str) ->
             "node_id": None,
             "type": _type(actor),
             "name": actor.get("name"),
-            "raw": dumps(actor),
+            "raw": _actor_raw(actor),
             "fetched_at": fetched_at,
         }
+
+
+def _actor_raw(actor: JSON) -> str:
+    """``dumps(actor)``; the same few people author most items, so their JSON is cached."""
+    if all(value is None or type(value) is str for value in actor.values()):
+        return _actor_raw_cached(tuple(actor.items()))
+    return dumps(actor)  # not a plain actor node: no caching (True and 1 would share a key)
+
+
+@lru_cache(maxsize=4096)
+def _actor_raw_cached(items: tuple[tuple[str, Any], ...]) -> str:
+    return dumps(dict(items))
 
 
 def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:

@@ -15,6 +15,7 @@ from analyzer.collector import queries
 from analyzer.collector.client import Budget, ClientOptions, GitHubClient
 from analyzer.collector.clock import Clock, SystemClock, iso
 from analyzer.collector.streams import ProgressEvent, ProgressFn, RepoSync, SyncWindow
+from analyzer.collector.writer import PageWriter
 from analyzer.config import GitHubSection
 from analyzer.errors import (
     AnalyzerError,
@@ -134,13 +135,15 @@ def collect(
         result = CollectResult(run_id=run_id, repos=[str(n["nameWithOwner"]) for n in repo_nodes])
         result.budget = client.budget
         try:
-            page_size = github.page_size
-            for node in repo_nodes:
-                sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent)
-                result.counts[sync.repo] = sync.run()
-                page_size = sync.page_size  # a size halved after a gateway timeout stays halved
-                for phase, spent in sync.seconds.items():
-                    result.seconds[phase] = result.seconds.get(phase, 0.0) + spent
+            # The writer finishes (or fails) every pending page before the run's status is written.
+            with PageWriter() as writer:
+                page_size = github.page_size
+                for node in repo_nodes:
+                    sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent, writer)
+                    result.counts[sync.repo] = sync.run()
+                    page_size = sync.page_size  # a size halved after a gateway timeout stays halved
+                    for phase, spent in sync.seconds.items():
+                        result.seconds[phase] = result.seconds.get(phase, 0.0) + spent
         except RateLimitWaitTooLong as exc:
             result.status = "stopped"
             _finish(store, run_id, client.budget, "stopped", str(exc), the_clock)

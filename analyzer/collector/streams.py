@@ -2,7 +2,8 @@
 files of directly pushed commits (REST).
 
 Each page is written in one transaction together with the sync state that says how far the pass got,
-so a crash at any moment resumes at the page in flight. A pass that finishes moves the watermark; the
+so a crash at any moment resumes at the page in flight. Writes run on a ``PageWriter`` thread while
+the next page is fetched; every read of the store drains it first. A pass that finishes moves the watermark; the
 next pass re-reads ``overlap`` before it, so late edits, comments and merges on old PRs are caught.
 """
 
@@ -12,6 +13,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from analyzer.collector import queries
@@ -25,6 +27,7 @@ from analyzer.collector.rows import (
     repo_row,
     run_row,
 )
+from analyzer.collector.writer import PageWriter
 from analyzer.store.store import Store, SyncState
 
 JSON = dict[str, Any]
@@ -63,9 +66,11 @@ class RepoSync:
         window: SyncWindow,
         page_size: int,
         progress: ProgressFn,
+        writer: PageWriter,
     ) -> None:
         self.client = client
         self.store = store
+        self.writer = writer
         self.node = repo_node
         self.repo = str(repo_node["nameWithOwner"])
         self.owner, self.name = self.repo.split("/", 1)
@@ -79,13 +84,25 @@ class RepoSync:
         return iso(self.client.clock.now())
 
     def run(self) -> dict[str, int]:
-        with self.store.transaction():
-            self.store.upsert("repos", [repo_row(self.node, self.now_iso())])
+        """Sync every stream; returns item counts. All writes have committed when it returns."""
+        self.writer.drain()
+        self._states = {
+            stream: self.store.sync_state(self.repo, stream) for stream in ("pulls", "commits", "workflow_runs")
+        }
+        self.writer.submit(partial(self._write_repo, repo_row(self.node, self.now_iso())))
+        # A phase's last write may still run when the next phase starts (that is the point).
         for stream, step in (("graph", self.sync_graph), ("runs", self.sync_runs), ("files", self.sync_commit_files)):
             started = time.perf_counter()
             step()
             self.seconds[stream] = time.perf_counter() - started
+        started = time.perf_counter()
+        self.writer.drain()
+        self.seconds["files"] += time.perf_counter() - started
         return self.counts
+
+    def _write_repo(self, row: JSON) -> None:
+        with self.store.transaction():
+            self.store.upsert("repos", [row])
 
     def _emit(self, stream: str, pages: int, items: int) -> None:
         budget = self.client.budget
@@ -101,8 +118,8 @@ class RepoSync:
         return iso(start)
 
     def sync_graph(self) -> None:
-        pulls = self.store.sync_state(self.repo, "pulls")
-        hist = self.store.sync_state(self.repo, "commits")
+        # read in run(), before any write: each stream's state is written by that stream only
+        pulls, hist = self._states["pulls"], self._states["commits"]
         latest_pr = ((self.node.get("pullRequests") or {}).get("nodes") or [None])[0]
         latest_pr_at = latest_pr.get("updatedAt") if latest_pr else None
         pushed_at = self.node.get("pushedAt")
@@ -138,15 +155,16 @@ class RepoSync:
                 shrink=self._halve_page,
             )
             repo = data.get("repository") or {}
-            bundles: list[PrBundle] = []
+            pr_nodes: list[JSON] = []
             history: list[JSON] = []
             if pulls_on:
-                pulls, pulls_on, bundles = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor)
+                pulls, pulls_on, pr_nodes = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor)
             if hist_on:
                 hist, hist_on, history = self._history_page(repo, hist)
-            self._write_graph_page(bundles, history, pulls, hist)
+            # The nodes are handed over whole: nothing here touches them again.
+            self.writer.submit(partial(self._write_graph_page, pr_nodes, history, pulls, hist, self.now_iso()))
             pages += 1
-            items_pr += len(bundles)
+            items_pr += len(pr_nodes)
             items_hist += len(history)
             self._emit("pulls", pages, items_pr)
         self.counts["pulls"] = items_pr
@@ -157,39 +175,39 @@ class RepoSync:
         self.page_size = max(5, self.page_size // 2)
         variables["prFirst"] = self.page_size
 
-    def _pulls_page(self, conn: JSON, state: SyncState, floor: str) -> tuple[SyncState, bool, list[PrBundle]]:
+    def _pulls_page(self, conn: JSON, state: SyncState, floor: str) -> tuple[SyncState, bool, list[JSON]]:
+        """The next state, whether more pages follow, and the page's PR nodes (overflow merged in)."""
         nodes = [n for n in conn.get("nodes") or [] if n]
-        kept = [n for n in nodes if n["updatedAt"] >= floor]
-        fetched_at = self.now_iso()
-        bundles = [pr_bundle(self.repo, self._complete(n), fetched_at) for n in kept]
+        kept = [self._complete(n) for n in nodes if n["updatedAt"] >= floor]
         high = max([state.pass_high_water or "", *(n["updatedAt"] for n in kept)]) or None
         page_info = conn.get("pageInfo") or {}
         more = bool(page_info.get("hasNextPage")) and len(kept) == len(nodes)
         if more:
             return SyncState(self.repo, "pulls", state.watermark, state.pass_started_at, high,
-                             page_info.get("endCursor")), True, bundles
+                             page_info.get("endCursor")), True, kept
         watermark = max(state.watermark or "", high or "") or None
-        return SyncState(self.repo, "pulls", watermark, None, None, None), False, bundles
+        return SyncState(self.repo, "pulls", watermark, None, None, None), False, kept
 
     def _history_page(self, repo: JSON, state: SyncState) -> tuple[SyncState, bool, list[JSON]]:
         target = ((repo.get("defaultBranchRef") or {}).get("target")) or {}
         history = target.get("history") or {}
-        fetched_at = self.now_iso()
-        rows = [history_row(self.repo, n, fetched_at) for n in history.get("nodes") or [] if n]
+        nodes = [n for n in history.get("nodes") or [] if n]
         page_info = history.get("pageInfo") or {}
         if page_info.get("hasNextPage"):
             return SyncState(self.repo, "commits", state.watermark, state.pass_started_at,
-                             state.pass_high_water, page_info.get("endCursor")), True, rows
+                             state.pass_high_water, page_info.get("endCursor")), True, nodes
         watermark = max(state.watermark or "", state.pass_high_water or "") or None
-        return SyncState(self.repo, "commits", watermark, None, None, None), False, rows
+        return SyncState(self.repo, "commits", watermark, None, None, None), False, nodes
 
     def _write_graph_page(
-        self, bundles: list[PrBundle], history: list[JSON], pulls: SyncState, hist: SyncState
+        self, pr_nodes: list[JSON], history_nodes: list[JSON], pulls: SyncState, hist: SyncState, now: str
     ) -> None:
-        now = self.now_iso()
+        """On the writer thread: build the page's rows, then store them with both states in one transaction."""
+        bundles = [pr_bundle(self.repo, n, now) for n in pr_nodes]
+        history = [history_row(self.repo, n, now) for n in history_nodes]
         with self.store.transaction():
-            for bundle in bundles:
-                self._write_bundle(bundle)
+            if bundles:
+                self._write_bundles(bundles)
             if history:
                 self._write_history(history)
             if bundles or pulls.pass_started_at or pulls.watermark:
@@ -197,24 +215,44 @@ class RepoSync:
             if history or hist.pass_started_at or hist.watermark:
                 self.store.save_sync_state(hist, now)
 
-    def _write_bundle(self, bundle: PrBundle) -> None:
-        pr_id = bundle.pr["id"]
-        existing = self.store.conn.execute(
-            "SELECT id FROM pull_requests WHERE (repo = ? AND number = ?) OR id = ?",
-            (bundle.pr["repo"], bundle.pr["number"], pr_id),
-        ).fetchall()
-        stale_ids = {int(r[0]) for r in existing} | {pr_id}
+    def _write_bundles(self, bundles: list[PrBundle]) -> None:
+        """Replace the page's PRs with everything they hold now, a few statements per table.
+
+        Same end state as writing the bundles one by one: rows of an earlier copy of a PR (same id,
+        or same number under another id) are deleted first, and a PR listed twice keeps its last copy.
+        """
+        kept = _last_copies(bundles)
+        ids = [b.pr["id"] for b in kept]
+        numbers = [b.pr["number"] for b in kept]
+        stale_ids = set(ids)
+        for start in range(0, len(kept), 400):
+            id_chunk, number_chunk = ids[start : start + 400], numbers[start : start + 400]
+            marks_ids, marks_numbers = ", ".join("?" * len(id_chunk)), ", ".join("?" * len(number_chunk))
+            stale_ids.update(
+                int(r[0])
+                for r in self.store.conn.execute(
+                    f"SELECT id FROM pull_requests WHERE id IN ({marks_ids})"
+                    f" OR (repo = ? AND number IN ({marks_numbers}))",
+                    (*id_chunk, self.repo, *number_chunk),
+                )
+            )
         for table in PR_CHILD_TABLES:
             self.store.delete_children(table, "pr_id", stale_ids)
         self.store.delete_children("pull_requests", "id", stale_ids)
-        self.store.upsert("pull_requests", [bundle.pr])
-        self.store.upsert("actors", list(bundle.actors.values()))
-        self.store.upsert("pr_files", bundle.files)
-        self.store.upsert("pr_commits", bundle.commits)
-        self.store.upsert("reviews", bundle.reviews)
-        self.store.upsert("issue_comments", bundle.issue_comments)
-        self.store.upsert("review_threads", bundle.threads)
-        self.store.upsert("review_comments", bundle.review_comments)
+        actors: dict[str, JSON] = {}
+        for bundle in kept:
+            actors.update(bundle.actors)
+        self.store.upsert("pull_requests", [b.pr for b in kept])
+        self.store.upsert("actors", list(actors.values()))
+        for table, part in (
+            ("pr_files", "files"),
+            ("pr_commits", "commits"),
+            ("reviews", "reviews"),
+            ("issue_comments", "issue_comments"),
+            ("review_threads", "threads"),
+            ("review_comments", "review_comments"),
+        ):
+            self.store.upsert(table, [row for b in kept for row in getattr(b, part)])
 
     def _write_history(self, rows: list[JSON]) -> None:
         shas = [r["sha"] for r in rows]
@@ -257,7 +295,7 @@ class RepoSync:
     # -- workflow runs (REST) --------------------------------------------------------------------
 
     def sync_runs(self) -> None:
-        state = self.store.sync_state(self.repo, "workflow_runs")
+        state = self._states["workflow_runs"]
         if state.cursor:
             plan = json.loads(state.cursor)
         else:
@@ -287,28 +325,31 @@ class RepoSync:
             else:
                 plan["page"] = page + 1
             fetched_at = self.now_iso()
-            rows = [run_row(self.repo, r, fetched_at) for r in runs]
-            high = max([high or "", *(r["created_at"] for r in rows)]) or None
+            high = max([high or "", *(r["created_at"] for r in runs)]) or None
             if plan["windows"]:
                 state = SyncState(self.repo, "workflow_runs", state.watermark, state.pass_started_at, high,
                                   json.dumps(plan))
             else:
                 state = SyncState(self.repo, "workflow_runs", high or state.watermark, None, None, None)
-            with self.store.transaction():
-                self.store.upsert("workflow_runs", rows)
-                self.store.save_sync_state(state, fetched_at)
+            self.writer.submit(partial(self._write_runs_page, runs, state, fetched_at))
             pages += 1
-            items += len(rows)
+            items += len(runs)
             self._emit("workflow_runs", pages, items)
         if state.pass_started_at is not None:  # an empty plan from the start
-            with self.store.transaction():
-                self.store.save_sync_state(SyncState(self.repo, "workflow_runs", high, None, None, None),
-                                           self.now_iso())
+            done = SyncState(self.repo, "workflow_runs", high, None, None, None)
+            self.writer.submit(partial(self._write_runs_page, [], done, self.now_iso()))
         self.counts["workflow_runs"] = items
+
+    def _write_runs_page(self, runs: list[JSON], state: SyncState, fetched_at: str) -> None:
+        rows = [run_row(self.repo, r, fetched_at) for r in runs]
+        with self.store.transaction():
+            self.store.upsert("workflow_runs", rows)
+            self.store.save_sync_state(state, fetched_at)
 
     # -- files of commits pushed straight to the default branch (REST, one request each) ----------
 
     def sync_commit_files(self) -> None:
+        self.writer.drain()  # the history pages just written name the commits
         shas = self.store.commits_missing_files(self.repo)
         for done, sha in enumerate(shas, start=1):
             files: list[JSON] = []
@@ -320,10 +361,28 @@ class RepoSync:
                 if len(batch) < 300:
                     break
                 page += 1
-            with self.store.transaction():
-                self.store.upsert("commit_files", list(commit_file_rows(self.repo, sha, files)))
-                self.store.conn.execute(
-                    "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
-                )
+            self.writer.submit(partial(self._write_commit_files, sha, files))
             self._emit("commit_files", done, done)
         self.counts["commit_files"] = len(shas)
+
+    def _write_commit_files(self, sha: str, files: list[JSON]) -> None:
+        with self.store.transaction():
+            self.store.upsert("commit_files", list(commit_file_rows(self.repo, sha, files)))
+            self.store.conn.execute(
+                "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
+            )
+
+
+def _last_copies(bundles: list[PrBundle]) -> list[PrBundle]:
+    """The bundles minus any PR that a later bundle of the page replaces (same id or same number)."""
+    seen_ids: set[int] = set()
+    seen_keys: set[tuple[str, int]] = set()
+    kept: list[PrBundle] = []
+    for bundle in reversed(bundles):
+        key = (str(bundle.pr["repo"]), int(bundle.pr["number"]))
+        if bundle.pr["id"] in seen_ids or key in seen_keys:
+            continue
+        seen_ids.add(bundle.pr["id"])
+        seen_keys.add(key)
+        kept.append(bundle)
+    return kept[::-1]

@@ -3,6 +3,7 @@
 from analyzer.fakegithub.faults import FAULT_KINDS, FaultKind, FaultPlan
 from analyzer.fakegithub.ratelimit import Clock, FakeClock, RateLimits, SystemClock
 from analyzer.fakegithub.server import FakeGitHub, RequestRecord
+from analyzer.fakegithub.subprocess_server import RemoteFakeGitHub, serve_in_subprocess
 
 __all__ = [
     "FAULT_KINDS",
@@ -12,6 +13,8 @@ __all__ = [
     "FaultKind",
     "FaultPlan",
     "RateLimits",
+    "RemoteFakeGitHub",
     "RequestRecord",
     "SystemClock",
+    "serve_in_subprocess",
 ]

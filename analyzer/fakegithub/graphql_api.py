@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from graphql import (
@@ -39,6 +41,8 @@ from graphql import (
     value_from_ast,
 )
 
+from analyzer.fakegithub import fast_graphql
+from analyzer.fakegithub.fast_graphql import AttrResolver as _attr
 from analyzer.fakegithub.model import (
     Commit,
     IssueComment,
@@ -164,7 +168,21 @@ SortKey = tuple[Any, ...]
 
 
 def encode_cursor(key: SortKey) -> str:
-    return base64.b64encode(b"cursor:v2:" + json.dumps(list(key)).encode()).decode()
+    return base64.b64encode(b"cursor:v2:" + _key_json(key).encode()).decode()
+
+
+def _key_json(key: SortKey) -> str:
+    """``json.dumps(list(key))`` for the usual keys (str, int, finite float) without the encoder setup."""
+    parts: list[str] = []
+    for part in key:
+        kind = type(part)
+        if kind is str:
+            parts.append(encode_basestring_ascii(part))
+        elif kind is int or (kind is float and math.isfinite(part)):
+            parts.append(repr(part))
+        else:
+            return json.dumps(list(key))
+    return "[" + ", ".join(parts) + "]"
 
 
 def decode_cursor(cursor: str) -> SortKey:
@@ -198,14 +216,25 @@ def connection(
                 break
     size = MAX_PAGE if first is None else first
     page = list(items[start : start + size])
-    cursors = [encode_cursor(key(item)) for item in page]
+
+    # Edges and cursors are built only when a query asks for them: the default resolver calls a
+    # callable it finds in a dict, and most connections of a big page are read without them.
+    def edges(_info: Any) -> list[JSON]:
+        return [{"cursor": encode_cursor(key(n)), "node": n} for n in page]
+
+    def start_cursor(_info: Any) -> str | None:
+        return encode_cursor(key(page[0])) if page else None
+
+    def end_cursor(_info: Any) -> str | None:
+        return encode_cursor(key(page[-1])) if page else None
+
     return {
         "totalCount": len(items),
         "nodes": page,
-        "edges": [{"cursor": c, "node": n} for c, n in zip(cursors, page, strict=True)],
+        "edges": edges,
         "pageInfo": {
-            "startCursor": cursors[0] if cursors else None,
-            "endCursor": cursors[-1] if cursors else None,
+            "startCursor": start_cursor,
+            "endCursor": end_cursor,
             "hasNextPage": start + len(page) < len(items),
             "hasPreviousPage": start > 0,
         },
@@ -329,13 +358,9 @@ def error_json(gh_type: str | None, message: str) -> JSON:
 def prepare(query: str, variables: dict[str, Any] | None, operation_name: str | None) -> Prepared | JSON:
     """Parse, validate and cost a query; an ``{"errors": [...]}`` body when GitHub would refuse it."""
     gql = schema()
-    try:
-        document = parse(query)
-    except GraphQLError as err:
-        return {"errors": [_format(err)]}
-    problems = validate(gql, document)
-    if problems:
-        return {"errors": [_format(e) for e in problems]}
+    document = _checked_document(query)
+    if not isinstance(document, DocumentNode):
+        return copy.deepcopy(document)  # the cached body stays as it was
     walker = _CostWalker(gql, document, variables or {})
     try:
         for definition in document.definitions:
@@ -348,7 +373,34 @@ def prepare(query: str, variables: dict[str, Any] | None, operation_name: str | 
     return Prepared(document, variables or {}, operation_name, walker.cost)
 
 
+@lru_cache(maxsize=256)
+def _checked_document(query: str) -> DocumentNode | JSON:
+    """The parsed document, or GitHub's error body; cached, since clients send the same text per page.
+
+    Callers must not change what this returns (the cache hands the same objects out again).
+    """
+    try:
+        document = parse(query)
+    except GraphQLError as err:
+        return {"errors": [_format(err)]}
+    problems = validate(schema(), document)
+    if problems:
+        return {"errors": [_format(e) for e in problems]}
+    return document
+
+
 def run(prepared: Prepared, ctx: Context) -> JSON:
+    """Execute a prepared query: the lean executor when it can answer exactly, else graphql-core."""
+    try:
+        data = fast_graphql.execute(
+            schema(), prepared.document, prepared.variables, prepared.operation_name, ctx
+        )
+    except Exception:  # noqa: BLE001 - errors, nulls, introspection: graphql-core's exact semantics
+        return run_with_graphql_core(prepared, ctx)
+    return {"data": data}
+
+
+def run_with_graphql_core(prepared: Prepared, ctx: Context) -> JSON:
     result = execute_sync(
         schema(),
         prepared.document,
@@ -628,11 +680,11 @@ def _user_url(user: User, info: Any) -> str:
     return f"{root}/apps/{_graphql_login(user)}" if user.type == "Bot" else f"{root}/{user.login}"
 
 
-_ACTOR = {
-    "id": lambda u, _i: u.node_id,
-    "databaseId": lambda u, _i: u.id,
+_ACTOR: dict[str, Callable[..., Any]] = {
+    "id": _attr("node_id"),
+    "databaseId": _attr("id"),
     "login": lambda u, _i: _graphql_login(u),
-    "name": lambda u, _i: u.name,
+    "name": _attr("name"),
     "url": _user_url,
     "avatarUrl": _avatar,
 }
@@ -649,21 +701,21 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
     "Bot": {k: v for k, v in _ACTOR.items() if k != "name"},
     "Organization": {
         "id": lambda o, _i: node_id("Organization", o.id),
-        "databaseId": lambda o, _i: o.id,
-        "login": lambda o, _i: o.login,
-        "name": lambda o, _i: o.name,
+        "databaseId": _attr("id"),
+        "login": _attr("login"),
+        "name": _attr("name"),
         "url": lambda o, info: f"{_ctx(info).renderer.urls.root}/{o.login}",
         "repositories": _repositories,
     },
     "Repository": {
-        "id": lambda r, _i: r.node_id,
-        "databaseId": lambda r, _i: r.id,
-        "name": lambda r, _i: r.name,
+        "id": _attr("node_id"),
+        "databaseId": _attr("id"),
+        "name": _attr("name"),
         "nameWithOwner": lambda r, info: f"{_ctx(info).model.login}/{r.name}",
         "url": lambda r, info: _ctx(info).renderer.urls.repo_html(r.name),
-        "description": lambda r, _i: r.description,
-        "isArchived": lambda r, _i: r.archived,
-        "isPrivate": lambda r, _i: r.private,
+        "description": _attr("description"),
+        "isArchived": _attr("archived"),
+        "isPrivate": _attr("private"),
         "createdAt": lambda r, info: iso(r.created_at or _ctx(info).model.created_at or EPOCH),
         "pushedAt": _pushed_at,
         "updatedAt": lambda r, info: iso(r.updated_at or r.created_at or EPOCH),
@@ -677,12 +729,12 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "target": _ref_target,
     },
     "Commit": {
-        "id": lambda c, _i: c.node_id,
-        "oid": lambda c, _i: c.sha,
-        "message": lambda c, _i: c.message,
+        "id": _attr("node_id"),
+        "oid": _attr("sha"),
+        "message": _attr("message"),
         "messageHeadline": lambda c, _i: c.message.splitlines()[0] if c.message else "",
-        "committedDate": lambda c, _i: iso(c.committed_at),
-        "authoredDate": lambda c, _i: iso(c.authored_at),
+        "committedDate": _attr("committed_at", iso),
+        "authoredDate": _attr("authored_at", iso),
         "additions": lambda c, _i: sum(f.additions for f in c.files),
         "deletions": lambda c, _i: sum(f.deletions for f in c.files),
         "url": lambda c, info: f"{_ctx(info).renderer.urls.repo_html(c.repo)}/commit/{c.sha}",
@@ -693,33 +745,33 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "history": _history,
     },
     "GitActor": {
-        "name": lambda a, _i: a.name,
-        "email": lambda a, _i: a.email,
-        "date": lambda a, _i: iso(a.date),
+        "name": _attr("name"),
+        "email": _attr("email"),
+        "date": _attr("date", iso),
         "user": lambda a, info: _actor(info, a.login) if a.login else None,
     },
     "PullRequest": {
-        "id": lambda p, _i: p.node_id,
+        "id": _attr("node_id"),
         "fullDatabaseId": lambda p, _i: str(p.id),
-        "number": lambda p, _i: p.number,
-        "title": lambda p, _i: p.title,
-        "body": lambda p, _i: p.body,
+        "number": _attr("number"),
+        "title": _attr("title"),
+        "body": _attr("body"),
         "url": lambda p, info: _pr_url(info, p),
         "state": lambda p, _i: _pr_state(p),
-        "isDraft": lambda p, _i: p.draft,
-        "createdAt": lambda p, _i: iso(p.created_at),
-        "updatedAt": lambda p, _i: iso(p.updated_at),
-        "closedAt": lambda p, _i: iso(p.closed_at),
-        "mergedAt": lambda p, _i: iso(p.merged_at),
+        "isDraft": _attr("draft"),
+        "createdAt": _attr("created_at", iso),
+        "updatedAt": _attr("updated_at", iso),
+        "closedAt": _attr("closed_at", iso),
+        "mergedAt": _attr("merged_at", iso),
         "merged": lambda p, _i: p.merged_at is not None,
         "mergedBy": lambda p, info: _actor(info, p.merged_by) if p.merged_at else None,
         "author": lambda p, info: _actor(info, p.author),
-        "authorAssociation": lambda p, _i: p.author_association,
-        "additions": lambda p, _i: p.additions,
-        "deletions": lambda p, _i: p.deletions,
+        "authorAssociation": _attr("author_association"),
+        "additions": _attr("additions"),
+        "deletions": _attr("deletions"),
         "changedFiles": lambda p, _i: len(p.files),
-        "baseRefName": lambda p, _i: p.base_ref,
-        "headRefName": lambda p, _i: p.head_ref,
+        "baseRefName": _attr("base_ref"),
+        "headRefName": _attr("head_ref"),
         "repository": lambda p, info: _ctx(info).model.repos[p.repo],
         "labels": _labels,
         "files": _files,
@@ -730,28 +782,28 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
     },
     "Label": {
         "id": lambda lb, _i: node_id("Label", abs(hash((lb.repo, lb.name))) % 10**9),
-        "name": lambda lb, _i: lb.name,
+        "name": _attr("name"),
     },
     "PullRequestChangedFile": {
-        "path": lambda f, _i: f.path,
-        "additions": lambda f, _i: f.additions,
-        "deletions": lambda f, _i: f.deletions,
+        "path": _attr("path"),
+        "additions": _attr("additions"),
+        "deletions": _attr("deletions"),
         "changeType": lambda f, _i: _CHANGE_TYPES[f.change_type],
     },
     "PullRequestCommit": {
         "id": lambda pc, _i: node_id("PullRequestCommit", int(pc.commit.sha[:12], 16)),
-        "commit": lambda pc, _i: pc.commit,
+        "commit": _attr("commit"),
         "url": lambda pc, info: f"{_pr_url(info, pc.pr)}/commits/{pc.commit.sha}",
     },
     "PullRequestReview": {
-        "id": lambda r, _i: r.node_id,
+        "id": _attr("node_id"),
         "fullDatabaseId": lambda r, _i: str(r.id),
         "author": lambda r, info: _actor(info, r.author),
-        "authorAssociation": lambda r, _i: r.author_association,
-        "state": lambda r, _i: r.state,
-        "body": lambda r, _i: r.body,
-        "submittedAt": lambda r, _i: iso(r.submitted_at),
-        "createdAt": lambda r, _i: iso(r.submitted_at),
+        "authorAssociation": _attr("author_association"),
+        "state": _attr("state"),
+        "body": _attr("body"),
+        "submittedAt": _attr("submitted_at", iso),
+        "createdAt": _attr("submitted_at", iso),
         "updatedAt": lambda r, _i: iso(r.updated_at or r.submitted_at),
         "url": lambda r, info: (
             f"{_ctx(info).renderer.urls.repo_html(r.repo)}/pull/{r.pr_number}#pullrequestreview-{r.id}"
@@ -759,26 +811,26 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "commit": lambda r, info: _commit(info, r.repo, r.commit_sha),
     },
     "IssueComment": {
-        "id": lambda c, _i: c.node_id,
+        "id": _attr("node_id"),
         "databaseId": lambda c, _i: c.id if c.id < 2**31 else None,
         "fullDatabaseId": lambda c, _i: str(c.id),
         "author": lambda c, info: _actor(info, c.author),
-        "authorAssociation": lambda c, _i: c.author_association,
-        "body": lambda c, _i: c.body,
-        "createdAt": lambda c, _i: iso(c.created_at),
-        "updatedAt": lambda c, _i: iso(c.updated_at),
+        "authorAssociation": _attr("author_association"),
+        "body": _attr("body"),
+        "createdAt": _attr("created_at", iso),
+        "updatedAt": _attr("updated_at", iso),
         "url": lambda c, info: (
             f"{_ctx(info).renderer.urls.repo_html(c.repo)}/pull/{c.issue_number}#issuecomment-{c.id}"
         ),
     },
     "PullRequestReviewThread": {
-        "id": lambda t, _i: t.node_id,
-        "path": lambda t, _i: t.path,
-        "line": lambda t, _i: t.line,
-        "originalLine": lambda t, _i: t.original_line,
-        "diffSide": lambda t, _i: t.diff_side,
-        "isResolved": lambda t, _i: t.is_resolved,
-        "isOutdated": lambda t, _i: t.is_outdated,
+        "id": _attr("node_id"),
+        "path": _attr("path"),
+        "line": _attr("line"),
+        "originalLine": _attr("original_line"),
+        "diffSide": _attr("diff_side"),
+        "isResolved": _attr("is_resolved"),
+        "isOutdated": _attr("is_outdated"),
         "resolvedBy": lambda t, info: (
             _actor(info, t.resolved_by) if t.is_resolved and t.resolved_by else None
         ),
@@ -786,17 +838,17 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "comments": _thread_comments,
     },
     "PullRequestReviewComment": {
-        "id": lambda c, _i: c.node_id,
+        "id": _attr("node_id"),
         "fullDatabaseId": lambda c, _i: str(c.id),
         "author": lambda c, info: _actor(info, c.author),
-        "authorAssociation": lambda c, _i: c.author_association,
-        "body": lambda c, _i: c.body,
-        "path": lambda c, _i: c.path,
-        "line": lambda c, _i: c.line,
-        "originalLine": lambda c, _i: c.original_line,
-        "diffHunk": lambda c, _i: c.diff_hunk,
-        "createdAt": lambda c, _i: iso(c.created_at),
-        "updatedAt": lambda c, _i: iso(c.updated_at),
+        "authorAssociation": _attr("author_association"),
+        "body": _attr("body"),
+        "path": _attr("path"),
+        "line": _attr("line"),
+        "originalLine": _attr("original_line"),
+        "diffHunk": _attr("diff_hunk"),
+        "createdAt": _attr("created_at", iso),
+        "updatedAt": _attr("updated_at", iso),
         "url": lambda c, info: (
             f"{_ctx(info).renderer.urls.repo_html(c.repo)}/pull/{c.pr_number}#discussion_r{c.id}"
         ),

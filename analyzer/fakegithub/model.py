@@ -15,7 +15,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 UserType = Literal["User", "Bot", "Organization"]
 AuthorAssociation = Literal[
@@ -34,9 +38,53 @@ FileChange = Literal["added", "removed", "modified", "renamed"]
 GHOST_LOGIN = "ghost"  # what GitHub shows for a deleted account in REST bodies
 
 
+@lru_cache(maxsize=1 << 18)  # rendered for every item of every page; the same ids come back often
 def node_id(kind: str, number: int) -> str:
     """A stable, GitHub-looking global node id (opaque base64) for ``kind`` and ``number``."""
     return base64.b64encode(f"{kind}:{number}".encode()).decode().rstrip("=")
+
+
+class Table(dict[K, V]):
+    """A dict that counts its changes, so the server can tell cheaply whether to rebuild its index.
+
+    Every way of adding, replacing or removing an entry bumps ``version``; what the entries hold is
+    not watched (see ``FakeGitHub.invalidate``).
+    """
+
+    version: int = 0
+
+    def __setitem__(self, key: K, value: V) -> None:
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: K) -> None:
+        self.version += 1
+        super().__delitem__(key)
+
+    def __ior__(self, other: Any) -> Table[K, V]:  # type: ignore[override,misc]
+        self.version += 1
+        super().__ior__(other)
+        return self
+
+    def pop(self, key: K, *default: Any) -> Any:
+        self.version += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[K, V]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.version += 1
+        super().clear()
+
+    def setdefault(self, key: K, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.version += 1
+        super().update(*args, **kwargs)
 
 
 @dataclass
@@ -294,6 +342,13 @@ class OrgModel:
     workflow_runs: dict[int, WorkflowRun] = field(default_factory=dict)
     traits: list[Trait] = field(default_factory=list)
     sso_protected: bool = False  # every request answers 403 with GitHub's SAML message
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Entity tables count their changes (``Table``) so the server's index check stays cheap;
+        # this also covers the dicts the dataclass __init__ assigns.
+        if isinstance(value, dict) and not isinstance(value, Table):
+            value = Table(value)
+        super().__setattr__(name, value)
 
     def next_id(self, kind: str) -> int:
         """A fresh id for ``kind`` ("review", "comment", ...), larger than any in use."""

@@ -91,6 +91,13 @@ class Answer:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None  # ``body`` as JSON bytes, when already encoded (for the ETag)
+
+
+def _encode(body: Any) -> bytes:
+    # Bodies are trees built per request (a shared sub-dict is fine, a cycle never happens), so the
+    # encoder's circular-reference bookkeeping, a third of its time on big pages, is skipped.
+    return json.dumps(body, separators=(",", ":"), check_circular=False).encode()
 
 
 class _Quiet(WSGIRequestHandler):
@@ -203,6 +210,11 @@ class FakeGitHub:
         with self._log_lock:
             self.log.clear()
 
+    def operations(self) -> list[str | None]:
+        """The operation of every request logged so far (path template, "graphql", or None)."""
+        with self._log_lock:
+            return [record.operation for record in self.log]
+
     # ---- the WSGI pipeline --------------------------------------------------------------------
 
     def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -286,7 +298,9 @@ class FakeGitHub:
 
     def _to_response(self, answer: Answer, record: RequestRecord) -> Response:
         record.body = answer.body
-        data = b"" if answer.body is None else json.dumps(answer.body).encode()
+        data = answer.encoded
+        if data is None:
+            data = b"" if answer.body is None else _encode(answer.body)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "X-GitHub-Media-Type": "github.v3; format=json",
@@ -313,7 +327,8 @@ class FakeGitHub:
         core = self.rate_limiter.core
         answer = self._render_rest(request, rest_path)
         if answer.status == 200 and answer.body is not None:
-            etag = '"' + hashlib.sha256(json.dumps(answer.body).encode()).hexdigest() + '"'
+            answer.encoded = _encode(answer.body)
+            etag = '"' + hashlib.sha256(answer.encoded).hexdigest() + '"'
             answer.headers["ETag"] = etag
             if _etag_matches(request.headers.get("If-None-Match"), etag):
                 # Conditional hits are free on GitHub's primary limit.
@@ -460,7 +475,7 @@ class FakeGitHub:
             full = self._render_rest(request, rest_path).body
         else:
             full = error_body("Not Found")
-        data = json.dumps(full).encode()
+        data = _encode(full)
         cut = data[: max(1, len(data) // 2)]
         return Response(cut, status=200, headers={"Content-Type": "application/json; charset=utf-8"})
 
@@ -719,6 +734,9 @@ def _find_commit(v: _View, repo: str, ref: str) -> Any:
         if head:
             return head[0]
         raise _NotFound
+    exact = v.model.commits.get((repo, ref)) if len(ref) >= 7 else None
+    if exact is not None:  # a whole sha names its commit (the usual case: skip the prefix scan)
+        return exact
     matches = [
         c for (r, s), c in v.model.commits.items() if r == repo and len(ref) >= 7 and s.startswith(ref)
     ]

@@ -3,38 +3,74 @@ over non-trivial English comments, with the most frequent markers and example sn
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import beta_binomial, excerpt, family_rows, shrink_means
+from analyzer.scores.stats import (
+    beta_binomial,
+    descending_time_key,
+    excerpt,
+    family_rows,
+    group_codes,
+    head_per_group,
+    rows_at,
+    shrink_means,
+)
+
+BoolArray = npt.NDArray[np.bool_]
 
 EVIDENCE_COLUMNS = ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at")
 
 
 TONE_COLUMNS = ("person", "considerate", "harsh", "harsh_prob", "markers", "created_at", "comment_id", "url", "body")
+EVIDENCE_SOURCE = ["person", "comment_id", "url", "body", "markers", "created_at"]
 
 
 def tone_population(comments: pd.DataFrame) -> pd.DataFrame:
     """Comments that carry a tone signal: non-trivial and English (§0.3 steps 6-7); only the columns the
-    empathy scores and evidence use."""
-    keep = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
-    population: pd.DataFrame = comments.loc[keep, list(TONE_COLUMNS)]
+    empathy scores and evidence use. (The scores and evidence select on ``_tone_mask`` instead, so the
+    text columns of a million comments are never copied.)"""
+    population: pd.DataFrame = comments.loc[_tone_mask(comments), list(TONE_COLUMNS)]
     return population
+
+
+def _tone_mask(comments: pd.DataFrame) -> BoolArray:
+    keep: BoolArray = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
+    return keep
+
+
+def _time_ns(comments: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """created_at as int64 nanoseconds (NaT: the smallest int64)."""
+    at: npt.NDArray[np.int64] = comments["created_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return at
 
 
 def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Family rows ``considerate`` and ``harsh_rate`` for every person with >= 1 tone-bearing comment."""
-    pop = tone_population(comments)
-    if pop.empty:
+    keep = _tone_mask(comments)
+    if not keep.any():
         return family_rows([], "considerate", [], [], [], [], [], options.min_considerate, "score -1..1", True)
-    g = pop.groupby("person", observed=True)
+    # grouped on integer person codes (same groups, order and cython kernels as grouping the strings)
+    codes, people = group_codes(comments["person"])
+    keep &= codes >= 0
+    values = pd.DataFrame(
+        {
+            "considerate": comments["considerate"].to_numpy(dtype=float)[keep],
+            "harsh": comments["harsh"].to_numpy(dtype=bool)[keep],
+        }
+    )
+    g = values.groupby(codes[keep])
+    size = g.size()
     stats = pd.DataFrame(
         {
-            "mean": g["considerate"].mean(),
-            "var": g["considerate"].var(ddof=1),
-            "n": g.size(),
-            "x": g["harsh"].sum(),
-        }
+            "mean": g["considerate"].mean().to_numpy(),
+            "var": g["considerate"].var(ddof=1).to_numpy(),
+            "n": size.to_numpy(),
+            "x": g["harsh"].sum().to_numpy(),
+        },
+        index=people[size.index.to_numpy()],
     )
     shrunk = shrink_means(stats["mean"], stats["var"], stats["n"], options.prior_min_n, options.level)
     rates = beta_binomial(stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level)
@@ -71,34 +107,82 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
 
 def team_harsh(comments: pd.DataFrame) -> tuple[int, int]:
     """(harsh, total) over the team's tone-bearing comments."""
-    keep = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
+    keep = _tone_mask(comments)
     return int(comments["harsh"].to_numpy(dtype=bool)[keep].sum()), int(keep.sum())
 
 
 def empathy_evidence(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Top markers per person (one example comment each) and the person's harshest comments."""
-    pop = tone_population(comments)
-    k = options.evidence_per_family
+    keep = _tone_mask(comments)
+    codes, _ = group_codes(comments["person"])
+    return pd.concat(
+        [_marker_evidence(comments, keep, codes), _harsh_evidence(comments, keep, codes, options)],
+        ignore_index=True,
+    )
+
+
+def _marker_evidence(comments: pd.DataFrame, keep: BoolArray, codes: npt.NDArray[np.intp]) -> pd.DataFrame:
+    """Each person's 3 most frequent markers (ties: by marker), each with the person's latest comment
+    carrying it (ties: the earlier row)."""
     # markers hold few distinct combinations: count and find the latest example per (person, combination)
-    # first, and only then split the combinations into single markers
-    marked = pop.loc[(pop["markers"].fillna("") != "").to_numpy(), ["person", "markers", "created_at"]]
-    latest = marked.sort_values("created_at", ascending=False, kind="stable")
-    firsts = latest.drop_duplicates(["person", "markers"]).reset_index(names="cidx")
-    counts_by_combo = marked.groupby(["person", "markers"], observed=True).size().rename("k").reset_index()
-    firsts = firsts.merge(counts_by_combo, on=["person", "markers"])
-    exploded = firsts.assign(marker=firsts["markers"].str.split(";")).explode("marker")
-    exploded = exploded[exploded["marker"].fillna("") != ""]
-    counts = exploded.groupby(["person", "marker"], observed=True)["k"].sum().reset_index()
-    top = counts.sort_values(["person", "k", "marker"], ascending=[True, False, True])
-    top = top.groupby("person", observed=True).head(3)
-    # the example for each (person, marker) is the person's latest comment carrying that marker
-    example = exploded.sort_values("created_at", ascending=False, kind="stable")
-    example = example.drop_duplicates(["person", "marker"])
-    top = top.merge(example[["person", "marker", "cidx"]], on=["person", "marker"])
-    marker_rows = _evidence(pop.loc[top["cidx"].to_numpy()], "considerate", top["marker"].to_numpy())
-    harsh = pop[pop["harsh"].to_numpy(dtype=bool)].sort_values(["harsh_prob", "created_at"], ascending=[False, False])
-    harsh = harsh.groupby("person", observed=True).head(k)
-    return pd.concat([marker_rows, _evidence(harsh, "harsh_rate", None)], ignore_index=True)
+    # on integer codes, and only then split the distinct combinations into single markers
+    marked = np.flatnonzero(keep & (codes >= 0) & (comments["markers"].fillna("") != "").to_numpy(dtype=bool))
+    combo_codes, combos = pd.factorize(comments["markers"].iloc[marked])
+    combo = codes[marked].astype(np.int64) * max(len(combos), 1) + combo_codes
+    newest = pd.Series(_time_ns(comments)[marked], index=marked).groupby(combo)
+    # idxmax: the first row with the newest time (NaT, the smallest int64, only when all are NaT)
+    example_at, n_rows = newest.idxmax().to_numpy(dtype=np.intp), newest.size().to_numpy()
+    # each combination's example, newest first (ties: earlier row), then one row per marker it holds
+    order = np.lexsort((example_at, descending_time_key(_time_ns(comments)[example_at])))
+    example_at, n_rows = example_at[order], n_rows[order]
+    tokens, token_combo, markers = _split_markers(combos)
+    row, marker = _explode(combo_codes[np.searchsorted(marked, example_at)], tokens, token_combo, len(combos))
+    person = codes[example_at][row].astype(np.int64)
+    key = person * max(len(markers), 1) + marker
+    keys, first_row, inverse = np.unique(key, return_index=True, return_inverse=True)
+    count = np.bincount(inverse, weights=n_rows[row], minlength=len(keys)).astype(np.int64)
+    key_person, key_marker = keys // max(len(markers), 1), keys % max(len(markers), 1)
+    # sort_values(["person", "k", "marker"], ascending=[True, False, True]).groupby("person").head(3)
+    top = head_per_group(key_person.astype(np.intp), np.lexsort((key_marker, -count, key_person)), 3)
+    examples = rows_at(comments, example_at[row[first_row[top]]], EVIDENCE_SOURCE)
+    return _evidence(examples, "considerate", markers[key_marker[top]])
+
+
+def _explode(
+    row_combo: npt.NDArray[np.intp], tokens: npt.NDArray[np.int64], token_combo: npt.NDArray[np.intp], n_combos: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """(row, marker) per exploded row: each row repeated once per marker of its combination, in order
+    (``tokens`` grouped by combination, as ``_split_markers`` returns them)."""
+    per_combo = np.bincount(token_combo, minlength=n_combos)
+    combo_start = np.r_[0, np.cumsum(per_combo)][:n_combos]
+    per_row = per_combo[row_combo]
+    row = np.repeat(np.arange(len(row_combo)), per_row)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return row, tokens[combo_start[row_combo][row] + within]
+
+
+def _split_markers(combos: pd.Index) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """(marker code per token, combination per token, the markers sorted): each ';'-joined combination
+    split into its non-empty markers, in order; markers are coded in sorted order so code order is name
+    order."""
+    split = [[m for m in str(text).split(";") if m != ""] for text in combos]
+    markers = np.asarray(sorted({m for parts in split for m in parts}), dtype=object)
+    lookup = {m: i for i, m in enumerate(markers)}
+    tokens = np.asarray([lookup[m] for parts in split for m in parts], dtype=np.int64)
+    token_combo = np.asarray([i for i, parts in enumerate(split) for _ in parts], dtype=np.intp)
+    return tokens, token_combo, markers
+
+
+def _harsh_evidence(
+    comments: pd.DataFrame, keep: BoolArray, codes: npt.NDArray[np.intp], options: ScoringOptions
+) -> pd.DataFrame:
+    """Each person's k harshest comments (by harsh probability, then newest first; stable)."""
+    harsh = np.flatnonzero(keep & comments["harsh"].to_numpy(dtype=bool))
+    prob = comments["harsh_prob"].to_numpy(dtype=float)[harsh]
+    # as sort_values(["harsh_prob", "created_at"], ascending=False): a stable lexsort, NaN/NaT last
+    order = np.lexsort((descending_time_key(_time_ns(comments)[harsh]), -prob))
+    chosen = harsh[head_per_group(codes[harsh], order, options.evidence_per_family)]
+    return _evidence(rows_at(comments, chosen, EVIDENCE_SOURCE), "harsh_rate", None)
 
 
 def _evidence(rows: pd.DataFrame, family: str, markers: object) -> pd.DataFrame:

@@ -17,7 +17,18 @@ import pandas as pd
 
 from analyzer.frames.model import Frames
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import FAMILY_COLUMNS, beta_binomial, excerpt, family_rows, shrink_means
+from analyzer.scores.stats import (
+    FAMILY_COLUMNS,
+    beta_binomial,
+    descending_time_key,
+    excerpt,
+    family_rows,
+    group_codes,
+    rows_at,
+    shrink_means,
+    top_per_group,
+)
+from analyzer.scores.topk import top_k_per_group
 
 PURE_REPLY = (
     r"(?i)^\s*(?:done|fixed|thanks|thank you|ty|ok|okay|ack|addressed|sure|will do|good catch|"
@@ -110,6 +121,30 @@ def size_conditional_percentile(density: pd.Series, size: pd.Series, deciles: in
     (count below + 0.5 * count equal) / count; an episode with zero density gets 0."""
     if density.empty:
         return density.astype(float)
+    d = density.to_numpy(dtype=float)
+    if np.isnan(d).any() or size.isna().any():
+        return _percentile_by_groupby(density, size, deciles)
+    # deciles of size rank (ties: first come first), as qcut(size.rank(method="first")): the ranks are
+    # 1..n whatever the sizes, so cut those once and hand each episode its rank's decile
+    n = len(d)
+    by_size = np.argsort(size.to_numpy(dtype=np.int64), kind="stable")
+    bins = np.empty(n, dtype=np.int64)
+    bins[by_size] = pd.qcut(np.arange(1, n + 1, dtype=float), q=min(deciles, n), labels=False)
+    # counts of (decile, density value) cells: few distinct densities, so a small table does the ranks
+    codes, values = pd.factorize(d)
+    value_rank = np.argsort(np.argsort(values, kind="stable"), kind="stable")  # code -> rank of its value
+    n_values = len(values)
+    cell = bins * n_values + value_rank[codes]
+    per_cell = np.bincount(cell, minlength=int(bins.max()) * n_values + n_values).reshape(-1, n_values)
+    below_cell = np.cumsum(per_cell, axis=1) - per_cell  # episodes in the decile with a smaller density
+    count = per_cell.sum(axis=1)[bins]
+    below = below_cell.ravel()[cell].astype(float)
+    equal = per_cell.ravel()[cell]
+    q = (below + 0.5 * equal) / count
+    return pd.Series(np.where(d > 0, q, 0.0), index=density.index, dtype=float, name="d")
+
+
+def _percentile_by_groupby(density: pd.Series, size: pd.Series, deciles: int) -> pd.Series:
     bins = pd.qcut(size.rank(method="first"), q=min(deciles, len(size)), labels=False)
     frame = pd.DataFrame({"d": density.to_numpy(), "b": np.asarray(bins)}, index=density.index)
     below = frame.groupby("b")["d"].rank(method="min") - 1
@@ -270,38 +305,51 @@ def _last_push_before(ep: pd.DataFrame, frames: Frames) -> pd.Series:
 
 
 def _finish(ep: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
+    # plain numpy arithmetic on the columns (the same operations, in the same order, as Series arithmetic)
+    col = {c: ep[c].to_numpy() for c in ("n_subst", "size", "files_commented", "changed_files", "spec", "nt")}
+    col.update({c: ep[c].to_numpy() for c in ("rat", "land", "inl_nt", "nit")})
 
-    def share(num: str, den: str) -> pd.Series:
-        return (ep[num] / ep[den].where(ep[den] > 0)).fillna(0.0)
+    def share(num: str, den: str) -> npt.NDArray[np.float64]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio: npt.NDArray[np.float64] = np.where(col[den] > 0, col[num] / col[den], 0.0)
+        return ratio
 
-    ep["density"] = ep["n_subst"] / np.maximum(ep["size"] / 100.0, 1.0)
-    ep["file_cov"] = (ep["files_commented"] / ep["changed_files"].where(ep["changed_files"] > 0)).fillna(0.0)
-    ep["file_cov"] = ep["file_cov"].clip(upper=1.0)
+    ep["density"] = col["n_subst"] / np.maximum(col["size"] / 100.0, 1.0)
+    ep["file_cov"] = np.minimum(share("files_commented", "changed_files"), 1.0)
     ep["specificity"], ep["rationale"] = share("spec", "nt"), share("rat", "nt")
     ep["change_trigger"], ep["nit_share"] = share("land", "inl_nt"), share("nit", "nt")
-    in_t = ep["size"] >= options.min_episode_size
-    ep["q_density"] = np.nan
-    ep.loc[in_t, "q_density"] = size_conditional_percentile(ep.loc[in_t, "density"], ep.loc[in_t, "size"])
+    in_t = col["size"] >= options.min_episode_size
+    q_density = np.full(len(ep), np.nan)
+    if in_t.any():
+        q_density[in_t] = size_conditional_percentile(ep["density"][in_t], ep["size"][in_t]).to_numpy()
+    ep["q_density"] = q_density
     w = options.t_weights
     t = (
-        w["q_density"] * ep["q_density"]
-        + w["file_cov"] * ep["file_cov"]
-        + w["specificity"] * ep["specificity"]
-        + w["change_trigger"] * ep["change_trigger"]
-        + w["rationale"] * ep["rationale"]
+        w["q_density"] * q_density
+        + w["file_cov"] * ep["file_cov"].to_numpy()
+        + w["specificity"] * ep["specificity"].to_numpy()
+        + w["change_trigger"] * ep["change_trigger"].to_numpy()
+        + w["rationale"] * ep["rationale"].to_numpy()
     )
-    t = t * (1 - options.nit_discount * ep["nit_share"])
-    ep["T"] = t.where(~ep["rubber_stamp"], 0.0).where(in_t)
+    t = t * (1 - options.nit_discount * ep["nit_share"].to_numpy())
+    ep["T"] = np.where(in_t, np.where(ep["rubber_stamp"].to_numpy(dtype=bool), 0.0, t), np.nan)
     return ep
 
 
 def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Family rows thoroughness (shrunk mean T), rubber_stamp_rate and useful_rate (beta-binomial)."""
     rows: list[pd.DataFrame] = []
-    scored = episodes.loc[episodes["T"].notna().to_numpy(), ["person", "T"]]
-    if not scored.empty:
-        g = scored.groupby("person", observed=True)["T"]
-        st = pd.DataFrame({"mean": g.mean(), "var": g.var(ddof=1), "n": g.size()})
+    # grouped on integer person codes (sorted like the names): same groups and kernels as grouping strings
+    codes, people = group_codes(episodes["person"])
+    t = episodes["T"].to_numpy(dtype=float)
+    scored = ~np.isnan(t) & (codes >= 0)
+    if scored.any():
+        g = pd.Series(t[scored]).groupby(codes[scored])
+        size = g.size()
+        st = pd.DataFrame(
+            {"mean": g.mean().to_numpy(), "var": g.var(ddof=1).to_numpy(), "n": size.to_numpy()},
+            index=people[size.index.to_numpy()],
+        )
         sh = shrink_means(st["mean"], st["var"], st["n"], options.prior_min_n, options.level)
         rows.append(
             family_rows(
@@ -317,14 +365,13 @@ def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options:
                 True,
             )
         )
-    eligible = episodes.loc[episodes["eligible_approval"].to_numpy(dtype=bool), ["person", "rubber_stamp"]]
-    if not eligible.empty:
-        g2 = eligible.groupby("person", observed=True)["rubber_stamp"]
-        x, n = g2.sum(), g2.size()
+    eligible = episodes["eligible_approval"].to_numpy(dtype=bool) & (codes >= 0)
+    if eligible.any():
+        who, x, n = _counts(codes[eligible], episodes["rubber_stamp"].to_numpy(dtype=bool)[eligible], people)
         bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
         rows.append(
             family_rows(
-                x.index,
+                who,
                 "rubber_stamp_rate",
                 bb["estimate"],
                 bb["lo"],
@@ -336,14 +383,15 @@ def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options:
                 False,
             )
         )
-    useful = useful_population(comments, episodes)
-    if not useful.empty:
-        g3 = useful.groupby("person", observed=True)["landed"]
-        x3, n3 = g3.sum(), g3.size()
+    useful = _useful_mask(comments, episodes)
+    if useful.any():
+        c_codes, c_people = group_codes(comments["person"])
+        named = useful & (c_codes >= 0)
+        who3, x3, n3 = _counts(c_codes[named], _landed(comments)[named] == 1, c_people)
         bb3 = beta_binomial(x3, n3, options.prior_min_n, options.prior_strength_cap, options.level)
         rows.append(
             family_rows(
-                x3.index,
+                who3,
                 "useful_rate",
                 bb3["estimate"],
                 bb3["lo"],
@@ -358,13 +406,35 @@ def thoroughness_scores(episodes: pd.DataFrame, comments: pd.DataFrame, options:
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=list(FAMILY_COLUMNS))
 
 
+def _counts(
+    codes: npt.NDArray[np.intp], hits: npt.NDArray[np.bool_], people: pd.Index
+) -> tuple[pd.Index, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(people present, hits, rows) per person code: ``groupby(person)`` sum and size on integers."""
+    n = np.bincount(codes, minlength=len(people))
+    x = np.bincount(codes[hits], minlength=len(people))
+    present = n > 0
+    return people[present], x[present], n[present]
+
+
 def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
-    """Non-trivial inline comments made as a reviewer (inside an episode), with a 0/1 ``landed``."""
-    keep = (comments["kind"].to_numpy() == "review_comment") & ~comments["is_trivial"].to_numpy()
-    keep &= in_episode(comments, episodes)
+    """Non-trivial inline comments made as a reviewer (inside an episode), with a 0/1 ``landed``.
+    (The scores and evidence select on ``_useful_mask`` instead, so no text column is copied.)"""
+    keep = _useful_mask(comments, episodes)
     cols = ["person", "comment_id", "url", "body", "markers", "created_at", "landed"]
     inline: pd.DataFrame = comments.loc[keep, cols]
-    return inline.assign(landed=inline["landed"].fillna(0).astype(int))
+    return inline.assign(landed=_landed(comments)[keep])
+
+
+def _useful_mask(comments: pd.DataFrame, episodes: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    inline = (comments["kind"] == "review_comment").to_numpy(dtype=bool, na_value=False)
+    keep: npt.NDArray[np.bool_] = inline & ~comments["is_trivial"].to_numpy(dtype=bool)
+    return keep & in_episode(comments, episodes)
+
+
+def _landed(comments: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """The 0/1 landed flag per comment (missing: 0), as ``landed.fillna(0).astype(int)``."""
+    landed: npt.NDArray[np.int64] = np.nan_to_num(comments["landed"].to_numpy(dtype=float), nan=0.0).astype(int)
+    return landed
 
 
 def team_rubber_stamp(episodes: pd.DataFrame) -> tuple[int, int]:
@@ -377,10 +447,18 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
     """Rubber-stamped episodes, each person's most thorough episodes, and comments whose feedback landed."""
     k = options.evidence_per_family
     cols = ["person", "repo", "pr_number", "url", "approved_at", "size", "changed_files", "T", "n_subst"]
-    stamped = episodes.loc[episodes["rubber_stamp"].to_numpy(dtype=bool), cols]
-    stamps = stamped.sort_values("size", ascending=False).groupby("person").head(k)
-    with_t = episodes.loc[episodes["T"].notna().to_numpy(), cols]
-    best = with_t.sort_values("T", ascending=False).groupby("person").head(k)
+    # the top k per person, chosen on numeric arrays (only those rows' text columns are taken); ties go
+    # to the newer episode (approval, else last activity), then the lower PR id
+    codes, _ = group_codes(episodes["person"])
+    pr_ids = episodes["pr_id"].fillna(-1).to_numpy(dtype=np.int64)
+    stamped = codes.copy()
+    stamped[~episodes["rubber_stamp"].to_numpy(dtype=bool)] = -1
+    newest_approval = descending_time_key(_nanoseconds(episodes["approved_at"]))
+    size = episodes["size"].to_numpy(dtype=np.float64)
+    stamps = rows_at(episodes, top_k_per_group(stamped, size, k, (newest_approval, pr_ids)), cols)
+    newest = descending_time_key(_nanoseconds(episodes["last_at"]))
+    best_rows = top_k_per_group(codes, episodes["T"].to_numpy(dtype=np.float64), k, (newest, pr_ids))
+    best = rows_at(episodes, best_rows, cols)
 
     def ep_rows(rows: pd.DataFrame, family: str, text: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(
@@ -404,8 +482,7 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
         + " files with no comments"
     )
     best_text = "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
-    useful = useful_population(comments, episodes)
-    landed = useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
+    landed = _latest_landed(comments, episodes, k)
     landed_rows = pd.DataFrame(
         {
             "person": landed["person"].to_numpy(),
@@ -426,3 +503,18 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
         ],
         ignore_index=True,
     )
+
+
+def _nanoseconds(times: pd.Series) -> npt.NDArray[np.int64]:
+    """int64 nanoseconds since the epoch (NaT: the smallest int64)."""
+    return np.asarray(times.to_numpy(dtype="datetime64[ns]").view(np.int64))
+
+
+def _latest_landed(comments: pd.DataFrame, episodes: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Each person's k newest useful comments whose feedback landed (sort_values("created_at") order)."""
+    landed = np.flatnonzero(_useful_mask(comments, episodes) & (_landed(comments) == 1))
+    at = comments["created_at"]
+    times = at.to_numpy(dtype=f"datetime64[{at.dt.unit}]")[landed]  # the array pandas itself would sort
+    codes, _ = group_codes(comments["person"])
+    chosen = landed[top_per_group(times, codes[landed], k)]
+    return rows_at(comments, chosen, ["person", "comment_id", "url", "body", "markers", "created_at"])

@@ -8,14 +8,33 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analyzer.frames.model import Frames
 from analyzer.scores.episodes import in_episode
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import beta_binomial, excerpt, family_rows
+from analyzer.scores.stats import (
+    beta_binomial,
+    codes_in,
+    excerpt,
+    family_rows,
+    group_codes,
+    head_per_group,
+    in_set,
+    is_member,
+    join_positions,
+    rows_at,
+    sorted_unique,
+    stable_sort_order,
+    top_per_group,
+)
 
 TEACHING_LABELS = ("thought", "note")
 MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
+# pandas' default text dtype: what a column built from Python strings infers
+TEXT = pd.StringDtype(na_value=np.nan)
+NA_ID = np.iinfo(np.int64).min  # a missing integer id: matches only another missing id, as in a merge
 
 
 def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
@@ -24,66 +43,171 @@ def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.Data
     reply in a thread to the newcomer)."""
     flags = ~comments["is_trivial"].to_numpy() & ~comments["harsh"].to_numpy()
     flags &= comments["to_newcomer"].to_numpy(dtype=bool) & in_episode(comments, episodes)
-    c = comments[flags]
-    replied = c["in_reply_to"].notna().to_numpy()
-    answered = np.zeros(len(c), dtype=bool)
+    rows = np.flatnonzero(flags)  # only these rows' columns are taken, and all columns once at the end
+    replied = comments["in_reply_to"].notna().to_numpy()[rows]
+    answered = np.zeros(len(rows), dtype=bool)
     if replied.any():  # only replies need the author of the comment they answer
-        inline = comments[comments["kind"].to_numpy() == "review_comment"]
-        authors = pd.Series(inline["person"].to_numpy(), index=pd.Index(inline["comment_id"].to_numpy()))
-        targets = c.loc[replied, "in_reply_to"].to_numpy()
-        found = authors.reindex(targets).to_numpy()
-        answered[replied] = pd.Series(found).eq(c.loc[replied, "pr_author"].to_numpy()).fillna(False).to_numpy()
-    label = c["cc_label"].str.lower().isin(TEACHING_LABELS) | c["comment_type"].astype(str).isin(TEACHING_LABELS)
-    cue = (c["has_rationale"] | c["has_link"] | c["has_suggestion"] | label).to_numpy() | answered
-    teaching: pd.DataFrame = c[cue]
+        answered[replied] = _answers_pr_author(comments, rows[replied])
+    cue = answered
+    for flag in ("has_rationale", "has_link", "has_suggestion"):
+        cue |= comments[flag].to_numpy(dtype=bool)[rows]
+    # a label is only looked at (text taken, lower-cased) where no other cue already holds
+    unlabelled = np.flatnonzero(~cue)
+    cc_label, comment_type = (comments[c].take(rows[unlabelled]) for c in ("cc_label", "comment_type"))
+    label = cc_label.str.lower().isin(TEACHING_LABELS) | comment_type.astype(str).isin(TEACHING_LABELS)
+    cue[unlabelled] = label.to_numpy(dtype=bool)
+    teaching: pd.DataFrame = comments.iloc[rows[cue]]
     return teaching
+
+
+def _answers_pr_author(comments: pd.DataFrame, replies: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """Per reply (row position): is the inline comment it answers by the PR's author? Comment ids are
+    matched through one factorisation of both id lists rather than an index of a million strings."""
+    inline = np.flatnonzero((comments["kind"] == "review_comment").to_numpy(dtype=bool, na_value=False))
+    ids = pd.concat([comments["comment_id"].take(inline), comments["in_reply_to"].take(replies)], ignore_index=True)
+    codes, uniques = pd.factorize(ids)
+    first_inline = np.full(len(uniques) + 1, -1, dtype=np.intp)  # code -1 (a missing id) reads the last slot
+    first_inline[codes[: len(inline)][::-1]] = inline[::-1]  # reversed: the first of duplicate ids wins
+    target = first_inline[codes[len(inline) :]]
+    found = target >= 0
+    author = comments["person"].take(np.where(found, target, 0)).to_numpy(dtype=object)
+    pr_author = comments["pr_author"].take(replies).to_numpy(dtype=object)
+    # names are str; a missing one (NA) never matches
+    same = np.array([isinstance(a, str) and a == b for a, b in zip(author, pr_author, strict=True)], dtype=bool)
+    answered: npt.NDArray[np.bool_] = found & same
+    return answered
+
+
+def _text_codes(*columns: pd.Series) -> list[npt.NDArray[np.int64]]:
+    """Integer codes of text columns, consistent across them (-1: missing): one factorisation of their
+    concatenation, so equal codes mean equal text."""
+    codes, _ = pd.factorize(pd.concat(columns, ignore_index=True))
+    bounds = np.cumsum([len(c) for c in columns])[:-1]
+    return [part.astype(np.int64) for part in np.split(codes, bounds)]
+
+
+def _join_key(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Codes for a join: a missing value (-1) becomes its own key, since merges match missing with missing."""
+    return np.where(codes >= 0, codes, NA_ID)
+
+
+def _ids(values: pd.Series) -> npt.NDArray[np.int64]:
+    """Integer ids with missing ones as ``NA_ID``."""
+    return values.to_numpy(dtype=np.int64, na_value=NA_ID)
+
+
+def _mask(values: pd.Series) -> npt.NDArray[np.bool_]:
+    """A boolean column as numpy, missing = False (``fillna(False)``)."""
+    return values.to_numpy(dtype=bool, na_value=False)
+
+
+def _in_window(times: pd.Series, start: datetime, end: datetime) -> npt.NDArray[np.bool_]:
+    return ((times >= pd.Timestamp(start)) & (times <= pd.Timestamp(end))).to_numpy(dtype=bool, na_value=False)
 
 
 def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
     """mentor, mentee, n_interactions (episodes with >= 1 teaching comment), first_at, last_at, pr_ids.
     Grouped on integer codes (sorted like the names) rather than on strings."""
-    mentor, mentors = pd.factorize(teaching["person"].to_numpy(dtype=object), sort=True)
-    mentee, mentees = pd.factorize(teaching["pr_author"].to_numpy(dtype=object), sort=True)
+    mentor, mentors = pd.factorize(teaching["person"], sort=True)
+    mentee, mentees = pd.factorize(teaching["pr_author"], sort=True)
     pr_id = teaching["pr_id"].to_numpy(dtype=np.float64, na_value=np.nan)
     valid = (mentor >= 0) & (mentee >= 0) & ~np.isnan(pr_id)
     if not valid.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MENTORING_COLUMNS})
     mentor, mentee, pr = mentor[valid], mentee[valid], pr_id[valid].astype(np.int64)
     at = teaching["created_at"].to_numpy(dtype="datetime64[ns]")[valid]
-    order = np.lexsort((pr, mentee, mentor))
+    order = _pair_order(mentor, mentee, pr, len(mentees))
     mentor, mentee, pr, at = mentor[order], mentee[order], pr[order], at[order]
     new_pair = np.r_[True, (mentor[1:] != mentor[:-1]) | (mentee[1:] != mentee[:-1])]
     new_episode = new_pair | np.r_[True, pr[1:] != pr[:-1]]
     episode_starts = np.flatnonzero(new_episode)
-    episode_pr = pr[episode_starts]
-    first_of_pair = new_pair[episode_starts]
-    starts = np.flatnonzero(first_of_pair)  # in episode units
+    starts = np.flatnonzero(new_pair[episode_starts])  # in episode units
     ends = np.r_[starts[1:], len(episode_starts)]
     pair_rows = episode_starts[starts]
-    ids = episode_pr.astype(str).tolist()
-    # the PR of each pair's earliest teaching comment (ties: lowest PR id), for the mentee outcomes
-    pair_of_row = np.cumsum(new_pair) - 1
-    by_time = np.lexsort((pr, at, pair_of_row))
-    first_pr = pr[by_time[pair_rows]]
     pairs = pd.DataFrame(
         {
-            "mentor": np.asarray(mentors, dtype=object)[mentor[pair_rows]],
-            "mentee": np.asarray(mentees, dtype=object)[mentee[pair_rows]],
+            "mentor": _names(mentors, mentor[pair_rows]),
+            "mentee": _names(mentees, mentee[pair_rows]),
             "n_interactions": ends - starts,
             "first_at": pd.to_datetime(np.minimum.reduceat(at, pair_rows), utc=True),
             "last_at": pd.to_datetime(np.maximum.reduceat(at, pair_rows), utc=True),
-            "pr_ids": [";".join(ids[a:b]) for a, b in zip(starts, ends, strict=True)],
-            "first_pr_id": first_pr,  # not part of the mentoring table's contract (conform drops it)
+            "pr_ids": _joined_ids(pr[episode_starts], starts),
+            "first_pr_id": _earliest_pr(at, pr, pair_rows),  # not in the mentoring table's contract
         }
     )
     return pairs
 
 
+def _pair_order(
+    mentor: npt.NDArray[np.intp], mentee: npt.NDArray[np.intp], pr: npt.NDArray[np.int64], n_mentees: int
+) -> npt.NDArray[np.intp]:
+    """``np.lexsort((pr, mentee, mentor))`` as one stable sort of a combined integer key."""
+    pr_rank, prs = pd.factorize(pr, sort=True)
+    if (len(prs) + 1) * (n_mentees + 1) * (int(mentor.max()) + 1) >= 2**62:
+        return np.lexsort((pr, mentee, mentor))
+    key = (mentor.astype(np.int64) * n_mentees + mentee) * len(prs) + pr_rank
+    order: npt.NDArray[np.intp] = np.argsort(key, kind="stable")
+    return order
+
+
+def _names(uniques: pd.Index, codes: npt.NDArray[np.intp]) -> pd.api.extensions.ExtensionArray:
+    """The names at ``codes`` as the text column a list of these Python strings would become."""
+    names: pd.api.extensions.ExtensionArray = pd.array(
+        pa.array(np.asarray(uniques, dtype=object)).take(codes), dtype=TEXT
+    )
+    return names
+
+
+def _joined_ids(ids: npt.NDArray[np.int64], starts: npt.NDArray[np.intp]) -> pd.api.extensions.ExtensionArray:
+    """``";".join(str(i) for i in ids[a:b])`` for consecutive runs starting at ``starts``, built in arrow
+    (a list array over the ids as text) rather than with a Python join per pair."""
+    offsets = pa.array(np.r_[starts, len(ids)].astype(np.int64))
+    runs = pa.LargeListArray.from_arrays(offsets, pa.array(ids).cast(pa.string()))
+    joined: pd.api.extensions.ExtensionArray = pd.array(pc.binary_join(runs, ";"), dtype=TEXT)
+    return joined
+
+
+def _earliest_pr(
+    at: npt.NDArray[np.datetime64], pr: npt.NDArray[np.int64], pair_rows: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int64]:
+    """Per pair (rows grouped from ``pair_rows``): the PR of its earliest comment, ties to the lowest PR id
+    (a missing time sorts last, as in a lexsort)."""
+    ns = at.view(np.int64)
+    time = np.where(np.isnat(at), np.iinfo(np.int64).max, ns)
+    sizes = np.diff(np.r_[pair_rows, len(pr)])
+    earliest = np.repeat(np.minimum.reduceat(time, pair_rows), sizes)
+    first: npt.NDArray[np.int64] = np.minimum.reduceat(
+        np.where(time == earliest, pr, np.iinfo(np.int64).max), pair_rows
+    )
+    return first
+
+
 def review_edges(episodes: pd.DataFrame) -> pd.DataFrame:
-    """reviewer, author, n_episodes, author_is_newcomer (a newcomer in at least one of those PRs)."""
-    g = episodes.dropna(subset=["pr_author"]).groupby(["person", "pr_author"], observed=True)
-    edges = pd.DataFrame({"n_episodes": g.size(), "author_is_newcomer": g["to_newcomer"].any()}).reset_index()
-    return edges.rename(columns={"person": "reviewer", "pr_author": "author"})
+    """reviewer, author, n_episodes, author_is_newcomer (a newcomer in at least one of those PRs).
+    Counted on sorted integer codes of both names (the groups and order of a groupby on them)."""
+    person, people = group_codes(episodes["person"])
+    author, authors = group_codes(episodes["pr_author"])
+    valid = (person >= 0) & (author >= 0)
+    width = max(len(authors), 1)
+    key = person[valid].astype(np.int64) * width + author[valid]
+    newcomer = _mask(episodes["to_newcomer"])[valid]
+    if len(people) * width <= 4 * len(key) + (1 << 20):
+        counts = np.bincount(key, minlength=len(people) * width)
+        edges = np.flatnonzero(counts)
+        n_episodes, n_newcomer = counts[edges], np.bincount(key, weights=newcomer, minlength=len(counts))[edges]
+    else:  # too many name pairs for a dense table: count the distinct ones
+        edges = sorted_unique(key)
+        at = np.searchsorted(edges, key)
+        n_episodes = np.bincount(at, minlength=len(edges))
+        n_newcomer = np.bincount(at, weights=newcomer, minlength=len(edges))
+    return pd.DataFrame(
+        {
+            "reviewer": people.take(edges // width).array,
+            "author": authors.take(edges % width).array,
+            "n_episodes": n_episodes.astype(np.int64),
+            "author_is_newcomer": n_newcomer > 0,
+        }
+    )
 
 
 def mentoring_scores(
@@ -97,13 +221,17 @@ def mentoring_scores(
 ) -> pd.DataFrame:
     """Family rows mentoring_reach, breadth, knowledge_spreading, mentee_retention and
     mentee_rounds_change (``outcomes``: see ``mentee_outcomes``)."""
-    reviewers = pd.Index(sorted(episodes["person"].dropna().unique()), name="person")
+    reviewers, person = _reviewers(episodes)
     if reviewers.empty:
         return family_rows([], "mentoring_reach", [], [], [], [], [], 0, "newcomers", True)
-    strong = pairs[pairs["n_interactions"] >= options.mentoring_min_interactions]
-    reach = strong.groupby("mentor").size().reindex(reviewers).fillna(0)
-    touched = pairs.groupby("mentor").size().reindex(reviewers).fillna(0)
-    n_inter = pairs.groupby("mentor")["n_interactions"].sum().reindex(reviewers).fillna(0)
+    mentor = codes_in(pairs["mentor"], reviewers)
+    known = mentor >= 0
+    interactions = pairs["n_interactions"].to_numpy(dtype=np.float64)
+    strong = known & (interactions >= options.mentoring_min_interactions)
+    size = len(reviewers)
+    reach = np.bincount(mentor[strong], minlength=size).astype(float)
+    touched = np.bincount(mentor[known], minlength=size).astype(float)
+    n_inter = np.bincount(mentor[known], weights=interactions[known], minlength=size)
     rows = [
         family_rows(
             reviewers,
@@ -118,21 +246,36 @@ def mentoring_scores(
             True,
         )
     ]
-    rows.append(_breadth(episodes, reviewers))
-    rows.append(_knowledge_spreading(episodes, frames, options, reviewers, start, end))
+    rows.append(_breadth(episodes, reviewers, person))
+    rows.append(_knowledge_spreading(episodes, frames, options, reviewers, start, end, person))
     rows.append(_retention(pairs, frames, options, reviewers))
     rows.append(rounds_change_scores(outcomes, options, reviewers))
     return pd.concat(rows, ignore_index=True)
 
 
-def _breadth(episodes: pd.DataFrame, reviewers: pd.Index) -> pd.DataFrame:
+def _reviewers(episodes: pd.DataFrame) -> tuple[pd.Index, npt.NDArray[np.intp]]:
+    """(the sorted distinct people of the episodes, each episode's position in them; -1: none), from one
+    factorisation of the million-row column."""
+    codes, uniques = pd.factorize(episodes["person"])
+    reviewers = pd.Index(sorted(uniques), name="person")
+    positions = np.append(reviewers.get_indexer(uniques), -1).astype(np.intp)
+    return reviewers, positions[codes]
+
+
+def _breadth(episodes: pd.DataFrame, reviewers: pd.Index, person: npt.NDArray[np.intp] | None = None) -> pd.DataFrame:
     """Normalised entropy of the authors each person reviews, over K = the window's PR authors other than
     the person (at least 2), so reviewing two authors evenly in a team of ten is not 'maximally broad'.
-    Counted on integer person codes (bincount), not by grouping strings: episodes run to a million rows."""
-    person = reviewers.get_indexer(pd.Index(episodes["person"])).astype(np.int64)
-    author_codes, authors = pd.factorize(episodes["pr_author"].to_numpy(dtype=object))  # NA -> -1
+    Counted on integer person codes (bincount), not by grouping strings: episodes run to a million rows.
+    ``person``: each episode's position in ``reviewers``, when the caller has it."""
+    person = (codes_in(episodes["person"], reviewers) if person is None else person).astype(np.int64)
+    author_codes, authors = pd.factorize(episodes["pr_author"])  # codes by first appearance; NA -> -1
     has_author = (author_codes >= 0) & (person >= 0)
-    pair, k = np.unique(person[has_author] * max(len(authors), 1) + author_codes[has_author], return_counts=True)
+    # the distinct (person, author) pairs in ascending order with their counts (np.unique's output)
+    pair_counts = np.bincount(
+        person[has_author] * max(len(authors), 1) + author_codes[has_author], minlength=len(reviewers) * len(authors)
+    )
+    pair = np.flatnonzero(pair_counts)
+    k = pair_counts[pair]
     pair_person = pair // max(len(authors), 1)
     size = len(reviewers)
     total = np.bincount(pair_person, weights=k, minlength=size)
@@ -177,26 +320,18 @@ def _knowledge_spreading(
     reviewers: pd.Index,
     start: datetime,
     end: datetime,
+    person: npt.NDArray[np.intp] | None = None,
 ) -> pd.DataFrame:
     """Share of a person's episodes touching >= 1 file at risk: a file whose recent authors, other than the
-    reviewer, number at most one (beta-binomial)."""
-    # a file is at risk for reviewer r when its recent authors other than r number <= 1: always when it
-    # has <= 1 author, and when it has exactly 2 and r is one of them
-    files = frames.pr_files[~frames.pr_files["is_generated"].fillna(False).astype(bool)][["pr_id", "path"]]
-    files = files.merge(frames.prs[["pr_id", "repo"]], on="pr_id").astype(object)
-    authors = file_authors(frames, start, end)
-    n_authors = authors.groupby(["repo", "path"]).size().rename("n_authors").reset_index()
-    files = files.merge(n_authors, on=["repo", "path"], how="left")
-    n_files = files["n_authors"].fillna(0).to_numpy()
-    risky_prs = pd.unique(files.loc[n_files <= 1, "pr_id"])
-    pair_files = files[n_files == 2].merge(authors, on=["repo", "path"])
-    # (PR, person) keys on integer codes against the reviewers (-1: not a reviewer, never an episode)
+    reviewer, number at most one (beta-binomial). ``person``: each episode's position in ``reviewers``."""
+    code = (codes_in(episodes["person"], reviewers) if person is None else person).astype(np.int64)
+    risky_prs, pair_prs, pair_reviewers = _files_at_risk(frames, reviewers, start, end)
     width = len(reviewers) + 1
-    code = reviewers.get_indexer(pd.Index(episodes["person"].to_numpy())).astype(np.int64)
-    keys = episodes["pr_id"].fillna(-1).to_numpy(dtype=np.int64) * width + code
-    pair_code = reviewers.get_indexer(pd.Index(pair_files["person"].to_numpy())).astype(np.int64)
-    risky_pairs = pair_files["pr_id"].fillna(-1).to_numpy(dtype=np.int64) * width + pair_code
-    at_risk = episodes["pr_id"].isin(risky_prs).to_numpy() | np.isin(keys, risky_pairs)
+    episode_pr = episodes["pr_id"].fillna(-1).to_numpy(dtype=np.int64)
+    at_risk = in_set(episode_pr, risky_prs) & episodes["pr_id"].notna().to_numpy()
+    # (PR, reviewer) keys only for the episodes on a PR with a 2-author file
+    maybe = np.flatnonzero(in_set(episode_pr, pair_prs))
+    at_risk[maybe] |= is_member(episode_pr[maybe] * width + code[maybe], pair_prs * width + pair_reviewers)
     counted = code >= 0
     x = pd.Series(np.bincount(code[counted], weights=at_risk[counted], minlength=len(reviewers)), index=reviewers)
     n = pd.Series(np.bincount(code[counted], minlength=len(reviewers)), index=reviewers)
@@ -213,6 +348,58 @@ def _knowledge_spreading(
         "share of reviews on files at risk",
         True,
     )
+
+
+def _files_at_risk(
+    frames: Frames, reviewers: pd.Index, start: datetime, end: datetime
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(PR ids with a file at risk for anyone, and the (PR id, reviewer position) pairs with a file at risk
+    for that reviewer). A file (non-generated, its repo from the PR) is at risk for reviewer r when its
+    recent authors (``file_authors``) other than r number <= 1: always when it has <= 1 author, and when
+    it has exactly 2 and r is one of them. All keys are integer codes: no text column is merged."""
+    prs, files, commits, commit_files = frames.prs, frames.pr_files, frames.commits, frames.commit_files
+    repo_pr, repo_cf = _text_codes(prs["repo"], commit_files["repo"])
+    path_pf, path_cf = _text_codes(files["path"], commit_files["path"])
+    person_pr, person_c = _text_codes(prs["person"], commits["person"])
+    pr_of_pr, pr_of_file = _ids(prs["pr_id"]), _ids(files["pr_id"])
+    # files reviewed: non-generated PR files with the repo of their PR
+    kept = np.flatnonzero(~_mask(files["is_generated"]))
+    at_file, at_pr = join_positions([pr_of_file[kept]], [pr_of_pr])
+    file_rows = kept[at_file]
+    file_repo, file_path = repo_pr[at_pr], path_pf[file_rows]
+    # recent human authors: files of PRs created in the window, and files of default-branch commits
+    recent = np.flatnonzero(~_mask(prs["is_bot"]) & _in_window(prs["created_at"], start, end))
+    pr_file, pr_row = join_positions([pr_of_file], [pr_of_pr[recent]])
+    pr_row = recent[pr_row]
+    landed = np.flatnonzero(~_mask(commits["is_bot"]) & _in_window(commits["committed_at"], start, end))
+    repo_cf_join, repo_c_join = (_join_key(c) for c in _text_codes(commit_files["repo"], commits["repo"].take(landed)))
+    sha_cf, sha_c = (_join_key(c) for c in _text_codes(commit_files["sha"], commits["sha"].take(landed)))
+    commit_file, commit_row = join_positions([repo_cf_join, sha_cf], [repo_c_join, sha_c])
+    author_repo = np.r_[repo_pr[pr_row], repo_cf[commit_file]]
+    author_path = np.r_[path_pf[pr_file], path_cf[commit_file]]
+    author_person = np.r_[person_pr[pr_row], person_c[landed[commit_row]]]
+    named = (author_repo >= 0) & (author_path >= 0) & (author_person >= 0)
+    # one compact code per (repo, path) across both tables (-1: repo or path missing)
+    n_paths = int(max(path_pf.max(initial=-1), path_cf.max(initial=-1))) + 1
+    file_known = (file_repo >= 0) & (file_path >= 0)
+    both = np.r_[(file_repo * n_paths + file_path)[file_known], (author_repo * n_paths + author_path)[named]]
+    compact, keys = pd.factorize(both)
+    file_key = np.full(len(file_rows), -1, dtype=np.int64)
+    file_key[file_known] = compact[: int(file_known.sum())]
+    author_key = compact[int(file_known.sum()) :].astype(np.int64)
+    n_people = max(int(author_person.max(initial=-1)) + 1, 1)
+    distinct = sorted_unique(author_key * n_people + author_person[named])  # (file, person) once, sorted
+    n_authors = np.bincount(distinct // n_people, minlength=len(keys))
+    n_files = np.where(file_key >= 0, n_authors[np.maximum(file_key, 0)], 0)
+    pr_ids = np.where(pr_of_file[file_rows] == NA_ID, -1, pr_of_file[file_rows])
+    risky_prs = sorted_unique(pr_ids[n_files <= 1])
+    # the two authors of every 2-author file (``distinct`` is sorted by file key, then person)
+    two = np.flatnonzero(n_files == 2)
+    first_author = np.searchsorted(distinct, file_key[two] * n_people)
+    people = pd.factorize(pd.concat([prs["person"], commits["person"]], ignore_index=True))[1]
+    reviewer_of = np.append(reviewers.get_indexer(pd.Index(people)), -1).astype(np.int64)
+    pair_reviewers = np.concatenate([reviewer_of[distinct[first_author + i] % n_people] for i in (0, 1)])
+    return risky_prs, np.r_[pr_ids[two], pr_ids[two]], pair_reviewers
 
 
 def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
@@ -233,25 +420,19 @@ def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, rev
             "share of mentees active again within 90 days",
             True,
         )
-    first = pairs.assign(first_pr=pairs["first_at"])
-    first = first[first["first_pr"] + days <= now]
-    prs = frames.prs[["person", "created_at"]].dropna().rename(columns={"person": "mentee"})
-    prs = prs.astype({"mentee": object})
-    first = first.astype({"mentee": object})
-    # the mentee's next PR strictly after the first mentored interaction, if any
-    nxt = pd.merge_asof(
-        first[["mentor", "mentee", "first_pr"]].sort_values("first_pr", kind="stable"),
-        prs.assign(next_pr=prs["created_at"]).sort_values("created_at", kind="stable"),
-        left_on="first_pr",
-        right_on="created_at",
-        by="mentee",
-        direction="forward",
-        allow_exact_matches=False,
-    )
-    back = nxt[nxt["next_pr"].notna() & (nxt["next_pr"] <= nxt["first_pr"] + days)]
-    retained = back.drop_duplicates(["mentor", "mentee"]).groupby("mentor").size()
-    x = retained.reindex(reviewers).fillna(0)
-    n = first.groupby("mentor").size().reindex(reviewers).fillna(0)
+    evaluable = np.flatnonzero(((pairs["first_at"] + days) <= now).to_numpy(dtype=bool, na_value=False))
+    mentor = codes_in(pairs["mentor"].take(evaluable), reviewers)
+    prs = frames.prs
+    opened = np.flatnonzero(prs["person"].notna().to_numpy() & prs["created_at"].notna().to_numpy())
+    author, mentee = _text_codes(prs["person"].take(opened), pairs["mentee"].take(evaluable))
+    first = pairs["first_at"].to_numpy(dtype="datetime64[ns]")[evaluable].view(np.int64)
+    back = _opens_again(author, prs["created_at"].to_numpy(dtype="datetime64[ns]")[opened], mentee, first, days)
+    # distinct (mentor, mentee) pairs back, per mentor; mentees counted per pair row
+    known = back & (mentor >= 0) & (mentee >= 0)
+    width = int(mentee.max(initial=-1)) + 1
+    retained = sorted_unique(mentor[known].astype(np.int64) * width + mentee[known]) // max(width, 1)
+    x = np.bincount(retained, minlength=len(reviewers)).astype(float)
+    n = np.bincount(mentor[mentor >= 0], minlength=len(reviewers)).astype(float)
     bb = beta_binomial(x, n, options.prior_min_n, options.prior_strength_cap, options.level)
     status = np.where(n >= options.min_mentees, "exploratory", "insufficient")
     return family_rows(
@@ -267,6 +448,27 @@ def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, rev
         True,
         status,
     )
+
+
+def _opens_again(
+    author: npt.NDArray[np.int64],
+    opened_at: npt.NDArray[np.datetime64],
+    mentee: npt.NDArray[np.int64],
+    after: npt.NDArray[np.int64],
+    days: pd.Timedelta,
+) -> npt.NDArray[np.bool_]:
+    """Per (mentee, time): does the mentee's next PR strictly after that time come within ``days``? One
+    sorted (author, time rank) key and a binary search per query (a merge_asof on integers)."""
+    times = sorted_unique(opened_at.view(np.int64))
+    span = np.int64(len(times) + 1)
+    keys = np.sort(author * span + np.searchsorted(times, opened_at.view(np.int64)))
+    later = np.searchsorted(keys, mentee * span + np.searchsorted(times, after, side="right"))
+    found = (later < len(keys)) & (mentee >= 0)
+    nxt = keys[np.minimum(later, len(keys) - 1)] if len(keys) else np.zeros(len(mentee), dtype=np.int64)
+    found &= nxt < (mentee + 1) * span
+    next_at = times[np.minimum(nxt % span, max(len(times) - 1, 0))] if len(times) else nxt
+    back: npt.NDArray[np.bool_] = found & (next_at <= after + days.value)
+    return back
 
 
 def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
@@ -292,9 +494,12 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
 
 
 def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
-    """Each mentor's latest teaching comments to newcomers."""
+    """Each mentor's latest teaching comments to newcomers (the rows of a newest-first sort and a
+    per-person head, found on numpy arrays so only the kept rows' text is taken)."""
     cols = ["person", "comment_id", "url", "body", "markers", "created_at"]
-    rows = teaching[cols].sort_values("created_at", ascending=False).groupby("person").head(options.evidence_per_family)
+    groups, _ = group_codes(teaching["person"])
+    latest = top_per_group(teaching["created_at"].to_numpy(dtype="datetime64[ns]"), groups, options.evidence_per_family)
+    rows = rows_at(teaching, latest, cols)
     return pd.DataFrame(
         {
             "person": rows["person"].to_numpy(),
@@ -315,21 +520,40 @@ OUTCOME_COLUMNS = ("mentor", "mentee", "first_pr", "first_url", "first_at", "fir
 
 def pr_review_rounds(frames: Frames) -> pd.Series:
     """Review rounds per PR id (§3.3 item 4): CHANGES_REQUESTED reviews by humans other than the author,
-    plus the author's commits (a proxy for pushes) committed after the first human review."""
-    prs = frames.prs[["pr_id", "person"]].dropna().astype({"person": object})
-    reviews = frames.reviews[~frames.reviews["is_bot"].fillna(False).astype(bool).to_numpy()]
-    reviews = reviews[["pr_id", "person", "state", "submitted_at"]].dropna(subset=["pr_id", "submitted_at"])
-    reviews = reviews.astype({"person": object}).merge(prs, on="pr_id", suffixes=("", "_author"))
-    reviews = reviews[(reviews["person"] != reviews["person_author"]).to_numpy()]
-    changes = reviews[reviews["state"].to_numpy() == "CHANGES_REQUESTED"].groupby("pr_id").size()
-    first_review = reviews.groupby("pr_id")["submitted_at"].min().rename("first_review")
-    commits = frames.pr_commits[["pr_id", "person", "committed_at"]].dropna().astype({"person": object})
-    commits = commits.merge(prs, on="pr_id", suffixes=("", "_author")).merge(first_review.reset_index(), on="pr_id")
-    own_later = (commits["person"] == commits["person_author"]) & (commits["committed_at"] > commits["first_review"])
-    pushes = commits[own_later.to_numpy()].groupby("pr_id").size()
-    ids = pd.Index(prs["pr_id"].to_numpy(dtype=np.int64), name="pr_id")
-    rounds: pd.Series = changes.reindex(ids).fillna(0) + pushes.reindex(ids).fillna(0)
-    return rounds
+    plus the author's commits (a proxy for pushes) committed after the first human review. Joined and
+    counted on integer codes of PR ids and names."""
+    prs, reviews, commits = frames.prs, frames.reviews, frames.pr_commits
+    authored = np.flatnonzero(prs["pr_id"].notna().to_numpy() & prs["person"].notna().to_numpy())
+    human = ~_mask(reviews["is_bot"]) & reviews["pr_id"].notna().to_numpy() & reviews["submitted_at"].notna().to_numpy()
+    reviewed = np.flatnonzero(human)
+    pushed = np.flatnonzero(commits[["pr_id", "person", "committed_at"]].notna().all(axis=1).to_numpy())
+    author, reviewer, committer = _text_codes(
+        prs["person"].take(authored), reviews["person"].take(reviewed), commits["person"].take(pushed)
+    )
+    pr_ids = prs["pr_id"].to_numpy(dtype=np.int64, na_value=0)[authored]
+    pr_code, uniques = pd.factorize(pr_ids)
+    # reviews by someone other than the author (a missing reviewer is "other", as != on objects says)
+    at_review, at_pr = join_positions([_ids(reviews["pr_id"])[reviewed]], [pr_ids])
+    other = reviewer[at_review] != author[at_pr]
+    review_pr = pr_code[at_pr][other]
+    requested = (reviews["state"] == "CHANGES_REQUESTED").to_numpy(dtype=bool, na_value=False)[reviewed[at_review]]
+    changes = np.bincount(pr_code[at_pr][other & requested], minlength=len(uniques))
+    submitted = reviews["submitted_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[reviewed[at_review][other]]
+    first_review = np.full(len(uniques), np.iinfo(np.int64).max)
+    np.minimum.at(first_review, review_pr, submitted)
+    has_review = np.bincount(review_pr, minlength=len(uniques)) > 0
+    # the author's own commits after the PR's first human review
+    at_commit, at_pr = join_positions([_ids(commits["pr_id"])[pushed]], [pr_ids])
+    commit_pr = pr_code[at_pr]
+    committed = commits["committed_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[pushed[at_commit]]
+    own_later = has_review[commit_pr] & (committer[at_commit] == author[at_pr])
+    own_later &= committed > first_review[commit_pr]
+    pushes = np.bincount(commit_pr[own_later], minlength=len(uniques))
+    # as changes.reindex(ids).fillna(0) + pushes...: integers only when every PR has both
+    complete = bool((changes[pr_code] > 0).all() and (pushes[pr_code] > 0).all())
+    rounds = (changes + pushes)[pr_code]
+    ids = pd.Index(pr_ids, name="pr_id")
+    return pd.Series(rounds.astype(np.int64 if complete else np.float64), index=ids)
 
 
 def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
@@ -339,41 +563,92 @@ def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: d
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OUTCOME_COLUMNS})
     if pairs.empty:
         return empty
-    prs = frames.prs[~frames.prs["is_bot"].fillna(False).astype(bool).to_numpy()]
-    prs = prs[(prs["created_at"] >= pd.Timestamp(start)) & (prs["created_at"] <= pd.Timestamp(end))]
-    prs = prs[["pr_id", "person", "created_at", "url", "author_newcomer"]].dropna(subset=["pr_id", "person"])
-    prs = prs.astype({"person": object}).assign(pr_id=lambda f: f["pr_id"].astype(np.int64))
-    prs["rounds"] = pr_review_rounds(frames).reindex(prs["pr_id"].to_numpy()).fillna(0).to_numpy()
-    first = pairs[["mentor", "mentee", "first_pr_id"]].astype({"mentor": object, "mentee": object})
-    first = first.merge(prs, left_on=["first_pr_id", "mentee"], right_on=["pr_id", "person"])
-    later_sum, later_n = _later_rounds(prs, first["mentee"], first["created_at"])
-    out = first.assign(later_rounds=later_sum / np.maximum(later_n, 1), n_later=later_n)[later_n > 0]
-    if out.empty:
+    prs = frames.prs
+    keep = ~_mask(prs["is_bot"]) & _in_window(prs["created_at"], start, end)
+    rows = np.flatnonzero(keep & prs["pr_id"].notna().to_numpy() & prs["person"].notna().to_numpy())
+    pr_ids = prs["pr_id"].to_numpy(dtype=np.int64, na_value=0)[rows]
+    rounds = pr_review_rounds(frames).reindex(pr_ids).fillna(0).to_numpy()
+    person, mentee = _text_codes(prs["person"].take(rows), pairs["mentee"])
+    first_pr = pairs["first_pr_id"].to_numpy(dtype=np.int64)
+    at_pair, at_pr = join_positions([first_pr, _join_key(mentee)], [pr_ids, person])
+    created = prs["created_at"].to_numpy(dtype="datetime64[ns]")[rows].view(np.int64)
+    later_sum, later_n = _later_rounds(person, created, rounds, _mask(prs["author_newcomer"])[rows])
+    later = np.flatnonzero(later_n[at_pr] > 0)
+    if len(later) == 0:
         return empty
-    names = {"pr_id": "first_pr", "url": "first_url", "created_at": "first_at", "rounds": "first_rounds"}
-    return (
-        out.rename(columns=names).loc[:, list(OUTCOME_COLUMNS)].sort_values(["mentor", "mentee"]).reset_index(drop=True)
+    at_pair, at_pr = at_pair[later], at_pr[later]
+    mentor, mentors = pd.factorize(pairs["mentor"], sort=True)
+    mentee, mentees = pd.factorize(pairs["mentee"], sort=True)
+    order = _name_order(mentor[at_pair], len(mentors), mentee[at_pair], len(mentees))
+    at_pair, at_pr = at_pair[order], at_pr[order]
+    return pd.DataFrame(
+        {
+            "mentor": _objects(pairs["mentor"], mentor, mentors, at_pair),
+            "mentee": _objects(pairs["mentee"], mentee, mentees, at_pair),
+            "first_pr": pr_ids[at_pr],
+            "first_url": prs["url"].take(rows[at_pr]).array,
+            "first_at": prs["created_at"].take(rows[at_pr]).array,
+            "first_rounds": rounds[at_pr],
+            "later_rounds": later_sum[at_pr] / np.maximum(later_n[at_pr], 1),
+            "n_later": later_n[at_pr],
+        }
     )
 
 
+def _name_order(
+    first: npt.NDArray[np.intp], n_first: int, second: npt.NDArray[np.intp], n_second: int
+) -> npt.NDArray[np.intp]:
+    """The row order of ``sort_values`` on two name columns (stable, missing last), from their sorted
+    codes (-1: missing); no sort at all when the rows are in order already."""
+    key = np.where(first >= 0, first, n_first).astype(np.int64) * (n_second + 1)
+    key += np.where(second >= 0, second, n_second)
+    if bool((key[1:] >= key[:-1]).all()):
+        return np.arange(len(key))
+    order: npt.NDArray[np.intp] = np.argsort(key, kind="stable")
+    return order
+
+
+def _objects(
+    column: pd.Series, codes: npt.NDArray[np.intp], uniques: pd.Index, rows: npt.NDArray[np.intp]
+) -> pd.Series:
+    """``column.astype(object)`` at ``rows``, from the few distinct names rather than one conversion per row."""
+    if (codes[rows] < 0).any():
+        return column.astype(object).take(rows).reset_index(drop=True)
+    return pd.Series(np.asarray(uniques, dtype=object)[codes[rows]], dtype=object)
+
+
 def _later_rounds(
-    prs: pd.DataFrame, mentees: pd.Series, after: pd.Series
+    person: npt.NDArray[np.int64],
+    created: npt.NDArray[np.int64],
+    rounds: npt.NDArray[np.float64],
+    newcomer: npt.NDArray[np.bool_],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """(sum of rounds, count) of each mentee's newcomer PRs created strictly after ``after``: one sorted
-    (person, time rank) key and suffix sums, so there is no pairs x PRs join."""
-    newcomer = prs[prs["author_newcomer"].fillna(False).astype(bool).to_numpy()]
-    people = pd.Index(pd.unique(np.r_[newcomer["person"].to_numpy(dtype=object), mentees.to_numpy(dtype=object)]))
-    times = np.r_[newcomer["created_at"].to_numpy(dtype="datetime64[ns]"), after.to_numpy(dtype="datetime64[ns]")]
-    _, rank = np.unique(times, return_inverse=True)
-    span = np.int64(len(times) + 1)
-    pr_key = people.get_indexer(pd.Index(newcomer["person"])).astype(np.int64) * span + rank[: len(newcomer)]
-    order = np.argsort(pr_key, kind="stable")
-    keys = pr_key[order]
-    cumulative = np.r_[0.0, np.cumsum(newcomer["rounds"].to_numpy(dtype=float)[order])]
-    code = people.get_indexer(pd.Index(mentees)).astype(np.int64)
-    lo = np.searchsorted(keys, code * span + rank[len(newcomer) :], side="right")
-    hi = np.searchsorted(keys, (code + 1) * span, side="left")
-    return cumulative[hi] - cumulative[lo], (hi - lo).astype(np.int64)
+    """Per PR (``person`` code, ``created`` ns): (sum of rounds, count) of the same person's newcomer PRs
+    created strictly later. One sort by (person, time) and running totals: the later ones are those after
+    the end of the PR's (person, time) run up to the end of the person's run. (Rounds are whole numbers,
+    so the sums do not depend on the summation order.)"""
+    order = np.lexsort((created, person))
+    who, when = person[order], created[order]
+    counted = newcomer[order]
+    n_total = np.cumsum(counted)
+    rounds_total = np.cumsum(np.where(counted, rounds[order].astype(float), 0.0))
+    person_ends = np.r_[who[1:] != who[:-1], True]
+    time_ends = person_ends | np.r_[when[1:] != when[:-1], True]
+    person_end = _run_end(person_ends)
+    time_end = _run_end(time_ends)
+    later_n = np.empty(len(order), dtype=np.int64)
+    later_sum = np.empty(len(order))
+    later_n[order] = n_total[person_end] - n_total[time_end]
+    later_sum[order] = rounds_total[person_end] - rounds_total[time_end]
+    return later_sum, later_n
+
+
+def _run_end(ends: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+    """Per position: the position of the last element of its run (``ends`` marks each run's last one)."""
+    last = np.flatnonzero(ends)
+    run = np.r_[0, np.cumsum(ends[:-1])] if len(ends) else np.zeros(0, dtype=np.intp)
+    found: npt.NDArray[np.intp] = last[run]
+    return found
 
 
 def bootstrap_mean_interval(
@@ -389,22 +664,53 @@ def bootstrap_mean_interval(
     return float(lo), float(hi)
 
 
+def _bootstrap_rows(
+    values: npt.NDArray[np.float64], samples: int, seed: int, level: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """``bootstrap_mean_interval`` of each row of ``values`` (rows of >= 2 values), drawing the resampled
+    positions once for all rows."""
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, values.shape[1], (samples, values.shape[1]))
+    # each row's (samples x mentees) resample reduced along its last axis: the summation order of
+    # bootstrap_mean_interval's values[draws].mean(axis=1) (a 3-D mean over axis 2 rounds differently);
+    # one row at a time into one reused buffer, which stays in cache (no page faults on a huge block)
+    resampled = np.empty(draws.shape)
+    means = np.empty((len(values), samples))
+    for row, own in enumerate(values):
+        np.take(own, draws, out=resampled, mode="clip")  # draws are in range: clip skips the checks
+        means[row] = resampled.mean(axis=1)
+    tail = (1 - level) / 2
+    bounds = np.quantile(means, [tail, 1 - tail], axis=1)
+    return bounds[0].astype(float), bounds[1].astype(float)
+
+
 def rounds_change_scores(outcomes: pd.DataFrame, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
     """Mean over a mentor's mentees of (mean rounds of later newcomer PRs - rounds of the first mentored
     PR), with a bootstrap interval over mentees; exploratory (never ranked), insufficient below 8 mentees
     or 30 later mentee PRs."""
     est = np.full(len(reviewers), np.nan)
     lo, hi = est.copy(), est.copy()
-    n_mentees = np.zeros(len(reviewers))
-    n_later = np.zeros(len(reviewers))
     change = (outcomes["later_rounds"].astype(float) - outcomes["first_rounds"].astype(float)).to_numpy()
-    positions = reviewers.get_indexer(pd.Index(outcomes["mentor"].to_numpy()))
-    for i in np.unique(positions[positions >= 0]):
-        mine = positions == i
-        est[i] = float(change[mine].mean())
-        lo[i], hi[i] = bootstrap_mean_interval(change[mine], options.bootstrap_samples, options.seed, options.level)
-        n_mentees[i] = mine.sum()
-        n_later[i] = outcomes["n_later"].to_numpy(dtype=float)[mine].sum()
+    later = outcomes["n_later"].to_numpy(dtype=float)
+    positions = codes_in(outcomes["mentor"], reviewers)
+    # each mentor's rows, in their original order, as one contiguous run
+    rows = np.flatnonzero(positions >= 0)
+    rows = rows[np.argsort(positions[rows], kind="stable")]
+    starts = np.flatnonzero(np.r_[True, positions[rows][1:] != positions[rows][:-1]]) if len(rows) else rows
+    sizes = np.diff(np.r_[starts, len(rows)])
+    mentors = positions[rows[starts]]
+    n_mentees = np.bincount(mentors, weights=sizes, minlength=len(reviewers))
+    n_later = np.bincount(positions[rows], weights=later[rows], minlength=len(reviewers))  # whole numbers
+    # every mentor's bootstrap uses the same seed, so mentors with as many mentees share the draws:
+    # resample them together (the same numbers as bootstrap_mean_interval, one mentor at a time)
+    for size in np.unique(sizes):
+        same = np.flatnonzero(sizes == size)
+        values = change[rows[starts[same][:, None] + np.arange(size)]].astype(np.float64)
+        est[mentors[same]] = values.mean(axis=1)  # row by row: each mentor's own change[mine].mean()
+        if size >= 2:
+            lo[mentors[same]], hi[mentors[same]] = _bootstrap_rows(
+                values, options.bootstrap_samples, options.seed, options.level
+            )
     enough = (n_mentees >= options.min_mentees) & (n_later >= options.min_mentee_prs)
     status = np.where(enough, "exploratory", "insufficient")
     unit = "change in review rounds (later PRs - first mentored PR)"
@@ -414,10 +720,15 @@ def rounds_change_scores(outcomes: pd.DataFrame, options: ScoringOptions, review
 
 
 def mentee_rounds_evidence(outcomes: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
-    """Per mentor, the latest mentees' first mentored PR with its rounds against their later PRs."""
-    rows = outcomes
-    rows = (
-        rows.sort_values("first_at", ascending=False, kind="stable").groupby("mentor").head(options.evidence_per_family)
+    """Per mentor, the latest mentees' first mentored PR with its rounds against their later PRs (the rows
+    of a stable newest-first sort and a per-mentor head, found on numpy arrays; text built for those only)."""
+    first_at = outcomes["first_at"].to_numpy(dtype="datetime64[ns]")
+    groups, _ = pd.factorize(outcomes["mentor"])
+    latest = head_per_group(groups, stable_sort_order(first_at, descending=True), options.evidence_per_family)
+    rows = rows_at(
+        outcomes,
+        latest,
+        ["mentor", "mentee", "first_pr", "first_url", "first_at", "first_rounds", "later_rounds", "n_later"],
     )
     text = [
         f"{m}: {f:.0f} review rounds on the first mentored PR, {later:.1f} on average over {k} later PR(s)"

@@ -197,7 +197,7 @@ class ScoringOptions:
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # evidence rows kept per person and family
     evidence_per_family: int = 5
-    # incremental per-comment scoring: parquet cache of per-comment scores (None: no cache)
+    # incremental scoring: a directory caching each PR's scored rows (see scores.incremental; None: off)
     cache: Path | None = None
 
     def resolve_window(self, data_now: datetime) -> tuple[datetime, datetime, datetime]:
@@ -253,4 +253,5 @@ def options_from_config(config: Config, now: datetime | None) -> ScoringOptions:
             "docs": w.docs,
             "ci": w.ci,
         },
+        cache=Path(config.store.score_cache) if config.store.score_cache else None,
     )

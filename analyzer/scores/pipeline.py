@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from analyzer.scores import ci_credit, docs_credit, empathy, episodes, increment
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.stats import FAMILY_COLUMNS, sharing_index, wilson_interval
+from analyzer.scores.stats import FAMILY_COLUMNS, sharing_codes, sharing_index, wilson_interval
 
 B = "bool"
 F = "float64"
@@ -223,7 +224,7 @@ def conform_scores(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         elif dtype == STR:
             series = series.astype(object).where(series.notna(), None)
         out[col] = cast(series, dtype)
-    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+    return pd.DataFrame(out, index=frame.index, copy=False).reset_index(drop=True)
 
 
 def _default_scorer() -> CommentScorer:
@@ -237,67 +238,76 @@ def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | N
 
     With ``options.cache`` (a directory) the per-PR stage is incremental: only PRs whose items changed
     since the cached run are recomputed (see ``analyzer.scores.incremental``); the tables are the same."""
+    with sharing_codes():  # the families group the same person columns: factorise each once
+        return _score_all(frames, options, scorer)
+
+
+def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | None) -> Scores:
     start, end = frames.window_start, frames.window_end
     clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
     score_with = scorer or _default_scorer()
-    if options.cache is not None:
-        per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache)
-        comments, base = per_pr.comments, per_pr.episodes
-    else:
-        per_pr = incremental.per_pr_stage(frames, options, start, end, score_with)
-        comments, base = incremental.canonical_order(per_pr.comments, per_pr.episodes)
-    per_pr_s = time.perf_counter() - clock
-    newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
-    comments["to_newcomer"] = comments["pr_id"].map(newcomer).fillna(False).astype(bool).to_numpy()
-    eps = episodes.finish_episodes(base, frames, options)
-    marks = {"per_pr": per_pr_s, "episodes": time.perf_counter() - clock}
-    teaching = mentoring.teaching_comments(comments, eps)
-    pairs = mentoring.mentoring_pairs(teaching)
-    outcomes = mentoring.mentee_outcomes(pairs, frames, start, end)
-    changes, code_prs = docs_credit.doc_changes(frames, options, start, end)
-    ci = ci_credit.ci_changes(frames, options, start, end)
-    families = pd.concat(
-        [
-            empathy.empathy_scores(comments, options),
-            episodes.thoroughness_scores(eps, comments, options),
-            mentoring.mentoring_scores(eps, pairs, frames, options, start, end, outcomes),
-            docs_credit.docs_scores(changes, code_prs, options),
-            ci_credit.ci_scores(ci),
-        ],
-        ignore_index=True,
-    )
-    families = families[families["person"].notna()]
-    marks["families"] = time.perf_counter() - clock
-    families = pd.concat([families, profile.multiplier_scores(families, options)], ignore_index=True)
-    evidence = pd.concat(
-        [
-            empathy.empathy_evidence(comments, options),
-            episodes.episode_evidence(eps, comments, options),
-            mentoring.mentoring_evidence(teaching, options),
-            mentoring.mentee_rounds_evidence(outcomes, options),
-            docs_credit.docs_evidence(changes, options),
-            ci_credit.ci_evidence(ci),
-        ],
-        ignore_index=True,
-    )
-    marks["evidence"] = time.perf_counter() - clock
-    people = _people(frames, comments, eps, start, end)
-    inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
-    tables = {
-        "people": people,
-        "comments": comments,
-        "episodes": eps,
-        "family_scores": families,
-        "ci_changes": ci_credit.ci_change_rows(ci),
-        "ci_series": ci_credit.ci_series(frames),
-        "doc_changes": changes,
-        "mentoring": pairs,
-        "review_edges": mentoring.review_edges(eps),
-        "bots": frames.bots,
-        "evidence": evidence,
-        "newcomer_inflow": inflow,
-        "team": _team(frames, comments, eps, people, ci, int(inflow["n_newcomers"].sum())),
-    }
+    # independent steps run on two threads (numpy, pandas and Arrow release the GIL in their heavy
+    # loops); every step only reads its inputs, and results are combined in a fixed order
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
+        docs_job = pool.submit(docs_credit.doc_changes, frames, options, start, end)  # frames only
+        ci_job = pool.submit(ci_credit.ci_changes, frames, options, start, end)
+        series_job = pool.submit(ci_credit.ci_series, frames)
+        if options.cache is not None:
+            per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache)
+            comments, base = per_pr.comments, per_pr.episodes
+        else:
+            per_pr = incremental.per_pr_stage(frames, options, start, end, score_with)
+            comments, base = incremental.canonical_order(per_pr.comments, per_pr.episodes)
+            comments = incremental.team_columns(comments)
+        marks = {"per_pr": time.perf_counter() - clock}
+        eps_job = pool.submit(episodes.finish_episodes, base, frames, options)
+        newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
+        comments["to_newcomer"] = comments["pr_id"].map(newcomer).fillna(False).astype(bool).to_numpy()
+        teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
+        pairs = mentoring.mentoring_pairs(teaching)
+        outcomes = mentoring.mentee_outcomes(pairs, frames, start, end)
+        eps = eps_job.result()
+        marks["episodes"] = time.perf_counter() - clock
+        (changes, code_prs), ci = docs_job.result(), ci_job.result()
+        family_jobs = [
+            pool.submit(empathy.empathy_scores, comments, options),
+            pool.submit(episodes.thoroughness_scores, eps, comments, options),
+            pool.submit(mentoring.mentoring_scores, eps, pairs, frames, options, start, end, outcomes),
+            pool.submit(docs_credit.docs_scores, changes, code_prs, options),
+            pool.submit(ci_credit.ci_scores, ci),
+        ]
+        evidence_jobs = [
+            pool.submit(empathy.empathy_evidence, comments, options),
+            pool.submit(episodes.episode_evidence, eps, comments, options),
+            pool.submit(mentoring.mentoring_evidence, teaching, options),
+            pool.submit(mentoring.mentee_rounds_evidence, outcomes, options),
+            pool.submit(docs_credit.docs_evidence, changes, options),
+            pool.submit(ci_credit.ci_evidence, ci),
+        ]
+        edges_job = pool.submit(mentoring.review_edges, eps)
+        people = _people(frames, comments, eps, start, end)
+        inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
+        families = pd.concat([job.result() for job in family_jobs], ignore_index=True)
+        families = families[families["person"].notna()]
+        families = pd.concat([families, profile.multiplier_scores(families, options)], ignore_index=True)
+        marks["families"] = time.perf_counter() - clock
+        evidence = pd.concat([job.result() for job in evidence_jobs], ignore_index=True)
+        marks["evidence"] = time.perf_counter() - clock
+        tables = {
+            "people": people,
+            "comments": comments,
+            "episodes": eps,
+            "family_scores": families,
+            "ci_changes": ci_credit.ci_change_rows(ci),
+            "ci_series": series_job.result(),
+            "doc_changes": changes,
+            "mentoring": pairs,
+            "review_edges": edges_job.result(),
+            "bots": frames.bots,
+            "evidence": evidence,
+            "newcomer_inflow": inflow,
+            "team": _team(frames, comments, eps, people, ci, int(inflow["n_newcomers"].sum())),
+        }
     marks["tables"] = time.perf_counter() - clock
     typed = {name: conform_scores(frame, name) for name, frame in tables.items()}
     meta = _meta(frames, options, comments, per_pr.stats)

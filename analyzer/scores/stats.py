@@ -6,6 +6,8 @@ All functions are vectorised over people (numpy arrays in, arrays/frames out) an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -280,3 +282,186 @@ def excerpt(text: pd.Series, width: int = 280) -> pd.Series:
     """First ``width`` characters of each text, whitespace collapsed, with an ellipsis when cut."""
     flat = text.fillna("").astype(str).str.replace(r"\s+", " ", regex=True).str.strip()
     return flat.where(flat.str.len() <= width, flat.str.slice(0, width - 1) + "…")
+
+
+# Row selection on numpy arrays. The evidence and score functions run over tables with a million rows and
+# text columns; sorting or filtering those frames copies every text column. These helpers find the few
+# rows wanted on numeric arrays first (with exactly pandas' ordering and tie-breaking), so only those rows'
+# text is ever taken.
+
+
+# Inside ``sharing_codes()`` group_codes remembers its result per Arrow array: the team-level stage
+# groups the same million-row person columns by person in several families, and Arrow arrays are
+# immutable, so the same array always gets the same codes. Outside the context nothing is kept.
+_CODE_MEMO: dict[int, tuple[object, npt.NDArray[np.intp], pd.Index]] | None = None
+
+
+@contextmanager
+def sharing_codes() -> Iterator[None]:
+    """Within the block, ``group_codes`` of the same Arrow-backed column is computed once."""
+    global _CODE_MEMO
+    outer, _CODE_MEMO = _CODE_MEMO, {}
+    try:
+        yield
+    finally:
+        _CODE_MEMO = outer
+
+
+def group_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
+    """(code per row, sorted distinct values): the groups ``groupby(values)`` forms, as integers
+    (-1: missing, which groupby drops). The codes are read-only."""
+    source = getattr(values.array, "_pa_array", None)
+    memo = _CODE_MEMO if source is not None else None
+    if memo is not None and id(source) in memo and memo[id(source)][0] is source:
+        _, codes, uniques = memo[id(source)]
+        return codes, pd.Index(uniques, name=values.name)
+    raw_codes, raw_uniques = pd.factorize(values, sort=True)
+    codes = np.asarray(raw_codes, dtype=np.intp)
+    codes.flags.writeable = False
+    uniques = pd.Index(raw_uniques, name=values.name)
+    if memo is not None:
+        memo[id(source)] = (source, codes, uniques)  # the array itself is kept, so its id stays unique
+    return codes, uniques
+
+
+def pandas_sort_order(values: npt.NDArray[np.generic], descending: bool) -> npt.NDArray[np.intp]:
+    """The row order of pandas' single-column ``sort_values`` (default quicksort, missing values last) on
+    a numeric or datetime64 array, ties included: quicksort is not stable, so the order among equal values
+    is only reproduced by running the same argsort on the same array, as pandas' ``nargsort`` does."""
+    missing = np.isnat(values) if values.dtype.kind in "mM" else np.isnan(values) if values.dtype.kind == "f" else None
+    positions = np.arange(len(values))
+    present, present_at = (values, positions) if missing is None else (values[~missing], positions[~missing])
+    if descending:
+        present, present_at = present[::-1], present_at[::-1]
+    order = present_at[present.argsort(kind="quicksort")]
+    if descending:
+        order = order[::-1]
+    return order if missing is None else np.concatenate([order, np.flatnonzero(missing)])
+
+
+def descending_time_key(ns: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """An ascending key for newest-first ordering of int64 nanoseconds with NaT last (bitwise not: NaT,
+    the smallest int64, becomes the largest), as pandas' descending multi-column sort orders them."""
+    key: npt.NDArray[np.int64] = ~ns
+    return key
+
+
+def head_per_group(groups: npt.NDArray[np.intp], order: npt.NDArray[np.intp], k: int) -> npt.NDArray[np.intp]:
+    """The rows ``groupby(...).head(k)`` keeps when rows are visited in ``order``: the first ``k`` of each
+    group (group -1, a missing key, is dropped), returned in ``order``'s sequence."""
+    visited = groups[order]
+    small = len(visited) == 0 or int(visited.max()) < np.iinfo(np.int16).max
+    # within a group: still in visiting order (a stable sort; on int16 numpy uses a radix sort)
+    by_group = np.argsort(visited.astype(np.int16) if small else visited, kind="stable")
+    sorted_groups = visited[by_group]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    lengths = np.diff(np.r_[starts, len(visited)])
+    rank = np.empty(len(visited), dtype=np.intp)
+    rank[by_group] = np.arange(len(visited)) - np.repeat(starts, lengths)
+    kept: npt.NDArray[np.intp] = order[(rank < k) & (visited >= 0)]
+    return kept
+
+
+def rows_at(frame: pd.DataFrame, positions: npt.NDArray[np.intp], columns: list[str]) -> pd.DataFrame:
+    """``frame[columns]`` at integer ``positions`` (index kept), taking only those rows of each column."""
+    return pd.DataFrame({c: frame[c].take(positions) for c in columns}, index=frame.index.take(positions))
+
+
+def codes_in(values: pd.Series, index: pd.Index) -> npt.NDArray[np.intp]:
+    """Per row, the position of its value in ``index`` (-1: missing or not in it), as
+    ``index.get_indexer(values)`` gives, but matching only the distinct values (a million rows of text
+    hold a few hundred names)."""
+    codes, uniques = pd.factorize(values)
+    positions = np.append(index.get_indexer(pd.Index(uniques)), -1).astype(np.intp)
+    found: npt.NDArray[np.intp] = positions[codes]  # code -1 (missing) picks the appended -1
+    return found
+
+
+def is_member(values: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """``np.isin(values, targets)`` for integers by binary search in the few sorted targets (np.isin would
+    first de-duplicate all of a million ``values``)."""
+    wanted = np.unique(targets)
+    if len(wanted) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(wanted, values), len(wanted) - 1)
+    found: npt.NDArray[np.bool_] = wanted[at] == values
+    return found
+
+
+def top_per_group(values: npt.NDArray[np.generic], groups: npt.NDArray[np.intp], k: int) -> npt.NDArray[np.intp]:
+    """``head_per_group(groups, pandas_sort_order(values, descending=True), k)``, without sorting all rows
+    when ties cannot matter.
+
+    Quicksort orders equal values in a way only a full sort reproduces, but ties only matter when they
+    straddle a group's k-th value or fall among the chosen rows. So: find each group's k-th largest value
+    (a partial sort per group); if exactly min(k, n) rows per group reach it and the chosen values are all
+    distinct, their order is simply by value. Otherwise (or with missing values) sort everything."""
+    numbers = values.view(np.int64) if values.dtype.kind in "mM" else values
+    missing = np.isnat(values) if values.dtype.kind in "mM" else np.isnan(values) if values.dtype.kind == "f" else None
+    named = np.flatnonzero(groups >= 0)
+    n_groups = int(groups.max(initial=-1)) + 1
+    if (missing is not None and missing.any()) or n_groups > 10_000 or k < 1:
+        return head_per_group(groups, pandas_sort_order(values, descending=True), k)
+    by_group = named[np.argsort(groups[named].astype(np.int16) if n_groups < 2**15 else groups[named], kind="stable")]
+    sizes = np.bincount(groups[named], minlength=n_groups)
+    bounds = np.r_[0, np.cumsum(sizes)]
+    threshold = np.empty(n_groups, dtype=numbers.dtype)
+    for g in np.flatnonzero(sizes):
+        own = numbers[by_group[bounds[g] : bounds[g + 1]]]
+        cut = max(len(own) - k, 0)  # the group's k-th largest value (its smallest when it has <= k rows)
+        threshold[g] = np.partition(own, cut)[cut]
+    chosen = named[numbers[named] >= threshold[groups[named]]]
+    exact = np.array_equal(np.bincount(groups[chosen], minlength=n_groups), np.minimum(sizes, k))
+    if not exact or len(np.unique(numbers[chosen])) != len(chosen):
+        return head_per_group(groups, pandas_sort_order(values, descending=True), k)
+    ranked: npt.NDArray[np.intp] = chosen[np.argsort(numbers[chosen], kind="stable")[::-1]]
+    return ranked
+
+
+def stable_sort_order(values: npt.NDArray[np.generic], descending: bool) -> npt.NDArray[np.intp]:
+    """The row order of pandas' ``sort_values(kind="stable")`` on a numeric or datetime64 array: equal
+    values keep their row order (in both directions) and missing values go last."""
+    missing = np.isnat(values) if values.dtype.kind in "mM" else np.isnan(values) if values.dtype.kind == "f" else None
+    present_at = np.arange(len(values)) if missing is None else np.flatnonzero(~missing)
+    present = values if missing is None else values[present_at]
+    if descending:  # as pandas' nargsort: reverse, sort stably, reverse back (ties end up in row order)
+        order = present_at[::-1][present[::-1].argsort(kind="stable")][::-1]
+    else:
+        order = present_at[present.argsort(kind="stable")]
+    return order if missing is None else np.concatenate([order, np.flatnonzero(missing)])
+
+
+def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``np.unique(values)`` for integers: hashing first and sorting only the distinct values is several
+    times faster than numpy's unique on a few hundred thousand values."""
+    found: npt.NDArray[np.int64] = np.sort(pd.unique(np.asarray(values)))
+    return found
+
+
+def in_set(values: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """``is_member(values, targets)``: a lookup table over the targets' range when that range is small
+    (a million lookups cost a few milliseconds), else binary search."""
+    if len(targets) == 0:
+        return np.zeros(len(values), dtype=bool)
+    low, high = int(targets.min()), int(targets.max())
+    if high - low > max(4 * len(values), 1 << 16):
+        return is_member(values, targets)
+    table = np.zeros(high - low + 1, dtype=bool)
+    table[targets - low] = True
+    inside = (values >= low) & (values <= high)
+    found = np.zeros(len(values), dtype=bool)
+    found[inside] = table[values[inside] - low]
+    return found
+
+
+def join_positions(
+    left: list[npt.NDArray[np.int64]], right: list[npt.NDArray[np.int64]]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Row positions (left, right) of the inner join of two tables on integer key columns, in the order
+    ``pd.merge(how="inner")`` gives (left rows in order, each with its matches in right order). Joining on
+    integer codes of text keys gives the same rows and order as joining on the text, far faster."""
+    names = [f"k{i}" for i in range(len(left))]
+    lhs = pd.DataFrame(dict(zip(names, left, strict=True)) | {"_left": np.arange(len(left[0]))})
+    rhs = pd.DataFrame(dict(zip(names, right, strict=True)) | {"_right": np.arange(len(right[0]))})
+    joined = lhs.merge(rhs, on=names)
+    return joined["_left"].to_numpy(dtype=np.intp), joined["_right"].to_numpy(dtype=np.intp)

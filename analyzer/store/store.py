@@ -32,9 +32,17 @@ class SyncState:
     cursor: str | None
 
 
+# Payloads are parsed JSON (trees), so the circular-reference check is skipped: it only costs time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def dumps(payload: Any) -> str:
-    """Canonical JSON for the ``raw`` column (sorted keys: byte-stable across runs)."""
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Canonical JSON for the ``raw`` column (sorted keys: byte-stable across runs).
+
+    One shared encoder: ``json.dumps`` with options builds a new one per call, which costs more than
+    encoding the small payloads the collector stores by the tens of thousands.
+    """
+    return _CANONICAL.encode(payload)
 
 
 class Store:
@@ -49,7 +57,11 @@ class Store:
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            # One thread at a time, but not always the same one: the collector hands the store to its
+            # writer thread and back (analyzer/collector/writer.py), hence check_same_thread=False.
+            self.conn = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")

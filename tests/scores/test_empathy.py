@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from _score_helpers import NOW, frames_of, ic, pr, rc, stand_in_scorer
 
+from analyzer.scores.empathy import _evidence, empathy_evidence, empathy_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import score_all
 
@@ -66,3 +69,61 @@ def test_considerate_is_shrunk_toward_team_mean() -> None:
     assert fam.loc["dave", "estimate"] == pytest.approx(0.331019, abs=1e-5)
     assert fam.loc["dave", "hi"] - fam.loc["dave", "estimate"] == pytest.approx(0.084866, abs=1e-5)
     assert fam.loc["bob", "status"] == "insufficient"  # 10 < 20 comments
+
+
+def _tone_comments(n: int, seed: int) -> pd.DataFrame:
+    """Random tone-scored comments with many ties (few times, probabilities and marker combinations)."""
+    rng = np.random.default_rng(seed)
+    combos = ["", "gratitude", "insult", "gratitude;insult", "insult;gratitude", "hedge;;gratitude", None]
+    people = ["al", "bo", "cy", "dee", None]
+    return pd.DataFrame(
+        {
+            "comment_id": [f"c{i}" for i in range(n)],
+            "person": pd.array([people[i] for i in rng.integers(0, 5, n)], dtype="string"),
+            "body": pd.array([f"comment  {i}\n" + "x" * int(rng.integers(0, 400)) for i in range(n)], dtype="string"),
+            "url": pd.array([f"u{i}" for i in range(n)], dtype="string"),
+            "markers": pd.array([combos[i] for i in rng.integers(0, len(combos), n)], dtype="string"),
+            "created_at": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 5, n), unit="h"),
+            "harsh": rng.random(n) < 0.5,
+            "harsh_prob": rng.integers(0, 4, n) / 4.0,
+            "considerate": rng.integers(-2, 3, n) / 2.0,
+            "is_trivial": rng.random(n) < 0.1,
+            "lang_en": rng.random(n) < 0.9,
+        }
+    )
+
+
+def _reference_evidence(comments: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The straightforward pandas formulation (sort the population, split markers, groupby().head)."""
+    pop = comments[~comments["is_trivial"] & comments["lang_en"]]
+    marked = pop.loc[pop["markers"].fillna("") != "", ["person", "markers", "created_at"]]
+    latest = marked.sort_values("created_at", ascending=False, kind="stable")
+    firsts = latest.drop_duplicates(["person", "markers"]).reset_index(names="cidx")
+    counts_by_combo = marked.groupby(["person", "markers"]).size().rename("k").reset_index()
+    firsts = firsts.merge(counts_by_combo, on=["person", "markers"])
+    exploded = firsts.assign(marker=firsts["markers"].str.split(";")).explode("marker")
+    exploded = exploded[exploded["marker"].fillna("") != ""]
+    counts = exploded.groupby(["person", "marker"])["k"].sum().reset_index()
+    top = counts.sort_values(["person", "k", "marker"], ascending=[True, False, True]).groupby("person").head(3)
+    example = exploded.sort_values("created_at", ascending=False, kind="stable").drop_duplicates(["person", "marker"])
+    top = top.merge(example[["person", "marker", "cidx"]], on=["person", "marker"])
+    marker_rows = _evidence(pop.loc[top["cidx"].to_numpy()], "considerate", top["marker"].to_numpy())
+    harsh = pop[pop["harsh"]].sort_values(["harsh_prob", "created_at"], ascending=[False, False])
+    harsh_rows = _evidence(harsh.groupby("person").head(k), "harsh_rate", None)
+    return pd.concat([marker_rows, harsh_rows], ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_evidence_matches_the_plain_pandas_formulation_with_ties(seed: int) -> None:
+    comments = _tone_comments(3000, seed)
+    pd.testing.assert_frame_equal(empathy_evidence(comments, OPTS), _reference_evidence(comments, 5))
+    assert set(empathy_evidence(comments, OPTS)["markers"].dropna()) >= {"gratitude", "insult"}
+
+
+def test_scores_match_grouping_by_name() -> None:
+    comments = _tone_comments(500, 4)
+    fam = empathy_scores(comments, OPTS).set_index(["person", "family"])
+    pop = comments[~comments["is_trivial"] & comments["lang_en"]]
+    assert fam.loc[("bo", "considerate"), "raw"] == pop.groupby("person")["considerate"].mean()["bo"]
+    assert fam.loc[("cy", "harsh_rate"), "n"] == (pop["person"] == "cy").sum()
+    assert set(fam.index.get_level_values("person")) == {"al", "bo", "cy", "dee"}

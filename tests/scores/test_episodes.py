@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 
-from analyzer.scores.episodes import size_conditional_percentile
+from analyzer.scores.episodes import (
+    _percentile_by_groupby,
+    episode_evidence,
+    size_conditional_percentile,
+    thoroughness_scores,
+    useful_population,
+)
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import score_all
 
@@ -76,19 +83,11 @@ def test_feedback_landed_requires_path_time_and_merge() -> None:
         prs=[pr(1, "alice", merged_at=at(10, 0))],
         pr_files=files(1, ("a.py", 50), ("b.py", 50), ("c.py", 50), ("d.py", 50)),
         review_comments=[
-            rc(
-                1, 1, "bob", "please rename this variable", path="a.py", created_at=at(2, 0)
-            ),  # a.py touched at day 3
-            rc(
-                2, 1, "bob", "could you split this function", path="b.py", created_at=at(2, 0)
-            ),  # b.py never touched
+            rc(1, 1, "bob", "please rename this variable", path="a.py", created_at=at(2, 0)),  # a.py touched at day 3
+            rc(2, 1, "bob", "could you split this function", path="b.py", created_at=at(2, 0)),  # b.py never touched
             rc(3, 1, "bob", "this name is confusing to me", path="c.py", created_at=at(2, 0), thread_id="T3"),
-            rc(
-                4, 1, "bob", "maybe extract a helper here", path="d.py", created_at=at(2, 0)
-            ),  # touched after merge
-            rc(
-                5, 1, "bob", "the guard looks inverted here", path="a.py", created_at=at(4, 0)
-            ),  # after the commit
+            rc(4, 1, "bob", "maybe extract a helper here", path="d.py", created_at=at(2, 0)),  # touched after merge
+            rc(5, 1, "bob", "the guard looks inverted here", path="a.py", created_at=at(4, 0)),  # after the commit
         ],
         threads=[{"thread_id": "T3", "pr_id": 1, "path": "c.py", "is_resolved": 1, "is_outdated": 0}],
         pr_commits=[commit(1, "s1", at(3, 0)), commit(1, "s2", at(11, 0))],
@@ -145,9 +144,7 @@ def stamp_case() -> tuple[list[dict[str, Any]], ...]:
 
 def test_rubber_stamp_rule() -> None:
     prs, pr_files, commits, reviews, comments = stamp_case()
-    frames = frames_of(
-        OPTS, prs=prs, pr_files=pr_files, pr_commits=commits, reviews=reviews, review_comments=comments
-    )
+    frames = frames_of(OPTS, prs=prs, pr_files=pr_files, pr_commits=commits, reviews=reviews, review_comments=comments)
     scores = score_all(frames, OPTS, scorer=stand_in_scorer)
     ep = scores.episodes.set_index("pr_id")
     assert ep.loc[[2, 8, 9], "rubber_stamp"].all()
@@ -175,3 +172,88 @@ def test_own_pr_and_bot_pr_are_not_episodes() -> None:
     )
     eps = score_all(frames, OPTS, scorer=stand_in_scorer).episodes
     assert list(zip(eps["person"], eps["pr_id"], strict=True)) == [("bob", 1)]
+
+
+def _episodes_and_comments(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Random episodes and inline comments with many tied sizes, T values and times."""
+    rng = np.random.default_rng(seed)
+    people = pd.array([["al", "bo", "cy", None][i] for i in rng.integers(0, 4, n)], dtype="string")
+    t = rng.integers(0, 5, n) / 4.0
+    t[rng.random(n) < 0.2] = np.nan
+    eps = pd.DataFrame(
+        {
+            "person": people,
+            "pr_id": pd.array(rng.integers(1, 50, n), dtype="Int64"),
+            "repo": pd.array(["o/r"] * n, dtype="string"),
+            "pr_number": pd.array(rng.integers(1, 50, n), dtype="Int64"),
+            "url": pd.array([f"u{i}" for i in range(n)], dtype="string"),
+            "approved_at": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 9, n), unit="h"),
+            "last_at": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 9, n), unit="h"),
+            "size": rng.integers(0, 6, n) * 10,
+            "changed_files": rng.integers(1, 4, n),
+            "T": t,
+            "n_subst": rng.integers(0, 3, n),
+            "rubber_stamp": rng.random(n) < 0.3,
+            "eligible_approval": rng.random(n) < 0.6,
+        }
+    )
+    comments = pd.DataFrame(
+        {
+            "person": people,
+            "pr_id": eps["pr_id"],
+            "comment_id": [f"c{i}" for i in range(n)],
+            "kind": pd.array([["review_comment", "issue_comment", None][i] for i in rng.integers(0, 3, n)], "string"),
+            "url": eps["url"],
+            "body": pd.array([f"body {i}" for i in range(n)], dtype="string"),
+            "markers": pd.array([""] * n, dtype="string"),
+            "created_at": eps["approved_at"],
+            "is_trivial": rng.random(n) < 0.1,
+            "landed": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 2, n).astype(float)),
+            "in_episode": rng.random(n) < 0.8,
+        }
+    )
+    return eps, comments
+
+
+def _reference_evidence(eps: pd.DataFrame, comments: pd.DataFrame, k: int) -> tuple[pd.DataFrame, ...]:
+    """The rows the plain pandas formulation picks: sort (ties: newer, then lower PR id), then
+    groupby("person").head(k)."""
+    order = {"ascending": [True, False, False, True], "kind": "stable"}
+    stamped = eps[eps["rubber_stamp"]]
+    stamps = stamped.sort_values(["person", "size", "approved_at", "pr_id"], **order).groupby("person").head(k)
+    with_t = eps[eps["T"].notna()]
+    best = with_t.sort_values(["person", "T", "last_at", "pr_id"], **order).groupby("person").head(k)
+    useful = useful_population(comments, eps)
+    landed = useful[useful["landed"] == 1].sort_values("created_at", ascending=False).groupby("person").head(k)
+    return stamps, best, landed
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_episode_evidence_picks_the_rows_of_the_plain_pandas_formulation(seed: int) -> None:
+    eps, comments = _episodes_and_comments(4000, seed)
+    evidence = episode_evidence(eps, comments, OPTS)
+    stamps, best, landed = _reference_evidence(eps, comments, OPTS.evidence_per_family)
+    by_family = {f: rows for f, rows in evidence.groupby("family", sort=False)}
+    assert by_family["rubber_stamp_rate"]["url"].tolist() == stamps["url"].tolist()
+    assert by_family["thoroughness"]["url"].tolist() == best["url"].tolist()
+    assert by_family["useful_rate"]["ref"].tolist() == landed["comment_id"].tolist()
+    assert by_family["thoroughness"]["excerpt"].str.startswith("T = ").all()
+
+
+def test_thoroughness_scores_match_grouping_by_name() -> None:
+    eps, comments = _episodes_and_comments(600, 2)
+    fam = thoroughness_scores(eps, comments, OPTS).set_index(["person", "family"])
+    assert fam.loc[("bo", "thoroughness"), "raw"] == eps.groupby("person")["T"].mean()["bo"]
+    eligible = eps[eps["eligible_approval"]]
+    assert fam.loc[("al", "rubber_stamp_rate"), "raw"] == eligible.groupby("person")["rubber_stamp"].mean()["al"]
+    useful = useful_population(comments, eps)
+    assert fam.loc[("cy", "useful_rate"), "n"] == (useful["person"] == "cy").sum()
+
+
+def test_size_conditional_percentile_matches_grouped_ranks_with_ties() -> None:
+    rng = np.random.default_rng(5)
+    size = pd.Series(rng.integers(0, 40, 3000), index=np.arange(3000) * 2)  # tied sizes, a non-default index
+    density = pd.Series(rng.integers(0, 6, 3000) / 3.0, index=size.index)
+    fast = size_conditional_percentile(density, size)
+    pd.testing.assert_series_equal(fast, _percentile_by_groupby(density, size, 10), check_exact=True)
+    assert fast[density == 0].eq(0).all() and fast.between(0, 1).all()

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 
 from analyzer.scores import incremental
@@ -69,7 +70,7 @@ def test_each_rescore_writes_a_small_delta_and_equals_a_full_run(tmp_path: Path)
     meta = cache_meta(folder)
     assert meta["deltas"] == [1, 2, 3]
     # a delta file holds only the recomputed PR's rows, not the whole corpus
-    delta = pd.read_parquet(folder / "comments-3.parquet")
+    delta = pa.ipc.open_file(str(folder / "comments-3.arrow")).read_all().to_pandas()
     assert set(delta["pr_id"]) == {3} and len(delta) < meta["base_rows"]
 
 
@@ -88,7 +89,7 @@ def test_deleted_pr_rows_are_dropped_and_compaction_keeps_results(tmp_path: Path
     grown = tables(12, extra=24)
     cached = score(grown, opts)
     assert cache_meta(folder)["deltas"] == []
-    assert sorted(p.name for p in folder.glob("comments-*.parquet")) == ["comments-0.parquet"]
+    assert sorted(p.name for p in folder.glob("comments-*.arrow")) == ["comments-0.arrow"]
     assert_same_tables(cached, score(grown, OPTS))
     again = score(grown, opts)
     assert again.meta["cache"]["scored"] == 0  # type: ignore[index]
@@ -115,3 +116,17 @@ def test_stable_order_matches_lexsort_including_the_wide_key_fallback() -> None:
     for keys in (narrow, wide):
         assert np.array_equal(incremental.stable_order(keys), np.lexsort(keys))
     assert len(incremental.stable_order((np.zeros(0, dtype=np.int64),))) == 0
+
+
+def test_an_unreadable_or_older_cache_costs_a_full_run_and_is_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    opts = replace(OPTS, cache=folder)
+    data = tables(6)
+    first = score(data, opts)
+    (folder / "comments-0.arrow").write_bytes(b"not an arrow file")
+    (folder / "comments-7.parquet").write_bytes(b"left by cache version 3")
+    again = score(data, opts)
+    assert again.meta["cache"]["prs_cached"] == 0  # type: ignore[index]
+    assert_same_tables(again, first)
+    assert not list(folder.glob("*.parquet"))
+    assert score(data, opts).meta["cache"]["prs_recomputed"] == 0  # type: ignore[index]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from _score_helpers import NOW, frames_of, pr, rc, review, stand_in_scorer
 
-from analyzer.scores.mentoring import rounds_change_scores
+from analyzer.scores.mentoring import bootstrap_mean_interval, mentoring_pairs, review_edges, rounds_change_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import Scores, score_all
 
@@ -145,3 +145,90 @@ def test_mentee_rounds_status_needs_8_mentees_and_30_later_prs() -> None:
     assert enough.loc["hal", "status"] == "insufficient" and np.isnan(enough.loc["hal", "estimate"])
     short = rounds_change_scores(outcomes(3), OPTS, people).set_index("person")  # 24 later PRs
     assert short.loc["mia", "status"] == "insufficient"
+
+
+def test_knowledge_spreading_counts_files_with_at_most_one_other_author() -> None:
+    # a.py: only alice authors it (at risk for anyone); b.py: bob and carol (at risk for carol only, whose
+    # other author is bob; dave sees two others); c.py: three authors (never at risk)
+    def files(pr_id: int, path: str) -> dict[str, Any]:
+        return {"pr_id": pr_id, "path": path, "additions": 5, "deletions": 0}
+
+    prs = [pr(1, "alice"), pr(2, "bob"), pr(3, "carol"), pr(4, "erin"), pr(5, "fay"), pr(6, "gus")]
+    pr_files = [files(1, "a.py"), files(2, "b.py"), files(3, "b.py")]
+    pr_files += [files(4, "c.py"), files(5, "c.py"), files(6, "c.py")]
+    reviews = [
+        review(50 + i, p, who) for i, (p, who) in enumerate([(1, "dave"), (2, "dave"), (2, "carol"), (4, "carol")])
+    ]
+    frames = frames_of(OPTS, prs=prs, pr_files=pr_files, reviews=reviews)
+    fam = score_all(frames, OPTS, scorer=stand_in_scorer).family_scores.set_index(["person", "family"])
+    assert fam.loc[("dave", "knowledge_spreading"), "raw"] == pytest.approx(1 / 2)  # PR 1 yes, PR 2 no
+    assert fam.loc[("carol", "knowledge_spreading"), "raw"] == pytest.approx(1 / 2)  # PR 2 yes, PR 4 no
+    assert fam.loc[("dave", "knowledge_spreading"), "n"] == 2
+
+
+def test_rounds_change_bootstrap_equals_one_mentor_at_a_time() -> None:
+    rng = np.random.default_rng(2)
+    mentors = [["mia", "hal", "ann", "bo", "zed"][i] for i in rng.integers(0, 5, 60)]  # zed: not a reviewer
+    outcomes = pd.DataFrame(
+        {
+            "mentor": mentors,
+            "first_rounds": rng.integers(0, 4, 60).astype(float),
+            "later_rounds": rng.random(60) * 3,
+            "n_later": rng.integers(1, 5, 60),
+        }
+    )
+    outcomes.loc[outcomes["mentor"] == "bo", "mentor"] = ["bo"] + ["ann"] * int((outcomes["mentor"] == "bo").sum() - 1)
+    people = pd.Index(["ann", "bo", "hal", "mia", "nobody"])
+    rows = rounds_change_scores(outcomes, OPTS, people).set_index("person")
+    for person in ["ann", "hal", "mia"]:
+        mine = outcomes[outcomes["mentor"] == person]
+        change = (mine["later_rounds"] - mine["first_rounds"]).to_numpy()
+        lo, hi = bootstrap_mean_interval(change, OPTS.bootstrap_samples, OPTS.seed, OPTS.level)
+        assert (rows.loc[person, "lo"], rows.loc[person, "hi"]) == (lo, hi)  # bit for bit
+        assert rows.loc[person, "estimate"] == change.mean() and rows.loc[person, "n"] == len(mine)
+    assert rows.loc["bo", "n"] == 1 and np.isnan(rows.loc["bo", "lo"])  # one mentee: no interval
+    assert np.isnan(rows.loc["nobody", "estimate"])
+
+
+def test_a_reply_to_the_newcomer_is_a_teaching_comment() -> None:
+    prs = [pr(1, "newbie", created_at=d(6, 1))]
+    comments = [
+        rc(10, 1, "newbie", "why is this flag needed here", created_at=d(6, 2)),
+        rc(11, 1, "mia", "it keeps the cache warm later", in_reply_to_id=10, created_at=d(6, 3)),  # answers newbie
+        rc(12, 1, "hal", "what does this flag toggle", created_at=d(6, 2)),
+        rc(13, 1, "zoe", "it toggles the cache warmup", in_reply_to_id=12, created_at=d(6, 3)),  # answers hal
+        rc(14, 1, "ann", "it toggles the cache warmup", in_reply_to_id=99, created_at=d(6, 3)),  # unknown target
+    ]
+    s = score_all(frames_of(OPTS, prs=prs, review_comments=comments), OPTS, scorer=stand_in_scorer)
+    assert s.mentoring[["mentor", "mentee", "n_interactions"]].values.tolist() == [["mia", "newbie", 1]]
+
+
+def test_mentoring_pairs_join_pr_ids_and_break_time_ties_by_pr() -> None:
+    at = pd.to_datetime(["2024-06-03", "2024-06-01", "2024-06-01", "2024-06-02", "2024-06-05"], utc=True)
+    teaching = pd.DataFrame(
+        {
+            "person": pd.Series(["mia", "mia", "mia", "hal", "mia"], dtype="string"),
+            "pr_author": pd.Series(["newbie", "newbie", "newbie", "newbie", None], dtype="string"),
+            "pr_id": pd.array([12, 30, 7, 5, 1], dtype="Int64"),
+            "created_at": at,
+        }
+    )
+    pairs = mentoring_pairs(teaching)
+    assert pairs[["mentor", "mentee", "n_interactions"]].values.tolist() == [["hal", "newbie", 1], ["mia", "newbie", 3]]
+    assert pairs["pr_ids"].tolist() == ["5", "7;12;30"]  # by PR id; the comment without a mentee is dropped
+    assert pairs["first_pr_id"].tolist() == [5, 7]  # PRs 30 and 7 tie on the earliest time: the lower id
+    assert pairs["first_at"].tolist() == [at[3], at[1]] and pairs["last_at"].tolist() == [at[3], at[0]]
+    assert str(pairs["mentor"].dtype) == "str" and str(pairs["pr_ids"].dtype) == "str"
+
+
+def test_review_edges_count_episodes_per_reviewer_and_author() -> None:
+    episodes = pd.DataFrame(
+        {
+            "person": pd.Series(["mia", "hal", "mia", None, "mia"], dtype="string"),
+            "pr_author": pd.Series(["vet", "newbie", "vet", "vet", None], dtype="string"),
+            "to_newcomer": [False, True, True, True, True],
+        }
+    )
+    edges = review_edges(episodes)
+    assert edges.values.tolist() == [["hal", "newbie", 1, True], ["mia", "vet", 2, True]]  # sorted by names
+    assert edges.dtypes.astype(str).tolist() == ["string", "string", "int64", "bool"]

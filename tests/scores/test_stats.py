@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analyzer.scores import stats
@@ -115,3 +116,97 @@ def test_display_rule() -> None:
     assert stats.display_value(0.42, 5, 20) == "insufficient data (n = 5)"
     assert stats.display_value(0.42, 25, 20) == "0.42"
     assert stats.status_for([5, 25], 20).tolist() == ["insufficient", "ok"]
+
+
+# Row-selection helpers: each must reproduce the pandas operation it replaces, ties included.
+
+
+def _tied_values(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
+    """n values from a handful of distinct ones (many ties), in the given numpy kind."""
+    base = rng.integers(0, 6, n)
+    if kind == "f":
+        values = base / 4.0
+        values[rng.random(n) < 0.1] = np.nan
+        return values
+    if kind == "M":
+        stamps = np.datetime64("2024-01-01T00:00:00", "ns") + base.astype("timedelta64[h]")
+        stamps[rng.random(n) < 0.1] = np.datetime64("NaT")
+        return stamps
+    return base.astype(np.int64)
+
+
+@pytest.mark.parametrize("kind", ["f", "i", "M"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_pandas_sort_order_matches_sort_values_with_ties(kind: str, descending: bool) -> None:
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 17, 300, 5000):  # 5000 rows: numpy's quicksort is not stable there
+        values = _tied_values(rng, n, kind)
+        expected = pd.DataFrame({"v": values}).sort_values("v", ascending=not descending).index.to_numpy()
+        np.testing.assert_array_equal(stats.pandas_sort_order(values, descending), expected)
+
+
+def test_head_per_group_matches_groupby_head() -> None:
+    rng = np.random.default_rng(3)
+    groups = rng.integers(-1, 7, 2000)  # -1: a missing key, which groupby drops
+    order = rng.permutation(2000)
+    frame = pd.DataFrame({"g": np.where(groups >= 0, groups, np.nan)}).iloc[order]
+    expected = frame.groupby("g").head(3).index.to_numpy()
+    kept = stats.head_per_group(groups, order, 3)
+    np.testing.assert_array_equal(kept, expected)
+    assert np.bincount(groups[kept]).max() == 3
+
+
+@pytest.mark.parametrize("distinct", [True, False])
+def test_top_per_group_matches_full_sort(distinct: bool) -> None:
+    rng = np.random.default_rng(11)
+    n = 4000
+    values = rng.permutation(n).astype(float) if distinct else _tied_values(rng, n, "f")
+    groups = rng.integers(-1, 30, n)
+    reference = stats.head_per_group(groups, stats.pandas_sort_order(values, descending=True), 4)
+    np.testing.assert_array_equal(stats.top_per_group(values, groups, 4), reference)
+    stamps = np.datetime64("2024-01-01", "ns") + rng.permutation(n).astype("timedelta64[s]")
+    reference = stats.head_per_group(groups, stats.pandas_sort_order(stamps, descending=True), 2)
+    np.testing.assert_array_equal(stats.top_per_group(stamps, groups, 2), reference)
+
+
+def test_codes_and_membership_match_pandas() -> None:
+    names = pd.Series(["bo", "al", None, "cy", "al", "zed"], dtype="string")
+    codes, people = stats.group_codes(names)
+    assert list(people) == ["al", "bo", "cy", "zed"]  # sorted, like groupby's keys
+    assert codes.tolist() == [1, 0, -1, 2, 0, 3]
+    index = pd.Index(["al", "cy"])
+    assert stats.codes_in(names, index).tolist() == index.get_indexer(names.astype(object)).tolist()
+    values, targets = np.array([5, 1, 9, 1, 7]), np.array([9, 1, 1])
+    np.testing.assert_array_equal(stats.is_member(values, targets), np.isin(values, targets))
+    assert not stats.is_member(values, np.array([], dtype=np.int64)).any()
+
+
+@pytest.mark.parametrize("kind", ["f", "i", "M"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_stable_sort_order_matches_stable_sort_values(kind: str, descending: bool) -> None:
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 17, 3000):
+        values = _tied_values(rng, n, kind)
+        frame = pd.DataFrame({"v": values})
+        expected = frame.sort_values("v", ascending=not descending, kind="stable").index.to_numpy()
+        np.testing.assert_array_equal(stats.stable_sort_order(values, descending), expected)
+
+
+def test_sorted_unique_and_in_set_match_numpy() -> None:
+    rng = np.random.default_rng(9)
+    values = rng.integers(-50, 50, 1000)
+    np.testing.assert_array_equal(stats.sorted_unique(values), np.unique(values))
+    for targets in (rng.integers(-60, 60, 30), np.array([3, 10**15]), np.array([], dtype=np.int64)):
+        # a small range (lookup table) and a huge one (binary search) give np.isin's answer
+        np.testing.assert_array_equal(stats.in_set(values, targets), np.isin(values, targets))
+
+
+def test_join_positions_match_a_merge_on_the_keys() -> None:
+    left = pd.DataFrame({"a": [3, 1, 3, 2, 9], "b": [0, 0, 1, 0, 0]})
+    right = pd.DataFrame({"a": [3, 3, 2, 1, 3], "b": [0, 1, 0, 0, 0]})
+    merged = left.reset_index().merge(right.reset_index(), on=["a", "b"])
+    at_left, at_right = stats.join_positions(
+        [left["a"].to_numpy(), left["b"].to_numpy()], [right["a"].to_numpy(), right["b"].to_numpy()]
+    )
+    assert at_left.tolist() == merged["index_x"].tolist() == [0, 0, 1, 2, 3]  # left order, duplicates kept
+    assert at_right.tolist() == merged["index_y"].tolist() == [0, 4, 3, 1, 2]

@@ -57,3 +57,21 @@ def test_upserts_are_idempotent_and_transactions_atomic(tmp_path: Path) -> None:
             raise RuntimeError("crash mid-page")
         assert store.count("actors") == 1
         assert store.sync_state("o/r", "pulls").watermark is None
+
+
+def test_a_store_can_be_handed_to_another_thread_and_back(tmp_path: Path) -> None:
+    """The collector's writer thread commits pages on the connection the main thread opened."""
+    import threading
+
+    from analyzer.store.store import dumps
+
+    with Store(tmp_path / "s.sqlite") as store:
+        def write() -> None:
+            with store.transaction():
+                store.save_sync_state(SyncState("o/r", "pulls", "2026-01-01T00:00:00Z", None, None, None), "now")
+
+        worker = threading.Thread(target=write)
+        worker.start()
+        worker.join()
+        assert store.sync_state("o/r", "pulls").watermark == "2026-01-01T00:00:00Z"
+    assert dumps({"b": 1, "a": "é"}) == '{"a":"é","b":1}'  # canonical: sorted keys, no spaces, UTF-8 kept

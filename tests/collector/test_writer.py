@@ -1,0 +1,94 @@
+"""The page writer: writes run in order, one at a time, off the caller's thread; errors come back."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from analyzer.collector.writer import PageWriter
+
+
+def test_writes_run_in_submission_order_on_one_background_thread() -> None:
+    done: list[tuple[int, str]] = []
+    caller = threading.current_thread().name
+    with PageWriter() as writer:
+        for page in range(5):
+            writer.submit(lambda page=page: done.append((page, threading.current_thread().name)))
+    assert [page for page, _ in done] == list(range(5))
+    assert len({name for _, name in done}) == 1 and done[0][1] != caller
+
+
+def test_submit_returns_before_the_write_finishes_and_drain_waits_for_it() -> None:
+    started, release = threading.Event(), threading.Event()
+    finished: list[bool] = []
+
+    def slow_write() -> None:
+        started.set()
+        release.wait(5)
+        finished.append(True)
+
+    with PageWriter() as writer:
+        writer.submit(slow_write)
+        assert started.wait(5)
+        assert finished == []  # the caller is free while the write runs (the next request goes out)
+        release.set()
+        writer.drain()
+        assert finished == [True]
+
+
+def test_at_most_one_write_is_in_flight() -> None:
+    running = 0
+    most = 0
+    lock = threading.Lock()
+
+    def write() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.01)
+        with lock:
+            running -= 1
+
+    with PageWriter() as writer:
+        for _ in range(4):
+            writer.submit(write)
+    assert most == 1
+
+
+def test_a_failed_write_is_raised_at_the_next_submit_or_drain() -> None:
+    def broken() -> None:
+        raise OSError("disk full")
+
+    writer = PageWriter()
+    writer.submit(broken)
+    with pytest.raises(OSError, match="disk full"):
+        writer.submit(lambda: None)
+    writer.submit(broken)
+    with pytest.raises(OSError, match="disk full"):
+        writer.close()
+
+
+def test_leaving_on_an_error_finishes_the_pending_write_and_keeps_the_callers_error() -> None:
+    finished: list[bool] = []
+
+    def write() -> None:
+        time.sleep(0.02)
+        finished.append(True)
+        raise OSError("also broken")
+
+    with pytest.raises(KeyError), PageWriter() as writer:
+        writer.submit(write)
+        raise KeyError("the caller's own failure")
+    assert finished == [True]
+
+
+def test_the_switch_interval_is_lowered_while_open_and_restored_after() -> None:
+    import sys
+
+    before = sys.getswitchinterval()
+    with PageWriter():
+        assert sys.getswitchinterval() <= 0.001
+    assert sys.getswitchinterval() == before
