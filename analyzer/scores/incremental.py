@@ -22,6 +22,7 @@ import json
 import mmap
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -489,31 +490,39 @@ def cached_per_pr_stage(
     the others' rows come from the cache, which is then updated."""
     cache = Cache(folder)
     key = global_key(frames, options)
-    prints = pr_fingerprints(frames, start, end)
-    state = cache.read(key)
-    if state is None:
-        fresh = per_pr_stage(frames, options, start, end, scorer, with_keys=True)
-        comments, eps = canonical_order(fresh.comments, fresh.episodes)
-        cache.write_base(key, prints, comments, eps)
-        stats = {**fresh.stats, "prs_recomputed": len(prints), "prs_cached": 0}
-        return PerPr(team_columns(comments), eps, stats)
-    same = prints.reindex(state.keys.index).to_numpy() == state.keys.to_numpy()
-    unchanged = state.keys.index.to_numpy()[same]
-    touched = prints.index.difference(pd.Index(unchanged))
-    known = _known_scores(state, state.keys.index.to_numpy()[~same])
-    recompute = touched.to_numpy(dtype=np.int64)
-    fresh = per_pr_stage(restrict(frames, recompute), options, start, end, scorer, known, with_keys=True)
-    fresh_comments, fresh_eps = canonical_order(fresh.comments, fresh.episodes)
-    comments = _merged(state, unchanged, "comments", fresh_comments, TEAM_COMMENT_COLUMNS)
-    eps = _merged(state, unchanged, "episodes", fresh_eps, tuple(EPISODE_BASE_DTYPES))
-    removed = len(state.keys) - int(same.sum())
-    if len(touched) or removed:
+    # a helper thread hashes the PRs while the cache is mapped, and later splices the episodes and
+    # writes the delta while this thread splices the comments (Arrow, numpy and hashing release the GIL)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-cache") as helper:
+        prints_job = helper.submit(pr_fingerprints, frames, start, end)
+        state = cache.read(key)
+        prints = prints_job.result()
+        if state is None:
+            fresh = per_pr_stage(frames, options, start, end, scorer, with_keys=True)
+            comments, eps = canonical_order(fresh.comments, fresh.episodes)
+            cache.write_base(key, prints, comments, eps)
+            stats = {**fresh.stats, "prs_recomputed": len(prints), "prs_cached": 0}
+            return PerPr(team_columns(comments), eps, stats)
+        same = prints.reindex(state.keys.index).to_numpy() == state.keys.to_numpy()
+        unchanged = state.keys.index.to_numpy()[same]
+        touched = prints.index.difference(pd.Index(unchanged))
+        known = _known_scores(state, state.keys.index.to_numpy()[~same])
+        recompute = touched.to_numpy(dtype=np.int64)
+        fresh = per_pr_stage(restrict(frames, recompute), options, start, end, scorer, known, with_keys=True)
+        fresh_comments, fresh_eps = canonical_order(fresh.comments, fresh.episodes)
+        eps_job = helper.submit(_merged, state, unchanged, "episodes", fresh_eps, tuple(EPISODE_BASE_DTYPES))
+        removed = len(state.keys) - int(same.sum())
         delta_rows = state.delta_rows + len(fresh_comments)
-        if len(state.deltas) >= MAX_DELTAS or delta_rows > MAX_DELTA_SHARE * max(state.base_rows, 1):
+        compact = len(state.deltas) >= MAX_DELTAS or delta_rows > MAX_DELTA_SHARE * max(state.base_rows, 1)
+        delta_job = None
+        if (len(touched) or removed) and not compact:
+            delta_job = helper.submit(cache.write_delta, state, key, prints, touched, fresh_comments, fresh_eps)
+        comments = _merged(state, unchanged, "comments", fresh_comments, TEAM_COMMENT_COLUMNS)
+        eps = eps_job.result()
+        if delta_job is not None:
+            delta_job.result()  # raises what the write raised (e.g. an unwritable cache directory)
+        if (len(touched) or removed) and compact:
             every_column = _merged(state, unchanged, "comments", fresh_comments, tuple(COMMENT_ROW_DTYPES))
             cache.write_base(key, prints, every_column, eps)
-        else:
-            cache.write_delta(state, key, prints, touched, fresh_comments, fresh_eps)
     stats = {
         "scored": fresh.stats["scored"],
         "cached": fresh.stats["cached"] + len(comments) - len(fresh_comments),

@@ -1,5 +1,5 @@
-"""Mentoring reach (§3): interactions with newcomers, reach, breadth, knowledge spreading and the
-exploratory mentee outcomes (retention, change in review rounds)."""
+"""Mentoring reach (§3): interactions with newcomers, reach, breadth, knowledge spreading and mentee
+retention; the review-rounds outcome is in ``mentee_outcomes``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analyzer.frames.model import Frames
+from analyzer.scores.codes import NA_ID, TEXT, bool_mask, in_window, int_ids, join_key, text_codes
 from analyzer.scores.episodes import in_episode
+from analyzer.scores.mentee_outcomes import rounds_change_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
     beta_binomial,
@@ -20,21 +22,17 @@ from analyzer.scores.stats import (
     excerpt,
     family_rows,
     group_codes,
-    head_per_group,
     in_set,
     is_member,
     join_positions,
     rows_at,
     sorted_unique,
-    stable_sort_order,
     top_per_group,
 )
 
 TEACHING_LABELS = ("thought", "note")
 MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
 # pandas' default text dtype: what a column built from Python strings infers
-TEXT = pd.StringDtype(na_value=np.nan)
-NA_ID = np.iinfo(np.int64).min  # a missing integer id: matches only another missing id, as in a merge
 
 
 def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
@@ -76,33 +74,6 @@ def _answers_pr_author(comments: pd.DataFrame, replies: npt.NDArray[np.intp]) ->
     same = np.array([isinstance(a, str) and a == b for a, b in zip(author, pr_author, strict=True)], dtype=bool)
     answered: npt.NDArray[np.bool_] = found & same
     return answered
-
-
-def _text_codes(*columns: pd.Series) -> list[npt.NDArray[np.int64]]:
-    """Integer codes of text columns, consistent across them (-1: missing): one factorisation of their
-    concatenation, so equal codes mean equal text."""
-    codes, _ = pd.factorize(pd.concat(columns, ignore_index=True))
-    bounds = np.cumsum([len(c) for c in columns])[:-1]
-    return [part.astype(np.int64) for part in np.split(codes, bounds)]
-
-
-def _join_key(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Codes for a join: a missing value (-1) becomes its own key, since merges match missing with missing."""
-    return np.where(codes >= 0, codes, NA_ID)
-
-
-def _ids(values: pd.Series) -> npt.NDArray[np.int64]:
-    """Integer ids with missing ones as ``NA_ID``."""
-    return values.to_numpy(dtype=np.int64, na_value=NA_ID)
-
-
-def _mask(values: pd.Series) -> npt.NDArray[np.bool_]:
-    """A boolean column as numpy, missing = False (``fillna(False)``)."""
-    return values.to_numpy(dtype=bool, na_value=False)
-
-
-def _in_window(times: pd.Series, start: datetime, end: datetime) -> npt.NDArray[np.bool_]:
-    return ((times >= pd.Timestamp(start)) & (times <= pd.Timestamp(end))).to_numpy(dtype=bool, na_value=False)
 
 
 def mentoring_pairs(teaching: pd.DataFrame) -> pd.DataFrame:
@@ -190,7 +161,7 @@ def review_edges(episodes: pd.DataFrame) -> pd.DataFrame:
     valid = (person >= 0) & (author >= 0)
     width = max(len(authors), 1)
     key = person[valid].astype(np.int64) * width + author[valid]
-    newcomer = _mask(episodes["to_newcomer"])[valid]
+    newcomer = bool_mask(episodes["to_newcomer"])[valid]
     if len(people) * width <= 4 * len(key) + (1 << 20):
         counts = np.bincount(key, minlength=len(people) * width)
         edges = np.flatnonzero(counts)
@@ -358,22 +329,22 @@ def _files_at_risk(
     recent authors (``file_authors``) other than r number <= 1: always when it has <= 1 author, and when
     it has exactly 2 and r is one of them. All keys are integer codes: no text column is merged."""
     prs, files, commits, commit_files = frames.prs, frames.pr_files, frames.commits, frames.commit_files
-    repo_pr, repo_cf = _text_codes(prs["repo"], commit_files["repo"])
-    path_pf, path_cf = _text_codes(files["path"], commit_files["path"])
-    person_pr, person_c = _text_codes(prs["person"], commits["person"])
-    pr_of_pr, pr_of_file = _ids(prs["pr_id"]), _ids(files["pr_id"])
+    repo_pr, repo_cf = text_codes(prs["repo"], commit_files["repo"])
+    path_pf, path_cf = text_codes(files["path"], commit_files["path"])
+    person_pr, person_c = text_codes(prs["person"], commits["person"])
+    pr_of_pr, pr_of_file = int_ids(prs["pr_id"]), int_ids(files["pr_id"])
     # files reviewed: non-generated PR files with the repo of their PR
-    kept = np.flatnonzero(~_mask(files["is_generated"]))
+    kept = np.flatnonzero(~bool_mask(files["is_generated"]))
     at_file, at_pr = join_positions([pr_of_file[kept]], [pr_of_pr])
     file_rows = kept[at_file]
     file_repo, file_path = repo_pr[at_pr], path_pf[file_rows]
     # recent human authors: files of PRs created in the window, and files of default-branch commits
-    recent = np.flatnonzero(~_mask(prs["is_bot"]) & _in_window(prs["created_at"], start, end))
+    recent = np.flatnonzero(~bool_mask(prs["is_bot"]) & in_window(prs["created_at"], start, end))
     pr_file, pr_row = join_positions([pr_of_file], [pr_of_pr[recent]])
     pr_row = recent[pr_row]
-    landed = np.flatnonzero(~_mask(commits["is_bot"]) & _in_window(commits["committed_at"], start, end))
-    repo_cf_join, repo_c_join = (_join_key(c) for c in _text_codes(commit_files["repo"], commits["repo"].take(landed)))
-    sha_cf, sha_c = (_join_key(c) for c in _text_codes(commit_files["sha"], commits["sha"].take(landed)))
+    landed = np.flatnonzero(~bool_mask(commits["is_bot"]) & in_window(commits["committed_at"], start, end))
+    repo_cf_join, repo_c_join = (join_key(c) for c in text_codes(commit_files["repo"], commits["repo"].take(landed)))
+    sha_cf, sha_c = (join_key(c) for c in text_codes(commit_files["sha"], commits["sha"].take(landed)))
     commit_file, commit_row = join_positions([repo_cf_join, sha_cf], [repo_c_join, sha_c])
     author_repo = np.r_[repo_pr[pr_row], repo_cf[commit_file]]
     author_path = np.r_[path_pf[pr_file], path_cf[commit_file]]
@@ -424,7 +395,7 @@ def _retention(pairs: pd.DataFrame, frames: Frames, options: ScoringOptions, rev
     mentor = codes_in(pairs["mentor"].take(evaluable), reviewers)
     prs = frames.prs
     opened = np.flatnonzero(prs["person"].notna().to_numpy() & prs["created_at"].notna().to_numpy())
-    author, mentee = _text_codes(prs["person"].take(opened), pairs["mentee"].take(evaluable))
+    author, mentee = text_codes(prs["person"].take(opened), pairs["mentee"].take(evaluable))
     first = pairs["first_at"].to_numpy(dtype="datetime64[ns]")[evaluable].view(np.int64)
     back = _opens_again(author, prs["created_at"].to_numpy(dtype="datetime64[ns]")[opened], mentee, first, days)
     # distinct (mentor, mentee) pairs back, per mentor; mentees counted per pair row
@@ -510,241 +481,5 @@ def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.Da
             "excerpt": excerpt(rows["body"]).to_numpy(),
             "markers": rows["markers"].to_numpy(),
             "at": rows["created_at"].to_numpy(),
-        }
-    )
-
-
-ROUNDS_UNIT = "review rounds"
-OUTCOME_COLUMNS = ("mentor", "mentee", "first_pr", "first_url", "first_at", "first_rounds", "later_rounds", "n_later")
-
-
-def pr_review_rounds(frames: Frames) -> pd.Series:
-    """Review rounds per PR id (§3.3 item 4): CHANGES_REQUESTED reviews by humans other than the author,
-    plus the author's commits (a proxy for pushes) committed after the first human review. Joined and
-    counted on integer codes of PR ids and names."""
-    prs, reviews, commits = frames.prs, frames.reviews, frames.pr_commits
-    authored = np.flatnonzero(prs["pr_id"].notna().to_numpy() & prs["person"].notna().to_numpy())
-    human = ~_mask(reviews["is_bot"]) & reviews["pr_id"].notna().to_numpy() & reviews["submitted_at"].notna().to_numpy()
-    reviewed = np.flatnonzero(human)
-    pushed = np.flatnonzero(commits[["pr_id", "person", "committed_at"]].notna().all(axis=1).to_numpy())
-    author, reviewer, committer = _text_codes(
-        prs["person"].take(authored), reviews["person"].take(reviewed), commits["person"].take(pushed)
-    )
-    pr_ids = prs["pr_id"].to_numpy(dtype=np.int64, na_value=0)[authored]
-    pr_code, uniques = pd.factorize(pr_ids)
-    # reviews by someone other than the author (a missing reviewer is "other", as != on objects says)
-    at_review, at_pr = join_positions([_ids(reviews["pr_id"])[reviewed]], [pr_ids])
-    other = reviewer[at_review] != author[at_pr]
-    review_pr = pr_code[at_pr][other]
-    requested = (reviews["state"] == "CHANGES_REQUESTED").to_numpy(dtype=bool, na_value=False)[reviewed[at_review]]
-    changes = np.bincount(pr_code[at_pr][other & requested], minlength=len(uniques))
-    submitted = reviews["submitted_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[reviewed[at_review][other]]
-    first_review = np.full(len(uniques), np.iinfo(np.int64).max)
-    np.minimum.at(first_review, review_pr, submitted)
-    has_review = np.bincount(review_pr, minlength=len(uniques)) > 0
-    # the author's own commits after the PR's first human review
-    at_commit, at_pr = join_positions([_ids(commits["pr_id"])[pushed]], [pr_ids])
-    commit_pr = pr_code[at_pr]
-    committed = commits["committed_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)[pushed[at_commit]]
-    own_later = has_review[commit_pr] & (committer[at_commit] == author[at_pr])
-    own_later &= committed > first_review[commit_pr]
-    pushes = np.bincount(commit_pr[own_later], minlength=len(uniques))
-    # as changes.reindex(ids).fillna(0) + pushes...: integers only when every PR has both
-    complete = bool((changes[pr_code] > 0).all() and (pushes[pr_code] > 0).all())
-    rounds = (changes + pushes)[pr_code]
-    ids = pd.Index(pr_ids, name="pr_id")
-    return pd.Series(rounds.astype(np.int64 if complete else np.float64), index=ids)
-
-
-def mentee_outcomes(pairs: pd.DataFrame, frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
-    """One row per (mentor, mentee) with >= 1 later PR: the PR of the mentor's first teaching comment to
-    the mentee (``first_pr_id`` of ``mentoring_pairs``), its review rounds, and the mean rounds over the
-    mentee's later newcomer PRs (created after it, in the window)."""
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OUTCOME_COLUMNS})
-    if pairs.empty:
-        return empty
-    prs = frames.prs
-    keep = ~_mask(prs["is_bot"]) & _in_window(prs["created_at"], start, end)
-    rows = np.flatnonzero(keep & prs["pr_id"].notna().to_numpy() & prs["person"].notna().to_numpy())
-    pr_ids = prs["pr_id"].to_numpy(dtype=np.int64, na_value=0)[rows]
-    rounds = pr_review_rounds(frames).reindex(pr_ids).fillna(0).to_numpy()
-    person, mentee = _text_codes(prs["person"].take(rows), pairs["mentee"])
-    first_pr = pairs["first_pr_id"].to_numpy(dtype=np.int64)
-    at_pair, at_pr = join_positions([first_pr, _join_key(mentee)], [pr_ids, person])
-    created = prs["created_at"].to_numpy(dtype="datetime64[ns]")[rows].view(np.int64)
-    later_sum, later_n = _later_rounds(person, created, rounds, _mask(prs["author_newcomer"])[rows])
-    later = np.flatnonzero(later_n[at_pr] > 0)
-    if len(later) == 0:
-        return empty
-    at_pair, at_pr = at_pair[later], at_pr[later]
-    mentor, mentors = pd.factorize(pairs["mentor"], sort=True)
-    mentee, mentees = pd.factorize(pairs["mentee"], sort=True)
-    order = _name_order(mentor[at_pair], len(mentors), mentee[at_pair], len(mentees))
-    at_pair, at_pr = at_pair[order], at_pr[order]
-    return pd.DataFrame(
-        {
-            "mentor": _objects(pairs["mentor"], mentor, mentors, at_pair),
-            "mentee": _objects(pairs["mentee"], mentee, mentees, at_pair),
-            "first_pr": pr_ids[at_pr],
-            "first_url": prs["url"].take(rows[at_pr]).array,
-            "first_at": prs["created_at"].take(rows[at_pr]).array,
-            "first_rounds": rounds[at_pr],
-            "later_rounds": later_sum[at_pr] / np.maximum(later_n[at_pr], 1),
-            "n_later": later_n[at_pr],
-        }
-    )
-
-
-def _name_order(
-    first: npt.NDArray[np.intp], n_first: int, second: npt.NDArray[np.intp], n_second: int
-) -> npt.NDArray[np.intp]:
-    """The row order of ``sort_values`` on two name columns (stable, missing last), from their sorted
-    codes (-1: missing); no sort at all when the rows are in order already."""
-    key = np.where(first >= 0, first, n_first).astype(np.int64) * (n_second + 1)
-    key += np.where(second >= 0, second, n_second)
-    if bool((key[1:] >= key[:-1]).all()):
-        return np.arange(len(key))
-    order: npt.NDArray[np.intp] = np.argsort(key, kind="stable")
-    return order
-
-
-def _objects(
-    column: pd.Series, codes: npt.NDArray[np.intp], uniques: pd.Index, rows: npt.NDArray[np.intp]
-) -> pd.Series:
-    """``column.astype(object)`` at ``rows``, from the few distinct names rather than one conversion per row."""
-    if (codes[rows] < 0).any():
-        return column.astype(object).take(rows).reset_index(drop=True)
-    return pd.Series(np.asarray(uniques, dtype=object)[codes[rows]], dtype=object)
-
-
-def _later_rounds(
-    person: npt.NDArray[np.int64],
-    created: npt.NDArray[np.int64],
-    rounds: npt.NDArray[np.float64],
-    newcomer: npt.NDArray[np.bool_],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Per PR (``person`` code, ``created`` ns): (sum of rounds, count) of the same person's newcomer PRs
-    created strictly later. One sort by (person, time) and running totals: the later ones are those after
-    the end of the PR's (person, time) run up to the end of the person's run. (Rounds are whole numbers,
-    so the sums do not depend on the summation order.)"""
-    order = np.lexsort((created, person))
-    who, when = person[order], created[order]
-    counted = newcomer[order]
-    n_total = np.cumsum(counted)
-    rounds_total = np.cumsum(np.where(counted, rounds[order].astype(float), 0.0))
-    person_ends = np.r_[who[1:] != who[:-1], True]
-    time_ends = person_ends | np.r_[when[1:] != when[:-1], True]
-    person_end = _run_end(person_ends)
-    time_end = _run_end(time_ends)
-    later_n = np.empty(len(order), dtype=np.int64)
-    later_sum = np.empty(len(order))
-    later_n[order] = n_total[person_end] - n_total[time_end]
-    later_sum[order] = rounds_total[person_end] - rounds_total[time_end]
-    return later_sum, later_n
-
-
-def _run_end(ends: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
-    """Per position: the position of the last element of its run (``ends`` marks each run's last one)."""
-    last = np.flatnonzero(ends)
-    run = np.r_[0, np.cumsum(ends[:-1])] if len(ends) else np.zeros(0, dtype=np.intp)
-    found: npt.NDArray[np.intp] = last[run]
-    return found
-
-
-def bootstrap_mean_interval(
-    values: npt.NDArray[np.float64], samples: int, seed: int, level: float
-) -> tuple[float, float]:
-    """Seeded percentile-bootstrap interval of the mean (resampling the values); NaN for < 2 values."""
-    if len(values) < 2:
-        return np.nan, np.nan
-    rng = np.random.default_rng(seed)
-    means = values[rng.integers(0, len(values), (samples, len(values)))].mean(axis=1)
-    tail = (1 - level) / 2
-    lo, hi = np.quantile(means, [tail, 1 - tail])
-    return float(lo), float(hi)
-
-
-def _bootstrap_rows(
-    values: npt.NDArray[np.float64], samples: int, seed: int, level: float
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """``bootstrap_mean_interval`` of each row of ``values`` (rows of >= 2 values), drawing the resampled
-    positions once for all rows."""
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, values.shape[1], (samples, values.shape[1]))
-    # each row's (samples x mentees) resample reduced along its last axis: the summation order of
-    # bootstrap_mean_interval's values[draws].mean(axis=1) (a 3-D mean over axis 2 rounds differently);
-    # one row at a time into one reused buffer, which stays in cache (no page faults on a huge block)
-    resampled = np.empty(draws.shape)
-    means = np.empty((len(values), samples))
-    for row, own in enumerate(values):
-        np.take(own, draws, out=resampled, mode="clip")  # draws are in range: clip skips the checks
-        means[row] = resampled.mean(axis=1)
-    tail = (1 - level) / 2
-    bounds = np.quantile(means, [tail, 1 - tail], axis=1)
-    return bounds[0].astype(float), bounds[1].astype(float)
-
-
-def rounds_change_scores(outcomes: pd.DataFrame, options: ScoringOptions, reviewers: pd.Index) -> pd.DataFrame:
-    """Mean over a mentor's mentees of (mean rounds of later newcomer PRs - rounds of the first mentored
-    PR), with a bootstrap interval over mentees; exploratory (never ranked), insufficient below 8 mentees
-    or 30 later mentee PRs."""
-    est = np.full(len(reviewers), np.nan)
-    lo, hi = est.copy(), est.copy()
-    change = (outcomes["later_rounds"].astype(float) - outcomes["first_rounds"].astype(float)).to_numpy()
-    later = outcomes["n_later"].to_numpy(dtype=float)
-    positions = codes_in(outcomes["mentor"], reviewers)
-    # each mentor's rows, in their original order, as one contiguous run
-    rows = np.flatnonzero(positions >= 0)
-    rows = rows[np.argsort(positions[rows], kind="stable")]
-    starts = np.flatnonzero(np.r_[True, positions[rows][1:] != positions[rows][:-1]]) if len(rows) else rows
-    sizes = np.diff(np.r_[starts, len(rows)])
-    mentors = positions[rows[starts]]
-    n_mentees = np.bincount(mentors, weights=sizes, minlength=len(reviewers))
-    n_later = np.bincount(positions[rows], weights=later[rows], minlength=len(reviewers))  # whole numbers
-    # every mentor's bootstrap uses the same seed, so mentors with as many mentees share the draws:
-    # resample them together (the same numbers as bootstrap_mean_interval, one mentor at a time)
-    for size in np.unique(sizes):
-        same = np.flatnonzero(sizes == size)
-        values = change[rows[starts[same][:, None] + np.arange(size)]].astype(np.float64)
-        est[mentors[same]] = values.mean(axis=1)  # row by row: each mentor's own change[mine].mean()
-        if size >= 2:
-            lo[mentors[same]], hi[mentors[same]] = _bootstrap_rows(
-                values, options.bootstrap_samples, options.seed, options.level
-            )
-    enough = (n_mentees >= options.min_mentees) & (n_later >= options.min_mentee_prs)
-    status = np.where(enough, "exploratory", "insufficient")
-    unit = "change in review rounds (later PRs - first mentored PR)"
-    return family_rows(
-        reviewers, "mentee_rounds_change", est, lo, hi, est, n_mentees, options.min_mentees, unit, False, status
-    )
-
-
-def mentee_rounds_evidence(outcomes: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
-    """Per mentor, the latest mentees' first mentored PR with its rounds against their later PRs (the rows
-    of a stable newest-first sort and a per-mentor head, found on numpy arrays; text built for those only)."""
-    first_at = outcomes["first_at"].to_numpy(dtype="datetime64[ns]")
-    groups, _ = pd.factorize(outcomes["mentor"])
-    latest = head_per_group(groups, stable_sort_order(first_at, descending=True), options.evidence_per_family)
-    rows = rows_at(
-        outcomes,
-        latest,
-        ["mentor", "mentee", "first_pr", "first_url", "first_at", "first_rounds", "later_rounds", "n_later"],
-    )
-    text = [
-        f"{m}: {f:.0f} review rounds on the first mentored PR, {later:.1f} on average over {k} later PR(s)"
-        for m, f, later, k in zip(
-            rows["mentee"], rows["first_rounds"], rows["later_rounds"], rows["n_later"], strict=True
-        )
-    ]
-    return pd.DataFrame(
-        {
-            "person": rows["mentor"].to_numpy(),
-            "family": "mentee_rounds_change",
-            "kind": "pr",
-            "ref": ("pr:" + rows["first_pr"].astype(str)).to_numpy(),
-            "url": rows["first_url"].to_numpy(),
-            "excerpt": np.asarray(text, dtype=object),
-            "markers": "",
-            "at": rows["first_at"].to_numpy(),
         }
     )

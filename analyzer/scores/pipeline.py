@@ -20,7 +20,7 @@ import pandas as pd
 
 from analyzer.errors import StoreError
 from analyzer.frames.model import STR, TS, Frames, cast, has_dtype
-from analyzer.scores import ci_credit, docs_credit, empathy, episodes, incremental, mentoring, profile
+from analyzer.scores import ci_credit, docs_credit, empathy, episodes, incremental, mentee_outcomes, mentoring, profile
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
 from analyzer.scores.options import ScoringOptions
@@ -265,22 +265,27 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
         comments["to_newcomer"] = comments["pr_id"].map(newcomer).fillna(False).astype(bool).to_numpy()
         teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
         pairs = mentoring.mentoring_pairs(teaching)
-        outcomes = mentoring.mentee_outcomes(pairs, frames, start, end)
+        outcomes = mentee_outcomes.mentee_outcomes(pairs, frames, start, end)
         eps = eps_job.result()
         marks["episodes"] = time.perf_counter() - clock
         (changes, code_prs), ci = docs_job.result(), ci_job.result()
+        # submitted longest first so the two threads finish together; combined in the fixed order below
+        mentoring_job = pool.submit(mentoring.mentoring_scores, eps, pairs, frames, options, start, end, outcomes)
+        episode_evidence_job = pool.submit(episodes.episode_evidence, eps, comments, options)
+        empathy_evidence_job = pool.submit(empathy.empathy_evidence, comments, options)
+        thoroughness_job = pool.submit(episodes.thoroughness_scores, eps, comments, options)
         family_jobs = [
             pool.submit(empathy.empathy_scores, comments, options),
-            pool.submit(episodes.thoroughness_scores, eps, comments, options),
-            pool.submit(mentoring.mentoring_scores, eps, pairs, frames, options, start, end, outcomes),
+            thoroughness_job,
+            mentoring_job,
             pool.submit(docs_credit.docs_scores, changes, code_prs, options),
             pool.submit(ci_credit.ci_scores, ci),
         ]
         evidence_jobs = [
-            pool.submit(empathy.empathy_evidence, comments, options),
-            pool.submit(episodes.episode_evidence, eps, comments, options),
+            empathy_evidence_job,
+            episode_evidence_job,
             pool.submit(mentoring.mentoring_evidence, teaching, options),
-            pool.submit(mentoring.mentee_rounds_evidence, outcomes, options),
+            pool.submit(mentee_outcomes.mentee_rounds_evidence, outcomes, options),
             pool.submit(docs_credit.docs_evidence, changes, options),
             pool.submit(ci_credit.ci_evidence, ci),
         ]

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from _score_helpers import NOW, frames_of, pr, rc, review, stand_in_scorer
 
-from analyzer.scores.mentoring import bootstrap_mean_interval, mentoring_pairs, review_edges, rounds_change_scores
+from analyzer.scores.mentee_outcomes import bootstrap_mean_interval, rounds_change_scores
+from analyzer.scores.mentoring import mentoring_pairs, review_edges
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import Scores, score_all
 
