@@ -134,6 +134,25 @@ class GitHubClient:
 
         return self._with_retries(call)
 
+    def rest_text(self, path: str, params: dict[str, Any] | None = None) -> tuple[dict[str, Any], str]:
+        """GET like ``rest``, but return the body unparsed: the caller decodes it off the request path.
+
+        Errors are raised here as for ``rest``; a 2xx body that is not valid JSON (a truncated page)
+        is the caller's to detect when it decodes it.
+        """
+        url = path if path.startswith("http") else self.options.base_url.rstrip("/") + path
+
+        def call() -> tuple[dict[str, Any], str]:
+            self._wait_for_budget("rest")
+            self.budget.rest_requests += 1
+            status, headers, text = self.requester.requestJson("GET", url, parameters=params)
+            if status >= 400:
+                raise self.requester.createException(status, headers, _error_data(text))
+            self._note_headers(headers, "rest")
+            return headers, text
+
+        return self._with_retries(call)
+
     # -- retry policy ----------------------------------------------------------------------------
 
     def _with_retries(self, call: Callable[[], T], on_timeout: Callable[[], None] | None = None) -> T:
@@ -277,3 +296,11 @@ class GitHubClient:
             self.budget.graphql_remaining = int(rate["remaining"])
         if rate.get("resetAt"):
             self.budget.graphql_reset = parse_iso(str(rate["resetAt"]))
+
+
+def _error_data(text: str) -> Any:
+    """An error body as PyGithub would hand it to its exception (JSON, or the text itself)."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return {"data": text}

@@ -274,9 +274,22 @@ def run_row(repo: str, run: JSON, fetched_at: str) -> JSON:
         "run_attempt": int(run.get("run_attempt") or 1),
         "actor": _login(run.get("actor")),
         "html_url": run.get("html_url"),
-        "raw": dumps(run),
+        "raw": dumps(_trimmed_run(run)),
         "fetched_at": fetched_at,
     }
+
+
+RUN_REPOSITORIES = ("repository", "head_repository")  # ~6 KB each, the same object on every run
+
+
+def _trimmed_run(run: JSON) -> JSON:
+    """The run as GitHub sent it, minus the bulk of its embedded repositories (see analyzer/store/store.py)."""
+    trimmed = dict(run)
+    for key in RUN_REPOSITORIES:
+        repo = run.get(key)
+        if isinstance(repo, dict):
+            trimmed[key] = {"id": repo.get("id"), "full_name": repo.get("full_name")}
+    return trimmed
 
 
 def repo_row(node: JSON, fetched_at: str) -> JSON:

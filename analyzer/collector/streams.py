@@ -10,6 +10,7 @@ next pass re-reads ``overlap`` before it, so late edits, comments and merges on 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from analyzer.collector.rows import (
     run_row,
 )
 from analyzer.collector.writer import PageWriter
+from analyzer.errors import CollectionError
 from analyzer.store.store import Store, SyncState
 
 JSON = dict[str, Any]
@@ -79,6 +81,8 @@ class RepoSync:
         self.progress = progress
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}  # wall time per phase, for benchmarks
+        self._runs_high: str | None = None  # newest run of the pass so far (written by the writer thread)
+        self._runs_items = 0
 
     def now_iso(self) -> str:
         return iso(self.client.clock.now())
@@ -295,6 +299,26 @@ class RepoSync:
     # -- workflow runs (REST) --------------------------------------------------------------------
 
     def sync_runs(self) -> None:
+        """Page the runs; a page whose body does not decode (truncated) resumes from the store's state."""
+        for _attempt in range(self.client.options.max_retries + 1):
+            try:
+                self._runs_pass()
+                return
+            except TruncatedPage:
+                # the writer is idle now (the failed write was the pending one): the store is readable
+                self.client.budget.retries += 1
+                self._states["workflow_runs"] = self.store.sync_state(self.repo, "workflow_runs")
+        raise CollectionError(
+            f"GitHub kept sending truncated workflow-run pages for {self.repo}; run the same command"
+            " again later: it resumes where it stopped"
+        )
+
+    def _runs_pass(self) -> None:
+        """Fetch pages while the writer decodes and stores the previous one.
+
+        Only the raw text crosses over: which page comes next is read from the ``Link`` header (and
+        ``total_count``, the body's first key), so decoding ~1.5 MB of JSON per page is off the request path.
+        """
         state = self._states["workflow_runs"]
         if state.cursor:
             plan = json.loads(state.cursor)
@@ -304,41 +328,53 @@ class RepoSync:
                 start = max(start, parse_iso(state.watermark) - self.window.overlap)
             plan = {"windows": [[start, self.window.end]], "page": 1}
             state = SyncState(self.repo, "workflow_runs", state.watermark, self.now_iso(), state.watermark, None)
-        high = state.pass_high_water
-        pages = items = 0
+        self._runs_high = state.pass_high_water  # from here on, owned by the writer thread
+        self._runs_items = 0
+        pages = 0
         while plan["windows"]:
             lo, hi = plan["windows"][0]
             page = int(plan["page"])
-            _, body = self.client.rest(
+            headers, text = self.client.rest_text(
                 f"/repos/{self.repo}/actions/runs",
                 {"per_page": 100, "page": page, "created": f"{iso(lo)}..{iso(hi)}"},
             )
-            runs = [r for r in (body or {}).get("workflow_runs") or [] if r]
-            total = int((body or {}).get("total_count") or 0)
-            if page == 1 and total > RUNS_CAP and hi - lo > 3600:
-                parts = -(-total // (RUNS_CAP - 100))
+            more = 'rel="next"' in str(headers.get("link") or "")
+            # GitHub may report a capped total of exactly 1,000 for a filtered search: treat reaching the
+            # cap as "more than it returns" and split the window (one hour is the finest split)
+            if page == 1 and _total_count(text) >= RUNS_CAP and hi - lo > 3600:
+                parts = -(-_total_count(text) // (RUNS_CAP - 100))
                 step = (hi - lo) / parts
                 plan["windows"][0:1] = [[lo + i * step, lo + (i + 1) * step] for i in range(parts)]
-            elif len(runs) < 100 or page * 100 >= min(total, RUNS_CAP):
+            elif not more or page * 100 >= RUNS_CAP:
                 plan["windows"].pop(0)
                 plan["page"] = 1
             else:
                 plan["page"] = page + 1
-            fetched_at = self.now_iso()
-            high = max([high or "", *(r["created_at"] for r in runs)]) or None
-            if plan["windows"]:
-                state = SyncState(self.repo, "workflow_runs", state.watermark, state.pass_started_at, high,
-                                  json.dumps(plan))
-            else:
-                state = SyncState(self.repo, "workflow_runs", high or state.watermark, None, None, None)
-            self.writer.submit(partial(self._write_runs_page, runs, state, fetched_at))
+            cursor = json.dumps(plan) if plan["windows"] else None
+            self.writer.submit(partial(self._write_runs_text, text, state, cursor, self.now_iso()))
             pages += 1
-            items += len(runs)
-            self._emit("workflow_runs", pages, items)
-        if state.pass_started_at is not None:  # an empty plan from the start
-            done = SyncState(self.repo, "workflow_runs", high, None, None, None)
+            self._emit("workflow_runs", pages, self._runs_items)  # items lag a page: the writer counts
+        if pages == 0 and state.pass_started_at is not None:  # an empty plan from the start
+            done = SyncState(self.repo, "workflow_runs", self._runs_high, None, None, None)
             self.writer.submit(partial(self._write_runs_page, [], done, self.now_iso()))
-        self.counts["workflow_runs"] = items
+        self.writer.drain()  # a truncated last page must surface here, not in the next phase
+        self.counts["workflow_runs"] = self._runs_items
+
+    def _write_runs_text(self, text: str, pass_state: SyncState, cursor: str | None, fetched_at: str) -> None:
+        """On the writer thread: decode a page, then store its runs with the state that covers them."""
+        try:
+            body = json.loads(text)
+        except ValueError as exc:
+            raise TruncatedPage(f"workflow runs page of {self.repo} does not decode") from exc
+        runs = [r for r in (body or {}).get("workflow_runs") or [] if r]
+        self._runs_high = max([self._runs_high or "", *(r["created_at"] for r in runs)]) or None
+        self._runs_items += len(runs)
+        if cursor is not None:
+            state = SyncState(self.repo, "workflow_runs", pass_state.watermark, pass_state.pass_started_at,
+                              self._runs_high, cursor)
+        else:
+            state = SyncState(self.repo, "workflow_runs", self._runs_high or pass_state.watermark, None, None, None)
+        self._write_runs_page(runs, state, fetched_at)
 
     def _write_runs_page(self, runs: list[JSON], state: SyncState, fetched_at: str) -> None:
         rows = [run_row(self.repo, r, fetched_at) for r in runs]
@@ -371,6 +407,19 @@ class RepoSync:
             self.store.conn.execute(
                 "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
             )
+
+
+class TruncatedPage(Exception):
+    """Internal: a page body that did not decode; the pass resumes from the last stored page."""
+
+
+_TOTAL_COUNT = re.compile(r'\s*\{\s*"total_count"\s*:\s*(\d+)')
+
+
+def _total_count(text: str) -> int:
+    """``total_count`` of a runs page, read from the head of the body (GitHub sends it first); 0 if absent."""
+    match = _TOTAL_COUNT.match(text[:200])
+    return int(match.group(1)) if match else 0
 
 
 def _last_copies(bundles: list[PrBundle]) -> list[PrBundle]:

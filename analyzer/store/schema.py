@@ -1,7 +1,8 @@
 """SQLite schema of the store, with its version and forward-only migrations.
 
 Every collected entity has typed columns for what the pipeline reads plus ``raw``: the JSON payload
-exactly as GitHub returned it, so re-scoring never needs the network. Keys are GitHub's own ids
+exactly as GitHub returned it (workflow runs: minus their embedded repositories, see store.py), so
+re-scoring never needs the network. Keys are GitHub's own ids
 (``fullDatabaseId`` for PRs, reviews and review comments) so upserts are idempotent. Timestamps are
 ISO-8601 UTC strings ("2026-01-02T03:04:05Z"), which sort and compare correctly as text.
 """

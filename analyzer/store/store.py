@@ -4,6 +4,11 @@ Crash safety comes from SQLite itself: every page the collector fetches is writt
 sync-state row that records how far the pass got, in one transaction. A ``kill -9`` between two
 transactions loses at most the page in flight, which the next run fetches again; an upsert of an
 already-stored item replaces it, so nothing is duplicated.
+
+The ``raw`` column holds each payload as GitHub returned it, with one exception: a workflow run's
+``repository`` and ``head_repository`` objects (~6 KB each, identical on every run of a repository,
+and two thirds of a run's JSON) are stored as ``{"id", "full_name"}`` only; the ``repos`` table holds
+the repository itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +130,9 @@ class Store:
         columns = list(rows[0].keys())
         placeholders = ", ".join("?" for _ in columns)
         sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-        self.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+        values = itemgetter(*columns)  # one C call per row (a tuple, or the bare value for one column)
+        params = map(values, rows) if len(columns) > 1 else ((values(row),) for row in rows)
+        self.conn.executemany(sql, params)
         return len(rows)
 
     def delete_children(self, table: str, key_column: str, keys: Iterable[Any]) -> None:

@@ -62,3 +62,17 @@ def test_gateway_timeouts_halve_the_graphql_page_size(tiny_org: OrgModel, tmp_pa
     sizes = [s for s in sizes if s is not None]
     assert sizes[0] == 40 and sizes[1] == 20 and max(sizes[1:]) == 20
     assert_matches(tiny_org, store)
+
+
+def test_truncated_runs_page_decoded_off_the_request_path_is_fetched_again(
+    tiny_org: OrgModel, tmp_path: Path
+) -> None:
+    """Runs pages are decoded on the writer thread: a cut body there must still be retried, not lost."""
+    clock = FakeClock()
+    store = tmp_path / "s.sqlite"
+    with served(tiny_org, clock=clock) as server:
+        server.faults.add("truncated", count=2, match="/actions/runs", after=1)
+        result = run(server, tiny_org, store, clock=clock)
+        assert [k for _, k in server.faults.injected] == ["truncated", "truncated"]
+    assert result.budget.retries >= 2
+    assert_matches(tiny_org, store)
