@@ -59,3 +59,4 @@ def test_the_child_is_gone_after_the_block() -> None:
     assert multiprocessing.active_children() == []
     with pytest.raises(requests.ConnectionError):
         requests.get(base_url + "/rate_limit", timeout=2)  # nobody listens any more
+
