@@ -9,9 +9,10 @@ import pandas as pd
 
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
+    COMMENT_EVIDENCE_SOURCE,
     beta_binomial,
+    comment_evidence,
     descending_time_key,
-    excerpt,
     family_rows,
     group_codes,
     head_per_group,
@@ -21,11 +22,8 @@ from analyzer.scores.stats import (
 
 BoolArray = npt.NDArray[np.bool_]
 
-EVIDENCE_COLUMNS = ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at")
-
 
 TONE_COLUMNS = ("person", "considerate", "harsh", "harsh_prob", "markers", "created_at", "comment_id", "url", "body")
-EVIDENCE_SOURCE = ["person", "comment_id", "url", "body", "markers", "created_at"]
 
 
 def tone_population(comments: pd.DataFrame) -> pd.DataFrame:
@@ -144,8 +142,8 @@ def _marker_evidence(comments: pd.DataFrame, keep: BoolArray, codes: npt.NDArray
     key_person, key_marker = keys // max(len(markers), 1), keys % max(len(markers), 1)
     # sort_values(["person", "k", "marker"], ascending=[True, False, True]).groupby("person").head(3)
     top = head_per_group(key_person.astype(np.intp), np.lexsort((key_marker, -count, key_person)), 3)
-    examples = rows_at(comments, example_at[row[first_row[top]]], EVIDENCE_SOURCE)
-    return _evidence(examples, "considerate", markers[key_marker[top]])
+    examples = rows_at(comments, example_at[row[first_row[top]]], COMMENT_EVIDENCE_SOURCE)
+    return comment_evidence(examples, "considerate", markers[key_marker[top]])
 
 
 def _explode(
@@ -182,19 +180,4 @@ def _harsh_evidence(
     # as sort_values(["harsh_prob", "created_at"], ascending=False): a stable lexsort, NaN/NaT last
     order = np.lexsort((descending_time_key(_time_ns(comments)[harsh]), -prob))
     chosen = harsh[head_per_group(codes[harsh], order, options.evidence_per_family)]
-    return _evidence(rows_at(comments, chosen, EVIDENCE_SOURCE), "harsh_rate", None)
-
-
-def _evidence(rows: pd.DataFrame, family: str, markers: object) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "person": rows["person"].to_numpy(),
-            "family": family,
-            "kind": "comment",
-            "ref": rows["comment_id"].to_numpy(),
-            "url": rows["url"].to_numpy(),
-            "excerpt": excerpt(rows["body"]).to_numpy(),
-            "markers": rows["markers"].to_numpy() if markers is None else markers,
-            "at": rows["created_at"].to_numpy(),
-        }
-    ).loc[:, list(EVIDENCE_COLUMNS)]
+    return comment_evidence(rows_at(comments, chosen, COMMENT_EVIDENCE_SOURCE), "harsh_rate")

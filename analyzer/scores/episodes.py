@@ -18,10 +18,11 @@ import pandas as pd
 from analyzer.frames.model import Frames
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
+    COMMENT_EVIDENCE_SOURCE,
     FAMILY_COLUMNS,
     beta_binomial,
+    comment_evidence,
     descending_time_key,
-    excerpt,
     family_rows,
     group_codes,
     rows_at,
@@ -483,18 +484,7 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
     )
     best_text = "T = " + best["T"].round(2).astype(str) + ", " + best["n_subst"].astype(str) + " substantive comments"
     landed = _latest_landed(comments, episodes, k)
-    landed_rows = pd.DataFrame(
-        {
-            "person": landed["person"].to_numpy(),
-            "family": "useful_rate",
-            "kind": "comment",
-            "ref": landed["comment_id"].to_numpy(),
-            "url": landed["url"].to_numpy(),
-            "excerpt": excerpt(landed["body"]).to_numpy(),
-            "markers": landed["markers"].to_numpy(),
-            "at": landed["created_at"].to_numpy(),
-        }
-    )
+    landed_rows = comment_evidence(landed, "useful_rate")
     return pd.concat(
         [
             ep_rows(stamps, "rubber_stamp_rate", stamp_text),
@@ -517,4 +507,4 @@ def _latest_landed(comments: pd.DataFrame, episodes: pd.DataFrame, k: int) -> pd
     times = at.to_numpy(dtype=f"datetime64[{at.dt.unit}]")[landed]  # the array pandas itself would sort
     codes, _ = group_codes(comments["person"])
     chosen = landed[top_per_group(times, codes[landed], k)]
-    return rows_at(comments, chosen, ["person", "comment_id", "url", "body", "markers", "created_at"])
+    return rows_at(comments, chosen, COMMENT_EVIDENCE_SOURCE)

@@ -17,9 +17,10 @@ from analyzer.scores.episodes import in_episode
 from analyzer.scores.mentee_outcomes import rounds_change_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
+    COMMENT_EVIDENCE_SOURCE,
     beta_binomial,
     codes_in,
-    excerpt,
+    comment_evidence,
     family_rows,
     group_codes,
     in_set,
@@ -467,19 +468,6 @@ def newcomer_inflow(frames: Frames, pairs: pd.DataFrame, start: datetime, end: d
 def mentoring_evidence(teaching: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Each mentor's latest teaching comments to newcomers (the rows of a newest-first sort and a
     per-person head, found on numpy arrays so only the kept rows' text is taken)."""
-    cols = ["person", "comment_id", "url", "body", "markers", "created_at"]
     groups, _ = group_codes(teaching["person"])
     latest = top_per_group(teaching["created_at"].to_numpy(dtype="datetime64[ns]"), groups, options.evidence_per_family)
-    rows = rows_at(teaching, latest, cols)
-    return pd.DataFrame(
-        {
-            "person": rows["person"].to_numpy(),
-            "family": "mentoring_reach",
-            "kind": "comment",
-            "ref": rows["comment_id"].to_numpy(),
-            "url": rows["url"].to_numpy(),
-            "excerpt": excerpt(rows["body"]).to_numpy(),
-            "markers": rows["markers"].to_numpy(),
-            "at": rows["created_at"].to_numpy(),
-        }
-    )
+    return comment_evidence(rows_at(teaching, latest, COMMENT_EVIDENCE_SOURCE), "mentoring_reach")

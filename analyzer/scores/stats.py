@@ -284,6 +284,28 @@ def excerpt(text: pd.Series, width: int = 280) -> pd.Series:
     return flat.where(flat.str.len() <= width, flat.str.slice(0, width - 1) + "…")
 
 
+EVIDENCE_COLUMNS = ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at")
+# the comment columns an evidence row is made of (take only these rows' text: see rows_at)
+COMMENT_EVIDENCE_SOURCE = ["person", "comment_id", "url", "body", "markers", "created_at"]
+
+
+def comment_evidence(rows: pd.DataFrame, family: str, markers: object = None) -> pd.DataFrame:
+    """Evidence rows (EVIDENCE_COLUMNS) pointing at the comments ``rows`` (COMMENT_EVIDENCE_SOURCE
+    columns); ``markers`` replaces the comments' own markers when given."""
+    return pd.DataFrame(
+        {
+            "person": rows["person"].to_numpy(),
+            "family": family,
+            "kind": "comment",
+            "ref": rows["comment_id"].to_numpy(),
+            "url": rows["url"].to_numpy(),
+            "excerpt": excerpt(rows["body"]).to_numpy(),
+            "markers": rows["markers"].to_numpy() if markers is None else markers,
+            "at": rows["created_at"].to_numpy(),
+        }
+    ).loc[:, list(EVIDENCE_COLUMNS)]
+
+
 # Row selection on numpy arrays. The evidence and score functions run over tables with a million rows and
 # text columns; sorting or filtering those frames copies every text column. These helpers find the few
 # rows wanted on numeric arrays first (with exactly pandas' ordering and tie-breaking), so only those rows'

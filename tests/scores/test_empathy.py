@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from _score_helpers import NOW, frames_of, ic, pr, rc, stand_in_scorer
 
-from analyzer.scores.empathy import _evidence, empathy_evidence, empathy_scores
+from analyzer.scores.empathy import empathy_evidence, empathy_scores
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import score_all
+from analyzer.scores.stats import comment_evidence
 
 OPTS = ScoringOptions(now=NOW)
 
@@ -107,9 +108,9 @@ def _reference_evidence(comments: pd.DataFrame, k: int) -> pd.DataFrame:
     top = counts.sort_values(["person", "k", "marker"], ascending=[True, False, True]).groupby("person").head(3)
     example = exploded.sort_values("created_at", ascending=False, kind="stable").drop_duplicates(["person", "marker"])
     top = top.merge(example[["person", "marker", "cidx"]], on=["person", "marker"])
-    marker_rows = _evidence(pop.loc[top["cidx"].to_numpy()], "considerate", top["marker"].to_numpy())
+    marker_rows = comment_evidence(pop.loc[top["cidx"].to_numpy()], "considerate", top["marker"].to_numpy())
     harsh = pop[pop["harsh"]].sort_values(["harsh_prob", "created_at"], ascending=[False, False])
-    harsh_rows = _evidence(harsh.groupby("person").head(k), "harsh_rate", None)
+    harsh_rows = comment_evidence(harsh.groupby("person").head(k), "harsh_rate")
     return pd.concat([marker_rows, harsh_rows], ignore_index=True)
 
 
