@@ -27,9 +27,9 @@ from analyzer.scores.stats import (
     group_codes,
     rows_at,
     shrink_means,
+    top_k_per_group,
     top_per_group,
 )
-from analyzer.scores.topk import top_k_per_group
 
 PURE_REPLY = (
     r"(?i)^\s*(?:done|fixed|thanks|thank you|ty|ok|okay|ack|addressed|sure|will do|good catch|"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -410,6 +411,23 @@ def is_member(values: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]) -> 
     return found
 
 
+def kth_largest_per_group(
+    values: npt.NDArray[Any], rows: npt.NDArray[np.intp], groups: npt.NDArray[np.intp], n_groups: int, k: int
+) -> npt.NDArray[Any]:
+    """Per group (0..n_groups-1), the k-th largest of ``values`` over ``rows`` (its smallest value when
+    the group has <= k rows; unset for empty groups), by one partial sort per group."""
+    of_rows = groups[rows]
+    small = of_rows.astype(np.int16) if n_groups < np.iinfo(np.int16).max else of_rows  # int16: radix sort
+    by_group = rows[np.argsort(small, kind="stable")]
+    bounds = np.r_[0, np.cumsum(np.bincount(of_rows, minlength=n_groups))]
+    threshold = np.empty(n_groups, dtype=values.dtype)
+    for group in np.flatnonzero(np.diff(bounds)):
+        own = values[by_group[bounds[group] : bounds[group + 1]]]
+        cut = max(len(own) - k, 0)
+        threshold[group] = np.partition(own, cut)[cut]
+    return threshold
+
+
 def top_per_group(values: npt.NDArray[np.generic], groups: npt.NDArray[np.intp], k: int) -> npt.NDArray[np.intp]:
     """``head_per_group(groups, pandas_sort_order(values, descending=True), k)``, without sorting all rows
     when ties cannot matter.
@@ -424,20 +442,39 @@ def top_per_group(values: npt.NDArray[np.generic], groups: npt.NDArray[np.intp],
     n_groups = int(groups.max(initial=-1)) + 1
     if (missing is not None and missing.any()) or n_groups > 10_000 or k < 1:
         return head_per_group(groups, pandas_sort_order(values, descending=True), k)
-    by_group = named[np.argsort(groups[named].astype(np.int16) if n_groups < 2**15 else groups[named], kind="stable")]
     sizes = np.bincount(groups[named], minlength=n_groups)
-    bounds = np.r_[0, np.cumsum(sizes)]
-    threshold = np.empty(n_groups, dtype=numbers.dtype)
-    for g in np.flatnonzero(sizes):
-        own = numbers[by_group[bounds[g] : bounds[g + 1]]]
-        cut = max(len(own) - k, 0)  # the group's k-th largest value (its smallest when it has <= k rows)
-        threshold[g] = np.partition(own, cut)[cut]
+    threshold = kth_largest_per_group(numbers, named, groups, n_groups, k)
     chosen = named[numbers[named] >= threshold[groups[named]]]
     exact = np.array_equal(np.bincount(groups[chosen], minlength=n_groups), np.minimum(sizes, k))
     if not exact or len(np.unique(numbers[chosen])) != len(chosen):
         return head_per_group(groups, pandas_sort_order(values, descending=True), k)
     ranked: npt.NDArray[np.intp] = chosen[np.argsort(numbers[chosen], kind="stable")[::-1]]
     return ranked
+
+
+def top_k_per_group(
+    groups: npt.NDArray[np.intp],
+    primary: npt.NDArray[np.float64] | npt.NDArray[np.int64],
+    k: int,
+    tie_keys: tuple[npt.NDArray[np.int64], ...] = (),
+) -> npt.NDArray[np.intp]:
+    """Positions of each group's ``k`` rows with the largest ``primary`` (ties: smallest ``tie_keys``,
+    the first key deciding first), ordered by group then rank. Rows with group -1 or a NaN primary are
+    never chosen.
+
+    Unlike ``top_per_group`` the order among equal values is a stated rule, not pandas' quicksort, so
+    only the rows reaching each group's k-th best value (a partial sort per group) are fully ordered."""
+    values = np.asarray(primary, dtype=np.float64)
+    eligible = np.flatnonzero((groups >= 0) & ~np.isnan(values))
+    if k < 1 or not len(eligible):
+        return np.zeros(0, dtype=np.intp)
+    n_groups = int(groups[eligible].max()) + 1
+    threshold = kth_largest_per_group(values, eligible, groups, n_groups, k)
+    candidates = eligible[values[eligible] >= threshold[groups[eligible]]]
+    # full order among the candidates only: group, primary descending, then the tie keys
+    sort_keys = [key[candidates] for key in reversed(tie_keys)]
+    ranked = candidates[np.lexsort((*sort_keys, -values[candidates], groups[candidates]))]
+    return head_per_group(groups, ranked, k)
 
 
 def stable_sort_order(values: npt.NDArray[np.generic], descending: bool) -> npt.NDArray[np.intp]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.scores.topk import top_k_per_group
+from analyzer.scores.stats import top_k_per_group
 
 
 def reference(groups: np.ndarray, primary: np.ndarray, k: int, ties: tuple[np.ndarray, ...]) -> list[int]:
