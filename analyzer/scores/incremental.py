@@ -513,16 +513,20 @@ def cached_per_pr_stage(
         removed = len(state.keys) - int(same.sum())
         delta_rows = state.delta_rows + len(fresh_comments)
         compact = len(state.deltas) >= MAX_DELTAS or delta_rows > MAX_DELTA_SHARE * max(state.base_rows, 1)
+        changed = bool(len(touched) or removed)
         delta_job = None
-        if (len(touched) or removed) and not compact:
+        if changed and not compact:
             delta_job = helper.submit(cache.write_delta, state, key, prints, touched, fresh_comments, fresh_eps)
-        comments = _merged(state, unchanged, "comments", fresh_comments, TEAM_COMMENT_COLUMNS)
+        # a compaction writes every column of the merged rows; otherwise only the team's are needed
+        every_column = changed and compact
+        columns = tuple(COMMENT_ROW_DTYPES) if every_column else TEAM_COMMENT_COLUMNS
+        merged = _merged(state, unchanged, "comments", fresh_comments, columns)
         eps = eps_job.result()
         if delta_job is not None:
             delta_job.result()  # raises what the write raised (e.g. an unwritable cache directory)
-        if (len(touched) or removed) and compact:
-            every_column = _merged(state, unchanged, "comments", fresh_comments, tuple(COMMENT_ROW_DTYPES))
-            cache.write_base(key, prints, every_column, eps)
+        if every_column:
+            cache.write_base(key, prints, merged, eps)
+        comments = team_columns(merged) if every_column else merged
     stats = {
         "scored": fresh.stats["scored"],
         "cached": fresh.stats["cached"] + len(comments) - len(fresh_comments),
