@@ -202,11 +202,18 @@ def episode_base(
     return ep, landed_out
 
 
+def to_newcomer(pr_ids: pd.Series, frames: Frames) -> npt.NDArray[np.bool_]:
+    """Per row: is the PR ``pr_ids`` names a newcomer's? (Newcomer status is re-derived every run, so
+    cached rows get it here, not from the cache.)"""
+    newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
+    flags: npt.NDArray[np.bool_] = pr_ids.map(newcomer).fillna(False).astype(bool).to_numpy()
+    return flags
+
+
 def finish_episodes(base: pd.DataFrame, frames: Frames, options: ScoringOptions) -> pd.DataFrame:
     """Team-dependent episode columns: to_newcomer (newcomer status is re-derived every run) and the
     size-conditional density percentile with T."""
-    newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
-    ep = base.assign(to_newcomer=base["pr_id"].map(newcomer).fillna(False).astype(bool))
+    ep = base.assign(to_newcomer=to_newcomer(base["pr_id"], frames))
     return _finish(ep, options)
 
 

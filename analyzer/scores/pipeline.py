@@ -261,8 +261,7 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
             comments = incremental.team_columns(comments)
         marks = {"per_pr": time.perf_counter() - clock}
         eps_job = pool.submit(episodes.finish_episodes, base, frames, options)
-        newcomer = frames.prs.set_index("pr_id")["author_newcomer"]
-        comments["to_newcomer"] = comments["pr_id"].map(newcomer).fillna(False).astype(bool).to_numpy()
+        comments["to_newcomer"] = episodes.to_newcomer(comments["pr_id"], frames)
         teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
         pairs = mentoring.mentoring_pairs(teaching)
         outcomes = mentee_outcomes.mentee_outcomes(pairs, frames, start, end)
