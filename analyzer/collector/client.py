@@ -123,7 +123,7 @@ class GitHubClient:
 
     def rest(self, path: str, params: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
         """GET a REST path (relative to the base URL); returns (headers, parsed JSON)."""
-        url = path if path.startswith("http") else self.options.base_url.rstrip("/") + path
+        url = self._rest_url(path)
 
         def call() -> tuple[dict[str, Any], Any]:
             self._wait_for_budget("rest")
@@ -140,7 +140,7 @@ class GitHubClient:
         Errors are raised here as for ``rest``; a 2xx body that is not valid JSON (a truncated page)
         is the caller's to detect when it decodes it.
         """
-        url = path if path.startswith("http") else self.options.base_url.rstrip("/") + path
+        url = self._rest_url(path)
 
         def call() -> tuple[dict[str, Any], str]:
             self._wait_for_budget("rest")
@@ -152,6 +152,10 @@ class GitHubClient:
             return headers, text
 
         return self._with_retries(call)
+
+    def _rest_url(self, path: str) -> str:
+        """An absolute URL as given (pagination links), a path relative to the base URL otherwise."""
+        return path if path.startswith("http") else self.options.base_url.rstrip("/") + path
 
     # -- retry policy ----------------------------------------------------------------------------
 
