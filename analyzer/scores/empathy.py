@@ -23,17 +23,6 @@ from analyzer.scores.stats import (
 BoolArray = npt.NDArray[np.bool_]
 
 
-TONE_COLUMNS = ("person", "considerate", "harsh", "harsh_prob", "markers", "created_at", "comment_id", "url", "body")
-
-
-def tone_population(comments: pd.DataFrame) -> pd.DataFrame:
-    """Comments that carry a tone signal: non-trivial and English (§0.3 steps 6-7); only the columns the
-    empathy scores and evidence use. (The scores and evidence select on ``_tone_mask`` instead, so the
-    text columns of a million comments are never copied.)"""
-    population: pd.DataFrame = comments.loc[_tone_mask(comments), list(TONE_COLUMNS)]
-    return population
-
-
 def _tone_mask(comments: pd.DataFrame) -> BoolArray:
     keep: BoolArray = ~comments["is_trivial"].to_numpy(dtype=bool) & comments["lang_en"].to_numpy(dtype=bool)
     return keep

@@ -424,15 +424,6 @@ def _counts(
     return people[present], x[present], n[present]
 
 
-def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
-    """Non-trivial inline comments made as a reviewer (inside an episode), with a 0/1 ``landed``.
-    (The scores and evidence select on ``_useful_mask`` instead, so no text column is copied.)"""
-    keep = _useful_mask(comments, episodes)
-    cols = ["person", "comment_id", "url", "body", "markers", "created_at", "landed"]
-    inline: pd.DataFrame = comments.loc[keep, cols]
-    return inline.assign(landed=_landed(comments)[keep])
-
-
 def _useful_mask(comments: pd.DataFrame, episodes: pd.DataFrame) -> npt.NDArray[np.bool_]:
     inline = (comments["kind"] == "review_comment").to_numpy(dtype=bool, na_value=False)
     keep: npt.NDArray[np.bool_] = inline & ~comments["is_trivial"].to_numpy(dtype=bool)

@@ -271,20 +271,6 @@ def _breadth(episodes: pd.DataFrame, reviewers: pd.Index, person: npt.NDArray[np
     )
 
 
-def file_authors(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:
-    """Distinct (repo, path, person) recent human authorship in the window: PRs created in the window and
-    default-branch commits."""
-    prs = frames.prs[~frames.prs["is_bot"].fillna(False).astype(bool)]
-    prs = prs[(prs["created_at"] >= pd.Timestamp(start)) & (prs["created_at"] <= pd.Timestamp(end))]
-    pr_auth = frames.pr_files[["pr_id", "path"]].merge(prs[["pr_id", "repo", "person"]], on="pr_id")
-    commits = frames.commits[~frames.commits["is_bot"].fillna(False).astype(bool)]
-    in_window = (commits["committed_at"] >= pd.Timestamp(start)) & (commits["committed_at"] <= pd.Timestamp(end))
-    commits = commits[in_window]
-    c_auth = frames.commit_files[["repo", "sha", "path"]].merge(commits[["repo", "sha", "person"]], on=["repo", "sha"])
-    authors = pd.concat([pr_auth[["repo", "path", "person"]], c_auth[["repo", "path", "person"]]]).dropna()
-    return authors.astype(object).drop_duplicates().reset_index(drop=True)
-
-
 def _knowledge_spreading(
     episodes: pd.DataFrame,
     frames: Frames,
@@ -327,7 +313,8 @@ def _files_at_risk(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(PR ids with a file at risk for anyone, and the (PR id, reviewer position) pairs with a file at risk
     for that reviewer). A file (non-generated, its repo from the PR) is at risk for reviewer r when its
-    recent authors (``file_authors``) other than r number <= 1: always when it has <= 1 author, and when
+    recent human authors (authors of PRs created in the window and of default-branch commits)
+    other than r number <= 1: always when it has <= 1 author, and when
     it has exactly 2 and r is one of them. All keys are integer codes: no text column is merged."""
     prs, files, commits, commit_files = frames.prs, frames.pr_files, frames.commits, frames.commit_files
     repo_pr, repo_cf = text_codes(prs["repo"], commit_files["repo"])

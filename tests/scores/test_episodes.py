@@ -12,9 +12,9 @@ from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 from analyzer.scores.episodes import (
     _percentile_by_groupby,
     episode_evidence,
+    in_episode,
     size_conditional_percentile,
     thoroughness_scores,
-    useful_population,
 )
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import score_all
@@ -213,6 +213,15 @@ def _episodes_and_comments(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFram
         }
     )
     return eps, comments
+
+
+def useful_population(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
+    """The plain pandas formulation: non-trivial inline comments made as a reviewer (inside an
+    episode), with a 0/1 ``landed``."""
+    keep = (comments["kind"] == "review_comment").fillna(False).to_numpy(dtype=bool)
+    keep &= ~comments["is_trivial"].to_numpy(dtype=bool) & in_episode(comments, episodes)
+    inline = comments.loc[keep, ["person", "comment_id", "url", "body", "markers", "created_at", "landed"]]
+    return inline.assign(landed=inline["landed"].fillna(0).astype(int))
 
 
 def _reference_evidence(eps: pd.DataFrame, comments: pd.DataFrame, k: int) -> tuple[pd.DataFrame, ...]:
