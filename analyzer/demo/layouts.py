@@ -156,7 +156,3 @@ LAYOUTS: dict[str, RepoLayout] = _layouts()
 
 def is_doc_path(path: str) -> bool:
     return path.startswith("docs/") or path.endswith(".md")
-
-
-def is_ci_path(path: str) -> bool:
-    return path.startswith(".github/workflows/")

@@ -298,7 +298,3 @@ def build_roster() -> list[Person]:
 
 def by_login(people: list[Person]) -> dict[str, Person]:
     return {p.login: p for p in people}
-
-
-def trait_holder(people: list[Person], trait: TraitName) -> Person:
-    return next(p for p in people if p.trait == trait)

@@ -112,14 +112,6 @@ class Bucket:
             self._used += amount
             return True
 
-    def exhaust(self) -> None:
-        """Use up the whole budget now (a test helper)."""
-        with self._lock:
-            now = self._roll()
-            if self._reset_at is None:
-                self._reset_at = now + self._window
-            self._used = self.limit
-
 
 class RateLimiter:
     """The REST ("core") and GraphQL buckets of one token."""

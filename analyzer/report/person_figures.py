@@ -179,10 +179,6 @@ def ci_series_table(data: ReportData) -> dict[str, dict[str, list[Any]]]:
     return out
 
 
-def has_ci_changes(data: ReportData, login: str) -> bool:
-    return bool((data.f("ci_changes")["person"] == login).any())
-
-
 def ci_impact(data: ReportData, login: str, series: dict[str, dict[str, list[Any]]]) -> Spec | None:
     """Run durations of the workflows this person changed; their changes drawn as vertical lines.
 

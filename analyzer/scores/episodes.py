@@ -155,15 +155,6 @@ def _percentile_by_groupby(density: pd.Series, size: pd.Series, deciles: int) ->
     return q.where(frame["d"] > 0, 0.0).astype(float)
 
 
-def build_episodes(
-    comments: pd.DataFrame, frames: Frames, options: ScoringOptions, start: datetime, end: datetime
-) -> tuple[pd.DataFrame, pd.Series]:
-    """(episodes, landed): one row per (PR, reviewer) and the per-comment landed flag (same index as
-    ``comments``; NaN for comments that are not inline)."""
-    base, landed = episode_base(comments, frames, options, start, end)
-    return finish_episodes(base, frames, options), landed
-
-
 def episode_base(
     comments: pd.DataFrame, frames: Frames, options: ScoringOptions, start: datetime, end: datetime
 ) -> tuple[pd.DataFrame, pd.Series]:
