@@ -1,12 +1,14 @@
-"""Store writes on one background thread, so page N is written while page N+1 is being fetched.
+"""Store writes on one background thread, so earlier pages are written while later ones are fetched.
 
-Requests stay serial (only the caller's thread talks HTTP) and writes stay in page order: a new write
-waits for the previous one, so at most one is in flight. Each write is one whole transaction (a page's
-rows with the sync state that covers them), which keeps ``kill -9`` safe: a write that never ran
-leaves the store at the previous page, and the next run fetches that page again.
+Requests stay serial (only the caller's thread talks HTTP) and writes stay in page order: one thread
+runs them one after another, at most ``depth`` of them waiting. Each write is one whole transaction
+(a page's rows with the sync state that covers them), which keeps ``kill -9`` safe: a write that never
+ran leaves the store at the page before it, and the next run fetches from there again. After a write
+fails, the writes queued behind it are dropped unrun (each assumes the ones before it committed) and
+the failure is raised to the caller at its next ``submit`` or ``drain``.
 
-The caller must ``drain()`` before it reads the store itself, and must not touch the store while a
-write is pending; then the connection is only ever used by one thread at a time.
+The caller must ``drain()`` before it reads the store itself, and must not touch the store while
+writes are pending; then the connection is only ever used by one thread at a time.
 
 While a writer is open the interpreter's thread switch interval is lowered (and restored on close):
 the caller's thread makes many short system calls per request (connect, send, receive in chunks),
@@ -17,31 +19,60 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 SWITCH_INTERVAL = 0.0005  # seconds; measured: about 1 s less wall time over the benchmark's 350 requests
+DEPTH = 4  # pages that may wait for the writer: a burst of big pages does not stall the requests
 
 
 class PageWriter:
-    """A single-slot write pipeline: ``submit`` a write, ``drain`` before reading or finishing."""
+    """An ordered write pipeline: ``submit`` writes, ``drain`` before reading or finishing."""
 
-    def __init__(self) -> None:
+    def __init__(self, depth: int = DEPTH) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
-        self._pending: Future[None] | None = None
+        self._pending: deque[Future[None]] = deque()
+        self._depth = max(1, depth)
+        self._failed = False
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
 
     def submit(self, write: Callable[[], None]) -> None:
-        """Run ``write`` after the previous write; re-raises that one's error, if it failed."""
-        self.drain()
-        self._pending = self._pool.submit(write)
+        """Queue ``write`` after the earlier ones; re-raises the error of one that failed.
+
+        Blocks while ``depth`` writes are already waiting.
+        """
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self._depth):
+            self._settle(self._pending.popleft())
+        self._pending.append(self._pool.submit(self._guarded, write))
 
     def drain(self) -> None:
         """Wait until every submitted write has committed; re-raises the error of a failed one."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
+        while self._pending:
+            self._settle(self._pending.popleft())
+
+    def _settle(self, future: Future[None]) -> None:
+        try:
+            future.result()
+        except BaseException:
+            # The writes queued behind it are being skipped: let them all end before the writer is
+            # usable again, or one could still run after the reset and commit past the failed page.
+            for later in self._pending:
+                later.exception()
+            self._pending.clear()
+            self._failed = False
+            raise
+
+    def _guarded(self, write: Callable[[], None]) -> None:
+        """Runs on the writer thread: skip writes queued behind a failure."""
+        if self._failed:
+            raise WriteSkipped("an earlier write failed")
+        try:
+            write()
+        except BaseException:
+            self._failed = True
+            raise
 
     def close(self) -> None:
         """Drain, then stop the thread (also when the drain raises)."""
@@ -61,3 +92,7 @@ class PageWriter:
         # Already failing: finish what is in flight, but let the caller's error be the one reported.
         with contextlib.suppress(Exception):
             self.close()
+
+
+class WriteSkipped(Exception):
+    """A queued write that did not run because an earlier one failed (never reaches the caller)."""

@@ -1,4 +1,5 @@
-"""The page writer: writes run in order, one at a time, off the caller's thread; errors come back."""
+"""The page writer: writes run in order, one at a time, off the caller's thread, a bounded number
+waiting; a failure skips the writes queued behind it and comes back to the caller."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_submit_returns_before_the_write_finishes_and_drain_waits_for_it() -> No
         assert finished == [True]
 
 
-def test_at_most_one_write_is_in_flight() -> None:
+def test_writes_run_one_at_a_time() -> None:
     running = 0
     most = 0
     lock = threading.Lock()
@@ -62,13 +63,55 @@ def test_a_failed_write_is_raised_at_the_next_submit_or_drain() -> None:
     def broken() -> None:
         raise OSError("disk full")
 
-    writer = PageWriter()
+    writer = PageWriter(depth=1)  # each submit first waits for the write before it
     writer.submit(broken)
     with pytest.raises(OSError, match="disk full"):
         writer.submit(lambda: None)
     writer.submit(broken)
     with pytest.raises(OSError, match="disk full"):
         writer.close()
+
+
+def test_submit_blocks_while_depth_writes_are_waiting() -> None:
+    release = threading.Event()
+    submitted: list[int] = []
+    writer = PageWriter(depth=2)
+
+    def caller() -> None:
+        for page in range(3):
+            writer.submit(lambda: release.wait(5))
+            submitted.append(page)
+
+    thread = threading.Thread(target=caller)
+    thread.start()
+    time.sleep(0.1)
+    assert submitted == [0, 1], "the third page waits for room"
+    release.set()
+    thread.join(5)
+    assert submitted == [0, 1, 2]
+    writer.close()
+
+
+def test_writes_queued_behind_a_failed_one_are_skipped_and_the_writer_recovers() -> None:
+    release = threading.Event()
+    committed: list[int] = []
+
+    def failing_page() -> None:
+        release.wait(5)
+        raise OSError("disk full")
+
+    writer = PageWriter(depth=4)
+    writer.submit(lambda: committed.append(1))
+    writer.submit(failing_page)
+    writer.submit(lambda: committed.append(3))  # each assumes page 2 committed: must not run
+    writer.submit(lambda: committed.append(4))
+    release.set()
+    with pytest.raises(OSError, match="disk full"):
+        writer.drain()
+    assert committed == [1]
+    writer.submit(lambda: committed.append(5))  # after the caller has seen the failure: usable again
+    writer.close()
+    assert committed == [1, 5]
 
 
 def test_leaving_on_an_error_finishes_the_pending_write_and_keeps_the_callers_error() -> None:
