@@ -51,7 +51,8 @@ class GitHubSection:
     exclude: tuple[str, ...] = ()
     token_file: str = ""
     seconds_between_requests: float = 0.25
-    page_size: int = 50
+    page_size: int = 50  # PRs on the first GraphQL page
+    max_page_size: int = 100  # pages grow up to this while GitHub answers them quickly
     max_wait: float = 3900.0
     overlap_days: float = 3.0
     timeout: float = 30.0
@@ -164,6 +165,8 @@ SECTIONS: dict[str, type] = {
     "scores": ScoresSection,
     "report": ReportSection,
 }
+# GraphQL's `first` takes 1 to 100 nodes
+INT_RANGES: dict[str, tuple[int, int | None]] = {"github.page_size": (1, 100), "github.max_page_size": (1, 100)}
 FORBIDDEN_KEYS = {"token", "github_token", "gh_token", "password", "api_token", "access_token"}
 
 
@@ -194,6 +197,10 @@ def parse_config(data: dict[str, Any], *, text: str = "", source: str = "<config
         if not isinstance(value, dict):
             raise ConfigError(locate.msg(name, f"[{name}] must be a table (a [{name}] section)"))
         sections[name] = _build_section(SECTIONS[name], value, name, locate)
+    github = sections.get("github")
+    if github is not None and github.max_page_size < github.page_size:
+        raise ConfigError(locate.msg("max_page_size", f"github.max_page_size ({github.max_page_size}) is below"
+                                     f" github.page_size ({github.page_size}): raise it, or lower page_size"))
     return Config(**sections, source=source)
 
 
@@ -222,8 +229,10 @@ def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -
             raise ConfigError(locate.msg(key, f"{dotted} must be true or false, got {value!r}"))
         return value
     if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(locate.msg(key, f"{dotted} must be a whole number >= 0, got {value!r}"))
+        low, high = INT_RANGES.get(dotted, (0, None))
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
+            expected = f"from {low} to {high}" if high else f">= {low}"
+            raise ConfigError(locate.msg(key, f"{dotted} must be a whole number {expected}, got {value!r}"))
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:

@@ -137,11 +137,13 @@ def collect(
         try:
             # The writer finishes (or fails) every pending page before the run's status is written.
             with PageWriter() as writer:
-                page_size = github.page_size
+                page_size, max_page_size = github.page_size, github.max_page_size
                 for node in repo_nodes:
-                    sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent, writer)
+                    sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent, writer,
+                                    max_page_size)
                     result.counts[sync.repo] = sync.run()
-                    page_size = sync.page_size  # a size halved after a gateway timeout stays halved
+                    # the next repository starts at the size reached; one halved by a timeout stays halved
+                    page_size, max_page_size = sync.page_size, sync.max_page_size
                     for phase, spent in sync.seconds.items():
                         result.seconds[phase] = result.seconds.get(phase, 0.0) + spent
         except RateLimitWaitTooLong as exc:

@@ -37,6 +37,7 @@ def github_for(server: FakeGitHub, model: OrgModel, **overrides: Any) -> GitHubS
         timeout=5.0,
         max_retries=4,
         page_size=25,
+        max_page_size=25,  # fixed pages: the tests' fault positions count them (growth has its own test)
     )
     return replace(section, **overrides)
 

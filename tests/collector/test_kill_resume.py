@@ -67,7 +67,7 @@ def test_kill_9_at_ten_random_moments_then_resume(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     config = tmp_path / "config.toml"
     config.write_text(
-        '[github]\nseconds_between_requests = 0\npage_size = 5\ntimeout = 10\n[window]\nsince = "2000-01-01"\n'
+        '[github]\nseconds_between_requests = 0\npage_size = 5\nmax_page_size = 5\ntimeout = 10\n[window]\nsince = "2000-01-01"\n'
     )
     env = {**os.environ, "GITHUB_TOKEN": TOKEN, "PYTHONPATH": str(REPO_ROOT)}
     rng = random.Random(2026)
