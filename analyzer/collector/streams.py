@@ -193,7 +193,7 @@ class RepoSync:
     def _maybe_grow_page(self, seconds: float) -> None:
         """Double the PR page (up to ``max_page_size``) after one that came back quickly.
 
-        Fewer, larger pages cost the same GraphQL points and fewer round trips. ``seconds`` includes
+        Fewer, larger pages: fewer round trips for about the same GraphQL points. ``seconds`` includes
         retries and rate-limit waits, so a page that needed either never grows the next one.
         """
         if seconds < GROW_PAGE_BELOW:
