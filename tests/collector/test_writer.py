@@ -84,7 +84,10 @@ def test_submit_blocks_while_depth_writes_are_waiting() -> None:
 
     thread = threading.Thread(target=caller)
     thread.start()
-    time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while len(submitted) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # time enough for a third submit that did not block
     assert submitted == [0, 1], "the third page waits for room"
     release.set()
     thread.join(5)
