@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def load_frames(store_path: str | Path, options: ScoringOptions) -> Frames:
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer collect` first)")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             tables = read_tables(conn, options)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot read store {path}: {exc} (is it an analyzer store?)") from exc

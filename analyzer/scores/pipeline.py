@@ -11,6 +11,7 @@ import json
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -409,7 +410,7 @@ def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     try:
-        with sqlite3.connect(Path(store_path)) as conn:
+        with closing(sqlite3.connect(Path(store_path))) as conn, conn:  # closed, and committed
             for name in SCORE_SCHEMAS:
                 frame: pd.DataFrame = getattr(scores, name)
                 frame.to_parquet(out_dir / f"{name}.parquet", index=False)
@@ -452,7 +453,7 @@ def read_scores(store_path: str | Path) -> Scores:
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer score` first)")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             tables = {
                 n: conform_scores(pd.read_sql_query(f'SELECT * FROM "score_{n}"', conn), n) for n in SCORE_SCHEMAS
             }
