@@ -21,11 +21,6 @@ from analyzer.scores.stats import (
     stable_sort_order,
 )
 
-TEACHING_LABELS = ("thought", "note")
-MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
-# pandas' default text dtype: what a column built from Python strings infers
-
-
 ROUNDS_UNIT = "review rounds"
 OUTCOME_COLUMNS = ("mentor", "mentee", "first_pr", "first_url", "first_at", "first_rounds", "later_rounds", "n_later")
 

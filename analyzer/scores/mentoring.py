@@ -33,7 +33,6 @@ from analyzer.scores.stats import (
 
 TEACHING_LABELS = ("thought", "note")
 MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
-# pandas' default text dtype: what a column built from Python strings infers
 
 
 def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
