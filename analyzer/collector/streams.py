@@ -334,7 +334,7 @@ class RepoSync:
         )
 
     def _runs_pass(self) -> None:
-        """Fetch pages while the writer decodes and stores the previous one.
+        """Fetch pages while the writer decodes and stores the earlier ones.
 
         Only the raw text crosses over: which page comes next is read from the ``Link`` header (and
         ``total_count``, the body's first key), so decoding ~1.5 MB of JSON per page is off the request path.
@@ -361,8 +361,9 @@ class RepoSync:
             more = 'rel="next"' in str(headers.get("link") or "")
             # GitHub may report a capped total of exactly 1,000 for a filtered search: treat reaching the
             # cap as "more than it returns" and split the window (one hour is the finest split)
-            if page == 1 and _total_count(text) >= RUNS_CAP and hi - lo > 3600:
-                parts = -(-_total_count(text) // (RUNS_CAP - 100))
+            total = _total_count(text) if page == 1 else 0
+            if total >= RUNS_CAP and hi - lo > 3600:
+                parts = -(-total // (RUNS_CAP - 100))
                 step = (hi - lo) / parts
                 plan["windows"][0:1] = [[lo + i * step, lo + (i + 1) * step] for i in range(parts)]
             elif not more or page * 100 >= RUNS_CAP:

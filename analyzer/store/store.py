@@ -1,9 +1,10 @@
 """The SQLite store: one file in WAL mode, idempotent upserts keyed by GitHub ids.
 
 Crash safety comes from SQLite itself: every page the collector fetches is written together with the
-sync-state row that records how far the pass got, in one transaction. A ``kill -9`` between two
-transactions loses at most the page in flight, which the next run fetches again; an upsert of an
-already-stored item replaces it, so nothing is duplicated.
+sync-state row that records how far the pass got, in one transaction. A ``kill -9`` loses only the
+pages fetched but not yet committed (the one in flight and the few queued for the collector's writer),
+which the next run fetches again; an upsert of an already-stored item replaces it, so nothing is
+duplicated.
 
 The ``raw`` column holds each payload as GitHub returned it, with one exception: a workflow run's
 ``repository`` and ``head_repository`` objects (~6 KB each, identical on every run of a repository,
