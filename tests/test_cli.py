@@ -13,6 +13,7 @@ import pytest
 
 from analyzer.cli import build_parser, main
 from analyzer.demo import generate_org
+from analyzer.fakegithub.model import OrgModel
 from tests.collector.helpers import TOKEN, served
 
 COMMANDS = ["demo", "collect", "score", "report", "run", "calibrate"]
@@ -75,12 +76,17 @@ def test_calibrate_mistakes_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
     assert len(err.strip().splitlines()) == 1 and needle in err
 
 
-def test_run_collects_scores_and_reports_in_one_go(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def _small_org_to_collect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> OrgModel:
+    """A small demo org, with tmp_path as the working directory holding a config that collects all of it."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     (tmp_path / "config.toml").write_text('[github]\nseconds_between_requests = 0\n[window]\nsince = "2000-01-01"\n')
-    model = generate_org(seed=5, scale=0.05)
+    return generate_org(seed=5, scale=0.05)
+
+
+def test_run_collects_scores_and_reports_in_one_go(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _small_org_to_collect(tmp_path, monkeypatch)
     with served(model) as server:
         code = main(["run", "--org", model.login, "--base-url", server.base_url, "--store", "s.sqlite",
                      "--out", "r.html", "--now", "2026-11-01"])
@@ -105,10 +111,7 @@ def _cache_stats(store: Path) -> dict[str, int]:
 
 def test_score_reuses_the_score_cache_unless_told_not_to(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    (tmp_path / "config.toml").write_text('[github]\nseconds_between_requests = 0\n[window]\nsince = "2000-01-01"\n')
-    model = generate_org(seed=5, scale=0.05)
+    model = _small_org_to_collect(tmp_path, monkeypatch)
     with served(model) as server:
         assert main(["collect", "--org", model.login, "--base-url", server.base_url, "--store", "s.sqlite",
                      "--quiet"]) == 0
