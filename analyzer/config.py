@@ -133,6 +133,7 @@ class ReportSection:
     pseudonymize: bool = False
     min_group_size: int = 5
     github_url: str = ""  # web URL for links; empty: derived from github.base_url
+    pseudonym_key_file: str = ""  # secret key of the pseudonyms; empty: beside the store (<store>.pseudonym-key)
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,11 @@ def report_store(
     path = Path(store or config.store.path)
     scores = read_scores(path)
     target = Path(out or config.report.output)
+    key = None
+    if pseudonymize:  # the organisation's secret key: outside the report and the store, never printed
+        from analyzer.report.pseudonym import key_file_beside, load_or_create_key
+
+        key = load_or_create_key(config.report.pseudonym_key_file or key_file_beside(path))
     progress(f"writing report {target}")
     return build_report(
         scores,
@@ -121,6 +126,7 @@ def report_store(
         pseudonymize=pseudonymize,
         min_group_size=config.report.min_group_size,
         github_url=config.web_url(),
+        pseudonym_key=key,
     )
 
 

@@ -101,13 +101,15 @@ def build_report(
     min_group_size: int = 5,
     github_url: str = "https://github.com",
     methodology: dict[str, Any] | None = None,
-    pseudonym_key: str | None = None,
+    pseudonym_key: bytes | str | None = None,
 ) -> Path:
     """Write the report for ``scores`` to ``out_path`` and return the path.
 
     ``methodology`` is ``{"formulas": {family: formula}, "deviations": [...]}``; by default it comes from
-    ``analyzer.scores.methodology``. ``pseudonym_key`` keys the login hash (the same key gives the same
-    pseudonyms across reports; keep it secret to stop anyone re-identifying people by hashing logins).
+    ``analyzer.scores.methodology``. ``pseudonym_key`` is the organisation's secret key for the login hash
+    (``analyzer.report.pseudonym.load_or_create_key``): the same key gives the same pseudonyms across
+    reports, and keeping it secret stops anyone re-identifying people by hashing logins. Without it a
+    random key for this process is used (pseudonyms then change from run to run).
     """
     data = prepare(
         scores,

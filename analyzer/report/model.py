@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report.inputs import flag, frame, meta, number, text, utc
-from analyzer.report.pseudonym import DEFAULT_KEY, Pseudonymizer
+from analyzer.report.pseudonym import Pseudonymizer, configured_aliases, configured_bots
 
 FRAME_NAMES = (
     "people",
@@ -139,7 +139,12 @@ def _normalise(scores: Any) -> dict[str, pd.DataFrame]:
 
 
 def prepare(
-    scores: Any, *, pseudonymize: bool, min_group_size: int, github_url: str, pseudonym_key: str | None = None
+    scores: Any,
+    *,
+    pseudonymize: bool,
+    min_group_size: int,
+    github_url: str,
+    pseudonym_key: bytes | str | None = None,
 ) -> ReportData:
     frames = _normalise(scores)
     people = frames["people"]
@@ -151,7 +156,14 @@ def prepare(
     for login in bots["login"].map(text):
         if login and not login.endswith("[bot]"):
             names.setdefault(login, "")
-    pseudo = Pseudonymizer(names, key=pseudonym_key or DEFAULT_KEY, enabled=pseudonymize)
+    # Alias logins and configured bot logins name people too (issue 10): they get pseudonyms.
+    pseudo = Pseudonymizer(
+        names,
+        key=pseudonym_key,
+        enabled=pseudonymize,
+        aliases=configured_aliases(meta(scores)),
+        hidden=configured_bots(meta(scores)),
+    )
     slugs = _slugs([text(p) for p in people["person"] if text(p)], pseudo)
     return ReportData(
         frames=frames,

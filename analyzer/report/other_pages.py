@@ -57,10 +57,20 @@ def _flat(value: Any) -> str:
     return text(value)
 
 
+def _key_note(data: ReportData) -> str:
+    if not data.pseudo.stable:
+        return ("The pseudonyms come from a random key made for the run that built this report: other "
+                "runs give other pseudonyms, and nobody can recompute them.")
+    return (f"The pseudonyms come from a keyed hash under this organisation's secret key (key id "
+            f"{data.pseudo.key_id}), kept outside this report: they are stable only under that key (reports "
+            "with the same key id use the same pseudonyms), and without the key nobody can recompute them "
+            "from logins.")
+
+
 def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     meta = data.meta
     formulas = {text(k): text(v) for k, v in dict(methodology.get("formulas", {})).items()}
-    options = dict(meta.get("options", {})) if isinstance(meta.get("options"), dict) else {}
+    options = data.pseudo.options(meta["options"]) if isinstance(meta.get("options"), dict) else {}
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
     minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
     fams = ordered_families(set(formulas) | set(weights) | set(minimums))
@@ -125,11 +135,13 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             "Team aggregates are hidden for groups smaller than "
             f"{data.min_group_size} people. "
             + (
-                "Logins and names are replaced by keyed-hash pseudonyms everywhere, including inside "
-                "comment text; links whose address contains a login are not shown. Comment links still "
+                "Logins, alias logins and names are replaced by pseudonyms everywhere, including inside "
+                "comment text and repository names; first names used alone, @mentions of anyone and "
+                "e-mail addresses are replaced too, and configured aliases and bot logins are counted, "
+                "not listed. Links whose address names someone are not shown. Comment links still "
                 "point to GitHub, where anyone with access can see the author. Bot accounts keep their "
-                "names (app bots such as 'dependabot[bot]' and the configured bot list): they are "
-                "services, not people."
+                "names only when they are apps ('…[bot]'): they are services, not people. "
+                + _key_note(data)
                 if data.pseudo.enabled
                 else "This report shows real logins and names; build it with pseudonymization to share it."
             ),
