@@ -45,6 +45,7 @@ def _nav(title: str) -> Markup:
         None,
         el("span", {"class": "title"}, title),
         el("a", {"href": "#team", "data-nav": "team"}, "Team"),
+        el("a", {"href": "#people", "data-nav": "people"}, "People"),
         el("a", {"href": "#methodology", "data-nav": "methodology"}, "Methodology"),
         el("a", {"href": "#bots", "data-nav": "bots"}, "Bots"),
     )

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report.inputs import flag, number, text
-from analyzer.report.labels import family_label
+from analyzer.report.labels import COUNT_UNITS, direction, family_label, fmt, shown
+from analyzer.report.labels import family as labels_family
 from analyzer.report.model import ReportData
 
 Spec = dict[str, Any]
@@ -57,8 +58,44 @@ def family_rows(data: ReportData, family: str) -> pd.DataFrame:
     rows = fs[(fs["family"] == family) & (fs["status"] == "ok") & fs["person"].isin(data.slugs)]
     names = [plain(data.pseudo.name(text(p))) for p in rows["person"]]
     rows = rows.assign(name=pd.Series(names, index=rows.index, dtype="object"))
-    order = sorted(range(len(rows)), key=lambda i: (names[i].lower(), text(rows["person"].iloc[i])))
+    keys = [data.by_name(text(p)) for p in rows["person"]]
+    order = sorted(range(len(rows)), key=lambda i: keys[i])
     return rows.iloc[order]
+
+
+def shown4(family: str, value: Any) -> float | None:
+    """A stored value in the reader's unit (see labels.shown), rounded for the JSON."""
+    return r4(shown(family, value))
+
+
+def axis_title(family: str) -> str:
+    fam = labels_family(family)
+    better = direction(family)
+    return f"{fam.unit}" + (f" ({better})" if better else "")
+
+
+def hover_value(family: str, axis: str = "x") -> str:
+    """A plotly hover format for values of ``family`` in its unit."""
+    unit = labels_family(family).unit
+    if unit == "%":
+        return f"%{{{axis}:.1f}} %"
+    if unit in COUNT_UNITS:
+        return f"%{{{axis}:,.0f}} {unit}"
+    if unit == "hours / month":
+        return f"%{{{axis}:.1f}} h/month"
+    return f"%{{{axis}:.2f}} ({unit})"
+
+
+def padded_range(values: list[float | None], floor: float | None = None) -> list[float] | None:
+    """An axis range covering ``values`` with a 5 % margin (clipped at ``floor``), so no interval line
+    runs off the plot and a lone point is not drawn at the edge."""
+    xs = [v for v in values if v is not None]
+    if not xs:
+        return None
+    lo, hi = min(xs), max(xs)
+    pad = (hi - lo) * 0.05 or max(abs(hi), 1.0) * 0.05
+    low = lo - pad if floor is None else max(floor, lo - pad)
+    return [round(low, 4), round(hi + pad, 4)]
 
 
 def family_distribution(data: ReportData, family: str) -> Spec | None:
@@ -66,14 +103,14 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
     rows = family_rows(data, family)
     if len(rows) < data.min_group_size:
         return None
-    est = [r4(v) for v in rows["estimate"]]
+    est = [shown4(family, v) for v in rows["estimate"]]
     # An interval is drawn only where the scorer gave both ends (count-like families have none).
-    lows = [r4(v) for v in rows["lo"]]
-    highs = [r4(v) for v in rows["hi"]]
-    unit = text(rows["unit"].iloc[0])
-    median = r4(pd.to_numeric(rows["estimate"], errors="coerce").median())
+    lows = [shown4(family, v) for v in rows["lo"]]
+    highs = [shown4(family, v) for v in rows["hi"]]
+    reference = shown4(family, data.references.get(family))
+    label = family_label(family)
     if len(rows) > ROWS_BY_NAME_MAX:
-        return _family_histogram(family, unit, est, median)
+        return _family_histogram(family, est, reference)
     slugs = [data.slugs[text(p)] for p in rows["person"]]
     names = list(rows["name"])
     y: list[Any] = names
@@ -85,38 +122,53 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
         if e is not None and lo is not None and hi is not None:
             seg_x += [min(lo, e), max(hi, e), None]
             seg_y += [yy, yy, None]
-    intervals: Spec = {
-        "type": "scatter",
-        "mode": "lines",
-        "x": seg_x,
-        "y": seg_y,
-        "hoverinfo": "skip",
-        "line": {"color": GREY, "width": 1},
-        "connectgaps": False,
-        "name": "90 % interval",
-    }
-    trace: Spec = {
-        "type": "scatter",
-        "mode": "markers",
-        "x": est,
-        "y": y,
-        "customdata": slugs,
-        "text": [f"{n} (n = {int(number(k) or 0)})" for n, k in zip(names, rows["n"], strict=True)],
-        "hovertemplate": "%{text}<br>%{x}<extra></extra>",
-        "marker": {"color": BLUE, "size": 7},
-    }
+    floor = 0.0 if labels_family(family).unit in ("%", *COUNT_UNITS) else None
+    span = padded_range(est + [v for v in seg_x if v is not None] + [reference], floor)
+    traces: list[Spec] = []
+    if seg_x:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": seg_x,
+                "y": seg_y,
+                "hoverinfo": "skip",
+                "line": {"color": GREY, "width": 2},
+                "connectgaps": False,
+                "name": "90 % interval",
+                "cliponaxis": True,
+            }
+        )
+    ivs = [
+        f" (90 % interval {fmt(family, lo_raw)} to {fmt(family, hi_raw)})" if number(lo_raw) is not None else ""
+        for lo_raw, hi_raw in zip(rows["lo"], rows["hi"], strict=True)
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": est,
+            "y": y,
+            "customdata": slugs,
+            "text": [
+                f"{n}: {fmt(family, e)}{iv}, n = {int(number(k) or 0):,}"
+                for n, e, iv, k in zip(names, rows["estimate"], ivs, rows["n"], strict=True)
+            ],
+            "hovertemplate": "%{text}<extra></extra>",
+            "marker": {"color": BLUE, "size": 7},
+            "name": "estimate",
+        }
+    )
     yaxis: Spec = {"type": "category", "autorange": "reversed", "automargin": True, "dtick": 1}
     height = 90 + 18 * len(rows)  # 18 px a row: every name is shown
-    title = f"{family_label(family)} ({unit}): {len(rows)} people, 90 % intervals; dotted line = team median"
+    drawn = "dots with 90 % intervals" if seg_x else "one dot each (a count: no interval)"
+    title = f"{label}: {len(rows)} people, {drawn}; dotted line = team typical"
+    xaxis: Spec = {"title": {"text": axis_title(family)}, "zeroline": False}
+    if span is not None:
+        xaxis["range"] = span
     return {
-        "data": [intervals, trace],
-        "layout": base_layout(
-            title,
-            height,
-            yaxis=yaxis,
-            shapes=[median_line(median)],
-            xaxis={"title": {"text": unit}, "zeroline": False},
-        ),
+        "data": traces,
+        "layout": base_layout(title, height, yaxis=yaxis, shapes=[median_line(reference)], xaxis=xaxis),
     }
 
 
@@ -133,7 +185,7 @@ def median_line(median: float | None) -> Spec:
     }
 
 
-def _family_histogram(family: str, unit: str, est: list[float | None], median: float | None) -> Spec:
+def _family_histogram(family: str, est: list[float | None], reference: float | None) -> Spec:
     """Big teams: how many people fall in each band of estimates, without names. Hundreds of named or
     jittered dots are unreadable and were most of the landing page's drawing time; every person's
     estimate and interval stay on their own page."""
@@ -143,18 +195,18 @@ def _family_histogram(family: str, unit: str, est: list[float | None], median: f
         "x": values,
         "nbinsx": 40,
         "marker": {"color": BLUE},
-        "hovertemplate": "%{x}: %{y} people<extra></extra>",
+        "hovertemplate": f"{hover_value(family)}: %{{y}} people<extra></extra>",
     }
     title = (
-        f"{family_label(family)} ({unit}): {len(values)} people per band of estimates (too many to name; "
-        "open a person from the directory); dotted line = team median"
+        f"{family_label(family)}: {len(values)} people per band of estimates (too many to name; "
+        "open a person from the people index); dotted line = team typical"
     )
     layout = base_layout(
         title,
         240,
-        shapes=[median_line(median)],
+        shapes=[median_line(reference)],
         bargap=0.05,
-        xaxis={"title": {"text": unit}, "zeroline": False},
+        xaxis={"title": {"text": axis_title(family)}, "zeroline": False},
         yaxis={"title": {"text": "people"}, "rangemode": "tozero"},
     )
     return {"data": [trace], "layout": layout}
@@ -177,12 +229,16 @@ def team_rates(data: ReportData) -> Spec | None:
         "y": est,
         "marker": {"color": [RED, ORANGE]},
         "error_y": {"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
-        "hovertemplate": "%{x}: %{y:.1%}<extra></extra>",
+        "customdata": [
+            "" if low is None or h is None else f" (90 % interval {100 * low:.1f} % to {100 * h:.1f} %)"
+            for low, h in zip(lo, hi, strict=True)
+        ],
+        "hovertemplate": "%{x}: %{y:.1%} of the team's comments or approvals%{customdata}<extra></extra>",
     }
     return {
         "data": [trace],
         "layout": base_layout(
-            "Team rates with 90 % intervals",
+            "Team rates (black lines = 90 % intervals)",
             300,
             yaxis={"tickformat": ".0%", "rangemode": "tozero"},
             bargap=0.6,
@@ -255,7 +311,7 @@ def review_heatmap(data: ReportData) -> Spec | None:
         "x": names,
         "y": names,
         "colorscale": [[0, "#f4f7fb"], [1, "#08306b"]],
-        "hovertemplate": "%{y} reviewed %{x}: %{z}<extra></extra>",
+        "hovertemplate": "%{y} reviewed %{x}: %{z} pull requests<extra></extra>",
     }
     layout = base_layout(
         "Who reviews whom (rows: reviewer, columns: author)",
@@ -277,18 +333,27 @@ def newcomer_inflow(data: ReportData) -> Spec | None:
         "y": [r4(v) for v in inflow["n_newcomers"]],
         "name": "newcomers arriving",
         "marker": {"color": BLUE},
+        "hovertemplate": "%{x}: %{y} newcomers arrived<extra></extra>",
     }
     helped: Spec = {
         "type": "scatter",
         "mode": "lines+markers",
         "x": months,
         "y": [r4(v) for v in inflow["n_helped"]],
-        "name": "newcomers helped by a reviewer",
+        "name": "of them helped by a reviewer",
         "line": {"color": GREEN},
+        "hovertemplate": "%{x}: %{y} newcomers helped<extra></extra>",
     }
     return {
         "data": [bars, helped],
-        "layout": base_layout("Newcomer inflow per month", 300, showlegend=True, xaxis={"type": "category"}),
+        "layout": base_layout(
+            "Newcomers arriving per month",
+            300,
+            showlegend=True,
+            xaxis={"type": "category"},
+            yaxis={"title": {"text": "newcomers"}, "rangemode": "tozero"},
+            legend={"orientation": "h", "y": -0.25},
+        ),
     }
 
 
@@ -309,7 +374,7 @@ def ci_hours(data: ReportData) -> Spec | None:
         "mode": "lines",
         "line": {"width": 0, "shape": "hv"},
         "hoverinfo": "skip",
-        "name": "90 % high",
+        "name": "90 % interval (high)",
     }
     band_lo: Spec = {
         "type": "scatter",
@@ -320,7 +385,7 @@ def ci_hours(data: ReportData) -> Spec | None:
         "fillcolor": "rgba(58,154,91,0.2)",
         "line": {"width": 0, "shape": "hv"},
         "hoverinfo": "skip",
-        "name": "90 % low",
+        "name": "90 % interval",
     }
     line: Spec = {
         "type": "scatter",
@@ -329,11 +394,12 @@ def ci_hours(data: ReportData) -> Spec | None:
         "mode": "lines+markers",
         "name": "hours saved / month",
         "line": {"color": GREEN, "shape": "hv"},
+        "hovertemplate": "%{x|%Y-%m-%d}: %{y:.1f} h/month saved in total<extra></extra>",
     }
     return {
         "data": [band_hi, band_lo, line],
         "layout": base_layout(
-            "CI hours saved per month (cumulative over credited changes)",
+            "CI hours saved per month, added up over credited changes (band = 90 % interval)",
             300,
             yaxis={"title": {"text": "hours / month"}, "rangemode": "tozero"},
         ),

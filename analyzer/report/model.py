@@ -41,6 +41,13 @@ TIME_COLUMNS = {
     "team": ("window_start", "window_end"),
 }
 _SLUG_BAD = re.compile(r"[^a-z0-9-]+")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
+def name_key(name: str, login: str = "") -> tuple[str, str, str]:
+    """Sort key for people by name: letters and digits only, case-folded, so a name that starts with
+    punctuation or markup ('"><svg ...', '(contractor) Bo') sorts under its first letter, not first."""
+    return (_NOT_A_LETTER.sub("", name).casefold() or name.casefold(), name.casefold(), login)
 
 
 @dataclass(frozen=True)
@@ -54,14 +61,22 @@ class ReportData:
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # per person and month activity
     # login -> [(other login, "reviewed" | "reviewed by", episodes)], built once for all network charts
     edges: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    # People who were newcomers at some point in the window (see NEWCOMER): one definition for the
+    # badge, the network's stars, the directory and the team's count.
     newcomers: frozenset[str] = frozenset()
+    # family -> the team reference: the typical person's estimate (median over people with a point
+    # estimate), used by every page and chart that compares a person with the team.
+    references: dict[str, float] = field(default_factory=dict)
 
     def f(self, name: str) -> pd.DataFrame:
         return self.frames[name]
 
     @property
     def logins(self) -> list[str]:
-        return sorted(self.slugs, key=lambda login: (self.pseudo.name(login).lower(), login))
+        return sorted(self.slugs, key=self.by_name)
+
+    def by_name(self, login: str) -> tuple[str, str, str]:
+        return name_key(self.pseudo.name(login), login)
 
     @property
     def n_people(self) -> int:
@@ -69,6 +84,36 @@ class ReportData:
 
     def team_ok(self) -> bool:
         return self.n_people >= self.min_group_size
+
+
+NEWCOMER = (
+    "A newcomer is someone in their first 90 days or first 5 merged pull requests (whichever ends "
+    "later); here it means anyone who was a newcomer at some point in the report's window."
+)
+
+
+def _newcomers(frames: dict[str, pd.DataFrame]) -> frozenset[str]:
+    """Everyone who was a newcomer at some time in the window: authors of a PR opened as a newcomer
+    (review edges and mentoring carry that flag per PR), plus people still newcomers at report time."""
+    people = frames["people"]
+    edges = frames["review_edges"]
+    out = {text(p) for p, new in zip(people["person"], people["is_newcomer"], strict=True) if flag(new)}
+    out |= {text(a) for a, new in zip(edges["author"], edges["author_is_newcomer"], strict=True) if flag(new)}
+    out |= {text(m) for m in frames["mentoring"]["mentee"]}
+    return frozenset(p for p in out if p)
+
+
+def _references(frames: dict[str, pd.DataFrame], people: set[str], min_group_size: int) -> dict[str, float]:
+    """The typical person's estimate per family (median over people with status ok), only where at least
+    ``min_group_size`` people have one: below that a team reference would describe a few individuals."""
+    fs = frames["family_scores"]
+    ok = fs[(fs["status"] == "ok") & fs["person"].isin(people)]
+    out: dict[str, float] = {}
+    for fam, grp in ok.groupby("family", sort=True):
+        est = pd.to_numeric(grp["estimate"], errors="coerce").dropna()
+        if len(est) >= min_group_size and len(people) >= min_group_size:
+            out[text(fam)] = float(est.median())
+    return out
 
 
 def window_of(meta: dict[str, Any]) -> dict[str, str]:
@@ -174,7 +219,6 @@ def prepare(
         github_url=github_url.rstrip("/"),
         monthly=_monthly(frames["comments"], frames["doc_changes"]),
         edges=_edges(frames["review_edges"]),
-        newcomers=frozenset(
-            text(p) for p, new in zip(people["person"], people["is_newcomer"], strict=True) if flag(new)
-        ),
+        newcomers=_newcomers(frames),
+        references=_references(frames, set(slugs), min_group_size),
     )

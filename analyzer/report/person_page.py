@@ -7,13 +7,16 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report import person_figures
+from analyzer.report.compare import comparison, comparison_words
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el, link
 from analyzer.report.inputs import flag, number, text
-from analyzer.report.labels import family_label, ordered_families
-from analyzer.report.model import ReportData
+from analyzer.report.labels import direction, family, family_label, fmt, fmt_interval, ordered_families
+from analyzer.report.model import NEWCOMER, ReportData
+from analyzer.report.summary import summary
 from analyzer.report.team_page import chart_div, person_link
+from analyzer.report.wording import ID_REF, KIND_WORDS, MENTORED_AT, marker_words, tidy, where_from_url
 
 EVIDENCE_PER_FAMILY = 5
 RECENT_ITEMS = 5
@@ -31,24 +34,22 @@ class PersonContext:
         self.evidence = _records_by(_evidence_rows(data.f("evidence")), "person")
         self.mentees = _records_by(data.f("mentoring"), "mentor")
         self.ci = {k: g for k, g in data.f("ci_changes").groupby("person", sort=True)}
-        ok = data.f("family_scores")[data.f("family_scores")["status"] == "ok"]
-        self.medians: dict[str, float] = {}
-        self.ranges: dict[str, tuple[float, float]] = {}
+        ok = data.f("family_scores")
+        ok = ok[(ok["status"] == "ok") & ok["person"].isin(data.slugs)]
+        # how much people in the team differ per family: places unlike units on one chart
+        self.spreads: dict[str, float] = {}
         for fam, grp in ok.groupby("family", sort=True):
             est = pd.to_numeric(grp["estimate"], errors="coerce").dropna()
-            lo = pd.to_numeric(grp["lo"], errors="coerce").dropna()
-            hi = pd.to_numeric(grp["hi"], errors="coerce").dropna()
-            if len(est) >= data.min_group_size and data.team_ok():
-                self.medians[text(fam)] = float(est.median())
-            if len(lo) and len(hi):
-                self.ranges[text(fam)] = (float(lo.min()), float(hi.max()))
+            if len(est) >= 2 and float(est.std()) > 0:
+                self.spreads[text(fam)] = float(est.std())
         self.recent_comments = _records_by(_newest(data.f("comments"), "created_at"), "person")
         self.recent_reviews = _records_by(_newest(data.f("episodes"), "last_at"), "person")
         self.series = person_figures.ci_series_table(data)
         self.months = person_figures._window_months(data)
         people = data.f("people")
         self.people = {
-            text(p): row for p, row in zip(people["person"], people.to_dict("records"), strict=True)
+            text(p): {str(k): v for k, v in row.items()}
+            for p, row in zip(people["person"], people.to_dict("records"), strict=True)
         }
 
 
@@ -87,65 +88,60 @@ def _records_by(df: pd.DataFrame, col: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _typical(ctx: PersonContext, fam: str, row: dict[str, Any]) -> str:
-    median = ctx.medians.get(fam)
-    lo, hi = number(row.get("lo")), number(row.get("hi"))
-    if median is None or lo is None or hi is None:
-        return ""
-    if lo > median:
-        return "higher than team typical"
-    if hi < median:
-        return "lower than team typical"
-    return "typical"
-
-
-def _interval_bar(ctx: PersonContext, fam: str, row: dict[str, Any]) -> Markup | None:
-    span = ctx.ranges.get(fam)
-    lo, hi, est = number(row.get("lo")), number(row.get("hi")), number(row.get("estimate"))
-    if span is None or lo is None or hi is None or est is None or span[1] <= span[0]:
-        return None
-    width = span[1] - span[0]
-
-    def pct(x: float) -> float:
-        return round(100 * min(1.0, max(0.0, (x - span[0]) / width)), 1)
-
+def _measure_cell(fam: str) -> Markup:
+    spec = family(fam)
     return el(
-        "span",
-        {"class": "ivbar", "title": "interval on the team's range"},
-        el("span", {"class": "iv", "style": f"left:{pct(lo)}%;width:{max(0.5, pct(hi) - pct(lo))}%"}),
-        el("span", {"class": "est", "style": f"left:{pct(est)}%"}),
+        "th",
+        {"scope": "row"},
+        el("div", None, spec.label, el("span", {"class": "badge"}, "exploratory") if spec.exploratory else None),
+        el("div", {"class": "what"}, spec.what) if spec.what else None,
+        el("div", {"class": "what"}, f"Unit: {spec.unit}" + (f"; {direction(fam)}." if direction(fam) else ".")),
+    )
+
+
+def _value_cell(fam: str, row: dict[str, Any]) -> Markup:
+    status, n = text(row.get("status")), count(row.get("n"))
+    if status not in ("ok", "exploratory"):
+        if status == "not_measurable":
+            return el("td", {"class": "muted"}, "not measurable from this data")
+        return el("td", {"class": "muted"}, f"insufficient data (n = {n}, needs {count(row.get('min_n'))})")
+    interval = fmt_interval(fam, row.get("lo"), row.get("hi"))
+    return el(
+        "td",
+        None,
+        el("strong", None, fmt(fam, row.get("estimate"))),
+        el("div", {"class": "ci90"}, f"90 % interval {interval}" if interval else "no interval for this number"),
+    )
+
+
+def _compare_cell(ctx: PersonContext, fam: str, row: dict[str, Any]) -> Markup:
+    ref = ctx.data.references.get(fam)
+    if text(row.get("status")) != "ok" or ref is None:
+        return el("td", {"class": "muted"}, "not compared" if ref is None else "")
+    mark = comparison(fam, row, ref)
+    return el(
+        "td",
+        {"class": f"cmp {mark}".strip()},
+        el("div", None, f"team typical {fmt(fam, ref)}"),
+        el("div", {"class": "cmp-words"}, comparison_words(fam, mark)) if mark else None,
     )
 
 
 def _profile_row(ctx: PersonContext, slug: str, row: dict[str, Any], n_evidence: int) -> Markup:
-    fam, unit, status = text(row["family"]), text(row.get("unit")), text(row.get("status"))
-    n = count(row.get("n"))
-    if status == "ok" or status == "exploratory":
-        shown = [
-            el("strong", None, value(row.get("estimate"), unit)),
-            " ",
-            el("span", {"class": "ci90"}, interval(row.get("lo"), row.get("hi"), unit)),
-        ]
-        if status == "exploratory":
-            shown.append(el("span", {"class": "badge"}, "exploratory"))
-    elif status == "not_measurable":
-        shown = [el("span", {"class": "muted"}, "not measurable from this data")]
-    else:
-        shown = [el("span", {"class": "muted"}, f"insufficient data (n = {n})")]
+    fam = text(row["family"])
     ev = (
         el("a", {"href": f"#person/{slug}/{fam}", "class": "evlink"}, f"evidence ({n_evidence})")
         if n_evidence
-        else el("span", {"class": "muted"}, "no evidence rows")
+        else el("span", {"class": "muted"}, "no examples")
     )
+    n_unit = family(fam).n_unit
     return el(
         "tr",
         {"data-family": fam},
-        el("th", None, family_label(fam)),
-        el("td", None, shown),
-        el("td", {"class": "num"}, n),
-        el("td", None, unit),
-        el("td", None, _typical(ctx, fam, row) if status == "ok" else ""),
-        el("td", {"class": "barcell"}, _interval_bar(ctx, fam, row) if status == "ok" else None),
+        _measure_cell(fam),
+        _value_cell(fam, row),
+        _compare_cell(ctx, fam, row),
+        el("td", {"class": "num"}, f"{count(row.get('n'))} {n_unit}".strip()),
         el("td", None, ev),
     )
 
@@ -159,23 +155,9 @@ def profile(ctx: PersonContext, login: str, slug: str) -> Markup:
         ev_counts[row["family"]] = ev_counts.get(row["family"], 0) + 1
     records = {text(r["family"]): r for r in scores}
     rows = [_profile_row(ctx, slug, records[f], ev_counts.get(f, 0)) for f in ordered_families(set(records))]
-    head = el(
-        "tr",
-        None,
-        [
-            el("th", None, h)
-            for h in (
-                "score",
-                "estimate [90 % interval]",
-                "n",
-                "unit",
-                "vs team",
-                "interval on team range",
-                "",
-            )
-        ],
-    )
-    return el("table", {"class": "profile"}, el("thead", None, head), el("tbody", None, rows))
+    heads = ("what it measures", "their value", "compared with the team", "based on", "")
+    head = el("tr", None, [el("th", {"scope": "col"}, h) for h in heads])
+    return el("table", {"class": "profile stack"}, el("thead", None, head), el("tbody", None, rows))
 
 
 def _evidence_item(data: ReportData, row: dict[str, Any]) -> Markup:
@@ -185,7 +167,11 @@ def _evidence_item(data: ReportData, row: dict[str, Any]) -> Markup:
     markers = [m for m in sorted(set(text(row.get("markers")).split(";"))) if m.strip()]
     url = data.pseudo.url(text(row.get("url")))
     when = text(row.get("_day"))
-    ref = data.pseudo.text(text(row.get("ref")))
+    kind = text(row.get("kind"))
+    raw_ref = text(row.get("ref"))
+    ref = where_from_url(url or "") or ("" if ID_REF.match(raw_ref) else data.pseudo.text(raw_ref))
+    if kind != "comment":  # text the scorer wrote about a PR, episode or commit, not a person's words
+        excerpt = tidy(excerpt)
     title = data.pseudo.text(text(row.get("title")))
     target = (
         link(url, "open on GitHub")
@@ -198,17 +184,17 @@ def _evidence_item(data: ReportData, row: dict[str, Any]) -> Markup:
         el(
             "div",
             {"class": "evmeta"},
-            el("span", {"class": "kind"}, text(row.get("kind"))),
+            el("span", {"class": "kind"}, KIND_WORDS.get(kind, kind)),
             " ",
             when,
             " ",
-            el("code", None, ref),
+            el("span", {"class": "where"}, ref) if ref else None,
             " ",
             target,
         ),
         el("div", {"class": "evtitle"}, title) if title else None,
         el("blockquote", None, excerpt) if excerpt else None,
-        el("div", {"class": "markers"}, [el("span", {"class": "marker"}, m) for m in markers])
+        el("div", {"class": "markers"}, [el("span", {"class": "marker"}, marker_words(m)) for m in markers])
         if markers
         else None,
     )
@@ -232,7 +218,7 @@ def evidence_panel(ctx: PersonContext, login: str, slug: str) -> Markup:
                 el(
                     "p",
                     {"class": "note"},
-                    f"showing {len(shown)} of {len(by_family[fam])} (most recent first)",
+                    f"showing {len(shown)} of {len(by_family[fam])}, most recent first",
                 ),
                 el("ul", None, [_evidence_item(ctx.data, r) for r in shown]),
             )
@@ -251,8 +237,9 @@ def _recent_comment(data: ReportData, row: dict[str, Any]) -> Markup:
     return el(
         "li",
         {"class": "evidence"},
-        el("div", {"class": "evmeta"}, el("span", {"class": "kind"}, text(row.get("kind"))), " ", when, " ",
-           el("code", None, where), " ", link(url, "open on GitHub") if url else None),
+        el("div", {"class": "evmeta"}, el("span", {"class": "kind"}, KIND_WORDS.get(text(row.get("kind")),
+           text(row.get("kind")))), " ", when, " ", el("span", {"class": "where"}, where), " ",
+           link(url, "open on GitHub") if url else None),
         el("blockquote", None, body) if body else None,
     )
 
@@ -264,7 +251,8 @@ def _recent_review(data: ReportData, row: dict[str, Any]) -> Markup:
     return el(
         "li",
         {"class": "evidence"},
-        el("div", {"class": "evmeta"}, el("code", None, where), " ", link(url, "open on GitHub") if url else None),
+        el("div", {"class": "evmeta"}, el("span", {"class": "where"}, where), " ",
+           link(url, "open on GitHub") if url else None),
         el("div", {"class": "evtitle"}, title) if title else None,
     )
 
@@ -332,14 +320,55 @@ def ci_table(ctx: PersonContext, login: str) -> Markup | None:
 
 
 def mentees(ctx: PersonContext, login: str) -> Markup:
+    """Every newcomer this person gave a teaching review, with how many; the 'Newcomers mentored' number
+    counts only those with two or more, and the page says so next to the list."""
     rows = ctx.mentees.get(login, [])
     if not rows:
-        return el("p", {"class": "muted"}, "No newcomer interactions in the window.")
-    names = sorted({text(r["mentee"]) for r in rows}, key=lambda m: (ctx.data.pseudo.name(m).lower(), m))
-    return el("ul", {"class": "columns"}, [el("li", None, person_link(ctx.data, m)) for m in names])
+        return el("p", {"class": "muted"}, "No teaching reviews for newcomers in the window.")
+    times: dict[str, float] = {}
+    for r in rows:
+        times[text(r["mentee"])] = times.get(text(r["mentee"]), 0.0) + (number(r.get("n_interactions")) or 0.0)
+    names = sorted(times, key=ctx.data.by_name)
+    reached = sum(1 for m in names if times[m] >= MENTORED_AT)
+    items = [
+        el("li", None, person_link(ctx.data, m), f" - {int(times[m])} teaching review{'s' if times[m] != 1 else ''}")
+        for m in names
+    ]
+    return el(
+        "div",
+        None,
+        el(
+            "p",
+            {"class": "intro"},
+            f"{len(names)} newcomer{'s' if len(names) != 1 else ''} got a teaching review from them; "
+            f"{reached} got {MENTORED_AT} or more, which is what 'Newcomers mentored' counts. {NEWCOMER}",
+        ),
+        el("ul", {"class": "columns"}, items),
+    )
 
 
 def _header(ctx: PersonContext, login: str) -> Markup:
+    data = ctx.data
+    return el(
+        "header",
+        None,
+        el(
+            "p",
+            {"class": "crumbs"},
+            el("a", {"href": "#team"}, "← team view"),
+            " · ",
+            el("a", {"href": "#people"}, "people index"),
+        ),
+        el(
+            "h1",
+            None,
+            data.pseudo.name(login),
+            el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None,
+        ),
+    )
+
+
+def _facts(ctx: PersonContext, login: str) -> Markup:
     data = ctx.data
     person = ctx.people.get(login, {})
     profile_link = (
@@ -348,28 +377,32 @@ def _header(ctx: PersonContext, login: str) -> Markup:
         else el("span", None, " · ", link(f"{data.github_url}/{login}", f"@{login} on GitHub"))
     )
     facts = (
-        f"{count(person.get('n_prs_authored'))} PRs authored · "
-        f"{count(person.get('n_reviews_given'))} reviews "
-        f"given · {count(person.get('n_comments'))} comments"
+        f"{count(person.get('n_prs_authored'))} pull requests authored · "
+        f"{count(person.get('n_reviews_given'))} pull requests reviewed · "
+        f"{count(person.get('n_comments'))} comments"
     )
-    return el(
-        "header",
-        None,
-        el("p", None, el("a", {"href": "#team"}, "← team view")),
-        el(
-            "h1",
-            None,
-            data.pseudo.name(login),
-            el("span", {"class": "badge"}, "newcomer") if flag(person.get("is_newcomer")) else None,
-        ),
-        el("p", {"class": "muted"}, facts, profile_link),
-    )
+    return el("p", {"class": "muted"}, facts, profile_link)
+
+
+def uplift_slot(ctx: PersonContext, login: str) -> Markup:
+    """SLOT for issue 13: the per-person uplift section (analyzer/report/uplift_section.py) sits here,
+    right after the summary and the chart of what the person does for others. Returns "" while that
+    module or its table is absent, so the page reads the same without it."""
+    return Markup("")
 
 
 def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
-    """The inner HTML of one person's page (already escaped) and its chart specs."""
+    """The inner HTML of one person's page (already escaped) and its chart specs.
+
+    Order matters: a plain-language summary first, then one chart of what the person does for others,
+    then the uplift slot, and only then the tables."""
     data, slug = ctx.data, ctx.data.slugs[login]
-    charts: Charts = [
+    records = {text(r["family"]): r for r in ctx.scores.get(login, [])}
+    charts: Charts = []
+    others_spec = person_figures.for_others(data, login, records, ctx.spreads)
+    if others_spec is not None:
+        charts.append((f"chart-{slug}-others", others_spec))
+    charts += [
         (f"chart-{slug}-network", person_figures.network(data, login)),
         (f"chart-{slug}-trends", person_figures.trends(data, login, ctx.months)),
     ]
@@ -383,27 +416,35 @@ def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
     )
     body = [
         _header(ctx, login),
-        el("h2", None, "Multiplier profile"),
+        summary(data, login, records, ctx.people.get(login, {})),
+        chart_div(f"chart-{slug}-others")
+        if others_spec is not None
+        else el("p", {"class": "muted"}, "Not enough data to compare their work for others with the team."),
+        uplift_slot(ctx, login),
+        _facts(ctx, login),
+        el("h2", None, "All their numbers"),
         el(
             "p",
             {"class": "intro"},
-            "Each score is shrunk toward the team and shown with its 90 % interval and "
-            "sample size n; below the minimum sample it says so instead of guessing.",
+            "Each number is pulled toward the team typical when it rests on little data, and comes with "
+            "its 90 % interval (the range the true value very likely lies in) and what it is based on. "
+            "▲ and ▼ appear only when the whole interval is on one side of the team typical; "
+            "below the minimum sample the report says 'insufficient data' instead of guessing.",
         ),
         profile(ctx, login, slug),
-        el("h2", None, "Review network"),
+        el("h2", None, "Who they review"),
         chart_div(f"chart-{slug}-network"),
-        el("h2", None, "Trends"),
+        el("h2", None, "Month by month"),
         chart_div(f"chart-{slug}-trends"),
-        el("h2", None, "CI impact"),
+        el("h2", None, "CI time saved"),
         ci_block,
-        el("h2", None, "Newcomers helped"),
+        el("h2", None, "Newcomers they helped"),
         mentees(ctx, login),
         el("h2", {"id": f"evidence-{slug}"}, "Evidence"),
         el(
             "p",
             {"class": "intro"},
-            "The comments, PRs and runs behind each number, the markers that fired, and "
+            "The comments, pull requests and CI runs behind each number, what was noticed in them, and "
             "links to them on GitHub.",
         ),
         evidence_panel(ctx, login, slug),

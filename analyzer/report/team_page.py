@@ -8,9 +8,9 @@ from analyzer.report import figures
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el
-from analyzer.report.inputs import number, text
-from analyzer.report.labels import family_label, ordered_families
-from analyzer.report.model import ReportData
+from analyzer.report.inputs import text
+from analyzer.report.labels import family_label, fmt, ordered_families
+from analyzer.report.model import NEWCOMER, ReportData
 
 Charts = list[tuple[str, Spec]]
 
@@ -44,18 +44,22 @@ def _card(label: str, main: str, sub: str = "") -> Markup:
 def summary_cards(data: ReportData) -> Markup:
     team = data.f("team")
     row: dict[str, Any] = {str(k): v for k, v in team.iloc[0].items()} if not team.empty else {}
-    cards = [_card("People", count(data.n_people), f"{count(row.get('n_newcomers'))} newcomers")]
+    cards = [_card("People", count(data.n_people), f"{len(data.newcomers)} of them newcomers in the window")]
     if data.team_ok() and row:
         cards += [
             _card(
-                "Harsh-comment rate",
+                "Harsh comments",
                 value(row.get("harsh_rate"), "share"),
-                "90 % " + interval(row.get("harsh_lo"), row.get("harsh_hi"), "share"),
+                "of all the team's comments; 90 % "
+                + interval(row.get("harsh_lo"), row.get("harsh_hi"), "share")
+                + _typical_person(data, "harsh_rate"),
             ),
             _card(
-                "Rubber-stamp rate",
+                "Rubber-stamp approvals",
                 value(row.get("rubber_stamp_rate"), "share"),
-                "90 % " + interval(row.get("rs_lo"), row.get("rs_hi"), "share"),
+                "of all the team's eligible approvals; 90 % "
+                + interval(row.get("rs_lo"), row.get("rs_hi"), "share")
+                + _typical_person(data, "rubber_stamp_rate"),
             ),
             _card("Sharing index", value(row.get("sharing_index"), "index"), "0 = one reviewer, 1 = even"),
             _card(
@@ -67,6 +71,12 @@ def summary_cards(data: ReportData) -> Markup:
     else:
         cards.append(el("div", {"class": "card"}, too_small(data)))
     return el("div", {"class": "cards"}, cards)
+
+
+def _typical_person(data: ReportData, fam: str) -> str:
+    """The team reference person pages compare with, named on the card so the two never seem to disagree."""
+    ref = data.references.get(fam)
+    return "" if ref is None else f"; the typical person: {fmt(fam, ref)} (what person pages compare with)"
 
 
 def _section(title: str, intro: str, *body: Any) -> Markup:
@@ -85,7 +95,7 @@ def distributions(data: ReportData, charts: Charts) -> Markup:
     blocks = []
     for fam in ordered_families({text(f) for f in fs["family"] if text(f)}):
         rows = fs[fs["family"] == fam]
-        n_other = int((rows["status"] != "ok").sum())
+        n_other = int(((rows["status"] != "ok") & rows["person"].isin(data.slugs)).sum())
         spec = figures.family_distribution(data, fam)
         note = el(
             "p",
@@ -101,15 +111,18 @@ def distributions(data: ReportData, charts: Charts) -> Markup:
                 el(
                     "p",
                     {"class": "note"},
-                    f"{n_other} people without a point estimate "
-                    "(insufficient data, exploratory or not measurable) are not drawn.",
-                ),
+                    f"{n_other} {'person' if n_other == 1 else 'people'} without a point estimate "
+                    "(insufficient data, exploratory or not measurable) not drawn.",
+                )
+                if n_other
+                else None,
             )
         )
     return _section(
         "Score families across the team",
-        "Each dot is one person's shrunk estimate with its 90 % interval. People are ordered by name, "
-        "never by score: this is not a leaderboard. Click a dot to open that person's profile. In teams of "
+        "Each dot is one person's estimate with its 90 % interval (grey line); the dotted line is the team "
+        "typical, the same reference every person page compares with. People are ordered by name, "
+        "never by score: this is not a leaderboard. Click a dot to open that person's page. In teams of "
         f"more than {figures.ROWS_BY_NAME_MAX} people each family is a histogram of estimates instead, "
         "without names.",
         blocks,
@@ -145,8 +158,8 @@ def helpers_of_newcomers(data: ReportData) -> Markup:
         if text(mentor) in data.slugs:
             helped.setdefault(text(mentor), set()).add(text(mentee))
     items = [
-        el("li", None, person_link(data, m), f" helped {len(helped[m])} newcomer(s)")
-        for m in sorted(helped, key=lambda m: (data.pseudo.name(m).lower(), m))
+        el("li", None, person_link(data, m), f" helped {len(helped[m])} newcomer{'s' if len(helped[m]) != 1 else ''}")
+        for m in sorted(helped, key=data.by_name)
     ]
     return el(
         "div",
@@ -160,7 +173,8 @@ def newcomers(data: ReportData, charts: Charts) -> Markup:
     inflow = _chart_or_note(charts, "chart-inflow", figures.newcomer_inflow(data), too_small(data))
     return _section(
         "Newcomers",
-        "People whose first activity falls in the window, and the reviewers who helped them.",
+        f"{NEWCOMER} The chart shows when newcomers opened their first pull request, and how many of "
+        "them got a teaching review.",
         inflow,
         helpers_of_newcomers(data),
     )
@@ -177,22 +191,27 @@ def ci(data: ReportData, charts: Charts) -> Markup:
 
 
 def directory(data: ReportData) -> Markup:
-    people = data.f("people").set_index("person")
-    items = []
-    for login in data.logins:
-        is_new = bool(number(people.at[login, "is_newcomer"]) if login in people.index else False)
-        items.append(
-            el(
-                "li",
-                None,
-                person_link(data, login),
-                el("span", {"class": "badge"}, "newcomer") if is_new else None,
-            )
+    """The people index, near the top of the team view (and linked from the bar at the top): open
+    for teams up to ROWS_BY_NAME_MAX people, folded for bigger ones."""
+    items = [
+        el(
+            "li",
+            None,
+            person_link(data, login),
+            el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None,
         )
-    return _section(
-        "People (alphabetical)",
-        "Open a profile to see every number with its evidence.",
-        el("ul", {"class": "columns directory"}, items),
+        for login in data.logins
+    ]
+    return el(
+        "section",
+        {"class": "block", "id": "people-index"},
+        el(
+            "details",
+            {"open": data.n_people <= figures.ROWS_BY_NAME_MAX},
+            el("summary", None, el("h2", {"class": "inline"}, f"People ({data.n_people}, alphabetical)")),
+            el("p", {"class": "intro"}, "Open a person's page to see every number with its evidence."),
+            el("ul", {"class": "columns directory"}, items),
+        ),
     )
 
 
@@ -202,6 +221,7 @@ def team_page(data: ReportData) -> tuple[Markup, Charts]:
     body = [
         el("h1", None, "Team view"),
         summary_cards(data),
+        directory(data),
         _section(
             "Team review health",
             "Share of harsh comments and of rubber-stamp approvals across the team, with 90 % intervals.",
@@ -211,7 +231,6 @@ def team_page(data: ReportData) -> tuple[Markup, Charts]:
         newcomers(data, charts),
         ci(data, charts),
         distributions(data, charts),
-        directory(data),
     ]
     page = el(
         "section",

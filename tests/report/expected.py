@@ -20,6 +20,17 @@ def landing_charts(scores: Any, min_group_size: int = 5) -> int:
     return families + team + sharing + heatmap + inflow + ci
 
 
-def person_charts(scores: Any, person: str) -> int:
-    """Network and trends always; the CI chart only for people with CI changes."""
-    return 2 + int((scores.ci_changes["person"] == person).any())
+EXPLORATORY_OR_COMPOSITE = {"multiplier", "mentee_retention", "mentee_rounds_change"}
+
+
+def person_charts(scores: Any, person: str, min_group_size: int = 5) -> int:
+    """The "what they do for others" chart when the person has a point estimate in a family that at
+    least ``min_group_size`` people have one in (with some spread); network and trends always; the CI
+    chart only for people with CI changes."""
+    fs = scores.family_scores
+    ok = fs[(fs["status"] == "ok") & fs["person"].isin(set(scores.people["person"]))]
+    ok = ok[~ok["family"].isin(EXPLORATORY_OR_COMPOSITE)]
+    sizes = ok.groupby("family")["estimate"].agg(["size", "std"])
+    comparable = set(sizes[(sizes["size"] >= min_group_size) & (sizes["std"] > 0)].index)
+    others = int(len(scores.people) >= min_group_size and bool(set(ok[ok["person"] == person]["family"]) & comparable))
+    return others + 2 + int((scores.ci_changes["person"] == person).any())

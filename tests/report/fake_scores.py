@@ -115,6 +115,22 @@ COMMENT_TYPES = ["defect", "design", "nit", "question", "praise", "other"]
 FakeScores = Scores  # the factory builds the real dataclass, so the two cannot drift apart
 
 
+def _empty_extras() -> dict[str, Any]:
+    """Empty frames, with their declared columns, for Scores fields this factory does not model (the
+    uplift table, for one): the report must read well without them."""
+    from dataclasses import fields
+
+    from analyzer.scores.pipeline import SCORE_SCHEMAS
+
+    modelled = {"people", "comments", "episodes", "family_scores", "ci_changes", "ci_series", "doc_changes",
+                "mentoring", "review_edges", "bots", "evidence", "team", "newcomer_inflow", "meta"}
+    return {
+        f.name: pd.DataFrame({c: pd.Series(dtype="object") for c in SCORE_SCHEMAS.get(f.name, {})})
+        for f in fields(Scores)
+        if f.name not in modelled
+    }
+
+
 DEFAULT_NOW = datetime(2025, 6, 1, tzinfo=UTC)
 TEST_METHODOLOGY: dict[str, Any] = {
     "formulas": {
@@ -493,4 +509,5 @@ def make_scores(
         team=team,
         newcomer_inflow=inflow,
         meta=meta,
+        **_empty_extras(),
     )

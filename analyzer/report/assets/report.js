@@ -20,6 +20,28 @@
     return { data: traces, layout: spec.layout };
   }
 
+  /* Chart titles are SVG text, which never wraps: on a narrow screen they are broken into lines
+     (plotly's <br>) that fit the chart's width, and the top margin grows to hold them. */
+  function fitTitle(layout, width) {
+    var title = layout.title && layout.title.text;
+    var perLine = Math.max(20, Math.floor((width - 20) / 7));
+    if (!title || !width || title.length <= perLine) { return layout; }
+    var lines = [""];
+    title.split(" ").forEach(function (word) {
+      var last = lines[lines.length - 1];
+      if (last && (last + " " + word).length > perLine) { lines.push(word); }
+      else { lines[lines.length - 1] = last ? last + " " + word : word; }
+    });
+    var margin = Object.assign({}, layout.margin || {});
+    margin.t = (margin.t || 40) + 16 * (lines.length - 1);
+    var copy = Object.assign({}, layout, {
+      title: Object.assign({}, layout.title, { text: lines.join("<br>") }),
+      margin: margin,
+      height: (layout.height || 300) + 16 * (lines.length - 1)
+    });
+    return copy;
+  }
+
   function openPerson(event) {
     var point = event && event.points && event.points[0];
     var slug = point && point.customdata;
@@ -58,7 +80,8 @@
     if (!drawing[key]) {
       drawing[key] = chartsFor(key, page).then(function (charts) { return Promise.all(charts.map(function (chart) {
         var spec = withSeries(chart[1]);
-        return Plotly.newPlot(document.getElementById(chart[0]), spec.data, spec.layout, CONFIG)
+        var div = document.getElementById(chart[0]);
+        return Plotly.newPlot(div, spec.data, fitTitle(spec.layout, div.clientWidth), CONFIG)
           .then(function (gd) { gd.on("plotly_click", openPerson); return gd; });
       })); }).then(function () {
         state.drawnPages[key] = true;
@@ -82,6 +105,7 @@
       var anchor = parts[2] && /^[a-z0-9_]+$/.test(parts[2]) ? "ev-" + parts[1] + "-" + parts[2] : null;
       return { key: "person/" + parts[1], anchor: anchor };
     }
+    if (parts[0] === "people") { return { key: "team", anchor: "people-index" }; }
     return { key: parts[0] || "team", anchor: null };
   }
 
@@ -98,7 +122,9 @@
     state.current = target.key;
     draw(target.key, page).then(function () {
       var el = target.anchor && document.getElementById(target.anchor);
-      if (el) { el.scrollIntoView(); el.classList.add("flash"); } else { window.scrollTo(0, 0); }
+      if (el && el.tagName === "SECTION") { el.scrollIntoView(); } else if (el) {
+        el.scrollIntoView(); el.classList.add("flash");
+      } else { window.scrollTo(0, 0); }
     });
   }
 
