@@ -4,15 +4,26 @@ Retries and rate limits live here and only here. PyGithub's own retry is switche
 (``retry=None``) because it sleeps for real inside urllib3, never retries GraphQL rate-limit errors
 and gives up on a 429 without Retry-After; this policy handles all of them against an injectable
 clock, and stops cleanly (``RateLimitWaitTooLong``) when a wait would exceed ``max_wait``.
+
+Bodies are decoded here, not by PyGithub (``requestJson``): GitHub answers HTTP 200 with shapes that
+PyGithub's ``graphql_query`` throws away or trips over (issue 9): partial ``errors`` beside usable
+``data`` (kept; the errors go to the caller as gaps), ``RATE_LIMIT`` as well as ``RATE_LIMITED``,
+"Something went wrong" (GitHub's timeout for a heavy query: retried on a smaller page, then
+``QueryTimedOut``), Enterprise Server's "Field 'X' doesn't exist on type 'Y'" (the field is swapped
+for an older one, once per server), and empty or HTML bodies (transient; but a first answer that is
+not GitHub's JSON means the URL is not the GitHub API at all).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
+import orjson
 import requests
 from github import Auth, Github, GithubException
 
@@ -21,14 +32,54 @@ from analyzer.errors import (
     AccessError,
     AuthError,
     CollectionError,
+    ConfigError,
     ConnectionFailed,
     NotFoundError,
     RateLimitWaitTooLong,
 )
 
 T = TypeVar("T")
+JSON = dict[str, Any]
 
-SECONDARY_WAIT = 60.0  # GitHub's advice when a secondary limit gives no Retry-After
+SECONDARY_WAIT = 60.0  # GitHub's advice when a secondary limit gives no Retry-After: at least a minute...
+SECONDARY_WAIT_MAX = 960.0  # ...then longer on each repeat (doubling, up to 16 minutes)
+RATE_LIMIT_TYPES = {"RATE_LIMITED", "RATE_LIMIT"}  # GraphQL spells it both ways (code graphql_rate_limit)
+TIMEOUT_REASONS = ("HTTP 502", "HTTP 504", "network error: ReadTimeout", "GitHub timed out on the query")
+SOMETHING_WENT_WRONG = "something went wrong while executing your query"
+UNKNOWN_FIELD = re.compile(r"Field '(\w+)' doesn't exist on type '(\w+)'")
+# Fields older Enterprise Server versions lack, and what to ask for instead (the rows read either).
+FIELD_FALLBACKS = {"fullDatabaseId": "databaseId"}
+BASE_URL_SETTING = "--base-url or [github] base_url in config.toml"
+
+
+class QueryTimedOut(CollectionError):
+    """GitHub kept answering "Something went wrong" (its timeout for a heavy query) after every retry."""
+
+
+class NotGitHubError(ConnectionFailed):
+    """The server at the base URL answers, but not as the GitHub API does."""
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a base URL that carries credentials (``https://user:secret@host``), without echoing them."""
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        host = parts.hostname or "?"
+        shown = urlunsplit((parts.scheme, f"***@{host}" + (f":{parts.port}" if parts.port else ""),
+                            parts.path, "", ""))
+        raise ConfigError(
+            f"the GitHub base URL carries a user name or password ({shown}); remove them from"
+            f" {BASE_URL_SETTING} and give the token through GITHUB_TOKEN or --token-file"
+        )
+
+
+def check_token(token: str | None) -> None:
+    """A token with a line break, space or control character would reach an HTTP header (and an error)."""
+    if token is not None and any(not ch.isprintable() or ch.isspace() for ch in token):
+        raise AuthError(
+            "the GitHub token contains a line break, space or other control character (it is not shown);"
+            " copy it again into GITHUB_TOKEN or the token file, one line, nothing else"
+        )
 
 
 @dataclass
@@ -75,9 +126,14 @@ class GitHubClient:
     """REST and GraphQL over one PyGithub ``Github`` instance, serial, with one retry policy."""
 
     def __init__(self, options: ClientOptions, clock: Clock) -> None:
+        check_base_url(options.base_url)
+        check_token(options.token)
         self.options = options
         self.clock = clock
         self.budget = Budget()
+        self.missing_fields: set[str] = set()  # fields this server's schema lacks (GitHub Enterprise Server)
+        self._answered = False  # whether this server ever answered like the GitHub API
+        self._secondary_hits = 0  # secondary rate limits in a row: each waits longer
         auth = Auth.Token(options.token) if options.token else None
         self.github = Github(
             auth=auth,
@@ -100,26 +156,91 @@ class GitHubClient:
         query: str,
         variables: dict[str, Any],
         shrink: Callable[[dict[str, Any]], None] | None = None,
+        errors: list[JSON] | None = None,
     ) -> dict[str, Any]:
         """Run one GraphQL query and return its ``data``; waits out rate limits first.
 
         ``shrink`` may lighten ``variables`` (e.g. halve a page size) before a retry that follows a
-        gateway timeout: GitHub cuts GraphQL requests off after 10 s with a 502 or 504.
+        gateway timeout: GitHub cuts GraphQL requests off after 10 s with a 502 or 504, or answers
+        "Something went wrong". Errors GitHub reports beside usable data (each with its ``path``) are
+        appended to ``errors``; the data is returned with those parts null.
         """
         self.budget.queries.append(query)
 
         def call() -> dict[str, Any]:
             self._wait_for_budget("graphql", need=self._expected_cost)
             self.budget.graphql_requests += 1
-            headers, body = self.requester.graphql_query(query, variables)
+            sent = self._dialect(query)
+            status, headers, text = self.requester.requestJson(
+                "POST", self.requester.graphql_url, input={"query": sent, "variables": variables}
+            )
+            body = self._decode(status, headers, text)
             self._note_headers(headers, "graphql")
-            data = body.get("data") or {}
-            rate = data.get("rateLimit") if isinstance(data, dict) else None
-            if isinstance(rate, dict):
-                self._note_graphql_rate(rate)
+            if not isinstance(body, dict):
+                raise RetryableError("an answer that is not a JSON object", self._backoff())
+            data = body.get("data")
+            if isinstance(data, dict) and isinstance(data.get("rateLimit"), dict):
+                self._note_graphql_rate(data["rateLimit"])
+            problems = [e for e in body.get("errors") or [] if isinstance(e, dict)]
+            if problems:
+                usable = isinstance(data, dict) and any(v is not None for k, v in data.items() if k != "rateLimit")
+                self._graphql_errors(problems, headers, body, partial=usable)
+                if errors is not None:
+                    errors.extend(problems)
+            self._secondary_hits = 0
             return data if isinstance(data, dict) else {}
 
         return self._with_retries(call, lambda: shrink(variables) if shrink else None)
+
+    def _dialect(self, query: str) -> str:
+        """``query`` in the words this server knows (fields an older Enterprise Server lacks swapped)."""
+        for missing in self.missing_fields:
+            query = re.sub(rf"\b{missing}\b", FIELD_FALLBACKS[missing], query)
+        return query
+
+    def _graphql_errors(self, problems: list[JSON], headers: dict[str, Any], body: JSON, *, partial: bool) -> None:
+        """Raise what GraphQL errors call for; return when they only mark parts of usable data."""
+        types = {str(e.get("type", "")) for e in problems} | {str(e.get("code", "")).upper() for e in problems}
+        messages = " ".join(str(e.get("message", "")) for e in problems)
+        if types & RATE_LIMIT_TYPES or "GRAPHQL_RATE_LIMIT" in types or "rate limit" in messages.lower():
+            lowered = {k.lower(): v for k, v in headers.items()}
+            raise RetryableError("rate limit", self._rate_limit_wait(lowered, 200, graphql=True))
+        unknown = [m for m in (UNKNOWN_FIELD.search(str(e.get("message", ""))) for e in problems) if m]
+        if unknown:
+            fields = {m[1] for m in unknown}
+            if fields <= set(FIELD_FALLBACKS) and not fields <= self.missing_fields:
+                self.missing_fields |= fields  # once per server: every later query is sent rewritten
+                raise RetryableError("an older GitHub Enterprise Server schema", 0.0)
+            raise CollectionError(
+                f"this GitHub server does not know {', '.join(f'{m[2]}.{m[1]}' for m in unknown)}; it may be an"
+                " Enterprise Server version older than analyzer supports (3.16 or newer)"
+            )
+        if partial:
+            return
+        if SOMETHING_WENT_WRONG in messages.lower():
+            raise RetryableError("GitHub timed out on the query", self._backoff())
+        status = 404 if len(problems) == 1 and problems[0].get("type") == "NOT_FOUND" else 400
+        raise self._from_github_exception(GithubException(status, body, headers))
+
+    def _decode(self, status: int, headers: dict[str, Any], text: str) -> Any:
+        """The JSON body; an empty or non-JSON one is transient, unless the server never spoke GitHub's JSON."""
+        body = decode_json(text)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        if body is _NOT_JSON or status == 501:
+            kind = str(lowered.get("content-type", "")).split(";")[0] or "no content type"
+            if not self._answered:
+                raise NotGitHubError(
+                    f"the server at {self.options.base_url} does not look like the GitHub API (HTTP {status},"
+                    f" {'an empty body' if not text.strip() else kind}); check {BASE_URL_SETTING}"
+                    " (Enterprise Server: https://HOST/api/v3)"
+                )
+            if status < 400:
+                raise RetryableError("an empty or non-JSON answer", self._backoff())
+            body = {"message": f"HTTP {status}"}
+        if status >= 400:
+            raise self.requester.createException(status, headers, body if isinstance(body, dict) else {"data": body})
+        self._answered = True
+        return body
 
     def rest(self, path: str, params: dict[str, Any] | None = None) -> tuple[dict[str, Any], Any]:
         """GET a REST path (relative to the base URL); returns (headers, parsed JSON)."""
@@ -128,8 +249,10 @@ class GitHubClient:
         def call() -> tuple[dict[str, Any], Any]:
             self._wait_for_budget("rest")
             self.budget.rest_requests += 1
-            headers, body = self.requester.requestJsonAndCheck("GET", url, parameters=params)
+            status, headers, text = self.requester.requestJson("GET", url, parameters=params)
+            body = self._decode(status, headers, text)
             self._note_headers(headers, "rest")
+            self._secondary_hits = 0
             return headers, body
 
         return self._with_retries(call)
@@ -146,9 +269,10 @@ class GitHubClient:
             self._wait_for_budget("rest")
             self.budget.rest_requests += 1
             status, headers, text = self.requester.requestJson("GET", url, parameters=params)
-            if status >= 400:
-                raise self.requester.createException(status, headers, _error_data(text))
+            if status >= 400 or not self._answered:
+                self._decode(status, headers, text)  # raises for an error status or a server that is not GitHub
             self._note_headers(headers, "rest")
+            self._secondary_hits = 0
             return headers, text
 
         return self._with_retries(call)
@@ -168,8 +292,15 @@ class GitHubClient:
                 attempt += 1
                 if retry.wait < 0:  # server error or network trouble: exponential backoff per request
                     retry.wait = float(self.options.backoff_base ** min(attempt - 1, 6))
-                if on_timeout and retry.reason in ("HTTP 502", "HTTP 504", "network error: ReadTimeout"):
+                if on_timeout and retry.reason in TIMEOUT_REASONS:
                     on_timeout()
+                if retry.reason == "an older GitHub Enterprise Server schema":
+                    attempt -= 1  # not a failure: the same request again, in the words this server knows
+                    continue
+                if attempt > self.options.max_retries and retry.reason == "GitHub timed out on the query":
+                    raise QueryTimedOut(
+                        f"GitHub kept timing out on a query ({retry}) after {self.options.max_retries} retries"
+                    ) from retry
                 if attempt > self.options.max_retries and not retry.reason.startswith("rate limit"):
                     raise CollectionError(
                         f"GitHub kept failing ({retry.reason}) after {self.options.max_retries} retries;"
@@ -198,6 +329,12 @@ class GitHubClient:
             json.JSONDecodeError,
         ) as exc:
             raise RetryableError("truncated response", self._backoff()) from exc
+        except requests.exceptions.InvalidHeader:  # its message would quote the token: never shown
+            raise AuthError("the GitHub token cannot be sent in an HTTP header; copy it again") from None
+        except requests.exceptions.RequestException as exc:
+            raise ConnectionFailed(
+                f"cannot talk to {self.options.base_url} ({type(exc).__name__}); check {BASE_URL_SETTING}"
+            ) from exc
 
     def _from_github_exception(self, exc: GithubException) -> Exception:
         status = exc.status
@@ -216,8 +353,9 @@ class GitHubClient:
                 "the organization enforces SAML single sign-on: authorize your token for it"
                 " (GitHub > Settings > Tokens > Configure SSO) and run again"
             )
-        if "RATE_LIMITED" in error_types or (status in (403, 429) and self._is_rate_limit(message, headers)):
-            return RetryableError("rate limit", self._rate_limit_wait(headers, status, "RATE_LIMITED" in error_types))
+        if error_types & RATE_LIMIT_TYPES or (status in (403, 429) and self._is_rate_limit(message, headers)):
+            graphql = bool(error_types & RATE_LIMIT_TYPES)
+            return RetryableError("rate limit", self._rate_limit_wait(headers, status, graphql))
         if status == 404 or "NOT_FOUND" in error_types:
             detail = next((str(e.get("message")) for e in errors if isinstance(e, dict)), message or "Not Found")
             return NotFoundError(
@@ -235,6 +373,7 @@ class GitHubClient:
         lowered = message.lower()
         return (
             "rate limit" in lowered
+            or "abuse detection" in lowered  # the older wording of a secondary rate limit
             or "retry-after" in headers
             or str(headers.get("x-ratelimit-remaining", "")) == "0"
         )
@@ -246,7 +385,9 @@ class GitHubClient:
             return max(1.0, float(headers["x-ratelimit-reset"]) - self.clock.now() + 1.0)
         if graphql and self.budget.graphql_reset is not None:
             return max(1.0, self.budget.graphql_reset - self.clock.now() + 1.0)
-        return SECONDARY_WAIT
+        # a secondary limit without Retry-After: at least a minute, doubling on each repeat (GitHub's docs)
+        self._secondary_hits += 1
+        return min(SECONDARY_WAIT_MAX, SECONDARY_WAIT * float(2 ** (self._secondary_hits - 1)))
 
     @staticmethod
     def _backoff() -> float:
@@ -302,9 +443,25 @@ class GitHubClient:
             self.budget.graphql_reset = parse_iso(str(rate["resetAt"]))
 
 
-def _error_data(text: str) -> Any:
-    """An error body as PyGithub would hand it to its exception (JSON, or the text itself)."""
+_NOT_JSON: Any = object()  # decode_json's answer for an empty body or one that is not JSON
+
+
+def decode_json(text: str) -> Any:
+    """Parse a body: orjson, or the stdlib for what orjson refuses but GitHub sends (lone UTF-16 surrogates).
+
+    Text with a lone surrogate stays as it is here: the store writes U+FFFD in its typed columns and
+    keeps the original escape in ``raw`` (analyzer/store/store.py).
+    """
+    if not text or not text.strip():
+        return _NOT_JSON
     try:
-        return json.loads(text) if text else None
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(text)
     except ValueError:
-        return {"data": text}
+        stripped = text.lstrip()
+        if stripped.startswith(("{", "[")):
+            raise  # a cut JSON body: truncated, retried as such
+        return _NOT_JSON

@@ -57,8 +57,8 @@ fragment ReviewCommentFields on PullRequestReviewComment {{
   authorAssociation
   commit {{ oid }}
   originalCommit {{ oid }}
-  replyTo {{ fullDatabaseId }}
-  pullRequestReview {{ fullDatabaseId }}
+  replyTo {{ id fullDatabaseId }}
+  pullRequestReview {{ id fullDatabaseId state }}
 }}
 """
 
@@ -67,7 +67,7 @@ fragment HistoryFields on Commit {
   oid message committedDate authoredDate url
   author { name email user { login } }
   committer { user { login } }
-  associatedPullRequests(first: 1) { nodes { number } }
+  associatedPullRequests(first: 5) { nodes { number baseRepository { nameWithOwner } } }
   parents(first: 2) { totalCount }
 }
 """
@@ -133,6 +133,34 @@ query RepoPage($owner: String!, $name: String!, $prFirst: Int!, $prAfter: String
 """.replace("%s", RATE)
     + PR_FIELDS
     + HISTORY_FIELDS
+)
+
+# After GitHub timed out on a page of one PR: that PR's number and the cursor past it, nothing heavy.
+PR_CURSOR = (
+    """
+query PrCursor($owner: String!, $name: String!, $after: String) {
+  %s
+  repository(owner: $owner, name: $name) {
+    pullRequests(first: 1, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { number updatedAt }
+    }
+  }
+}
+""".replace("%s", RATE)
+)
+
+# One PR alone: a gap of an earlier run fetched again.
+GAP_PR = (
+    """
+query GapPr($owner: String!, $name: String!, $number: Int!) {
+  %s
+  repository(owner: $owner, name: $name) {
+    pullRequest(number: $number) { ...PrFields }
+  }
+}
+""".replace("%s", RATE)
+    + PR_FIELDS
 )
 
 # Follow-ups for nested connections that overflowed their first page (rare: very large PRs).

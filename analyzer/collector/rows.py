@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +39,30 @@ def _int(value: Any) -> int | None:
     return int(value) if value is not None else None
 
 
+def item_key(node: JSON) -> int:
+    """The store key of a PR, review or comment: ``fullDatabaseId``, else ``databaseId``, else one derived
+    from the node id (both database ids are nullable in GitHub's schema).
+
+    The derived key is negative, so it never meets a real id, and the same on every run; once GitHub
+    sends the real id, the row under the derived key is replaced (``node_id`` is unique).
+    """
+    for name in ("fullDatabaseId", "databaseId"):
+        value = node.get(name)
+        if value is not None:
+            return int(value)
+    digest = hashlib.blake2b(str(node["id"]).encode(), digest_size=7).digest()
+    return -1 - int.from_bytes(digest, "big")
+
+
+def _ref_key(node: JSON | None) -> int | None:
+    return item_key(node) if node and (node.get("id") or node.get("fullDatabaseId") is not None) else None
+
+
+def is_pending(review: JSON) -> bool:
+    """A review its author has not submitted (only the token owner sees their own): never stored or scored."""
+    return review.get("state") == "PENDING" or not review.get("submittedAt")
+
+
 def _note_actor(actors: dict[str, JSON], actor: JSON | None, fetched_at: str) -> None:
     login = _login(actor)
     if login and actor is not None:
@@ -65,7 +90,7 @@ def _actor_raw_cached(items: tuple[tuple[str, Any], ...]) -> str:
 
 def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
     """Rows for one PR node whose nested connections are complete (overflow already merged in)."""
-    pr_id = int(node["fullDatabaseId"])
+    pr_id = item_key(node)
     core = {k: v for k, v in node.items() if k not in ("files", "commits", "reviews", "comments", "reviewThreads")}
     state = "MERGED" if node.get("mergedAt") else str(node.get("state") or "OPEN")
     bundle = PrBundle(
@@ -101,6 +126,8 @@ def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
     bundle.files = [_file_row(pr_id, f) for f in _nodes(node, "files")]
     bundle.commits = [_pr_commit_row(pr_id, c) for c in _nodes(node, "commits")]
     for review in _nodes(node, "reviews"):
+        if is_pending(review):
+            continue
         bundle.reviews.append(_review_row(pr_id, review, fetched_at))
         _note_actor(bundle.actors, review.get("author"), fetched_at)
     for comment in _nodes(node, "comments"):
@@ -109,6 +136,8 @@ def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
     for thread in _nodes(node, "reviewThreads"):
         bundle.threads.append(_thread_row(pr_id, thread, fetched_at))
         for comment in _nodes(thread, "comments"):
+            if (comment.get("pullRequestReview") or {}).get("state") == "PENDING":
+                continue  # part of a review not submitted yet
             bundle.review_comments.append(_review_comment_row(pr_id, thread["id"], comment, fetched_at))
             _note_actor(bundle.actors, comment.get("author"), fetched_at)
     return bundle
@@ -148,7 +177,7 @@ def _pr_commit_row(pr_id: int, node: JSON) -> JSON:
 
 def _review_row(pr_id: int, review: JSON, fetched_at: str) -> JSON:
     return {
-        "id": int(review["fullDatabaseId"]),
+        "id": item_key(review),
         "node_id": review["id"],
         "pr_id": pr_id,
         "author": _login(review.get("author")),
@@ -166,7 +195,7 @@ def _review_row(pr_id: int, review: JSON, fetched_at: str) -> JSON:
 
 def _issue_comment_row(pr_id: int, comment: JSON, fetched_at: str) -> JSON:
     return {
-        "id": int(comment["fullDatabaseId"]),
+        "id": item_key(comment),
         "node_id": comment["id"],
         "pr_id": pr_id,
         "author": _login(comment.get("author")),
@@ -199,12 +228,12 @@ def _thread_row(pr_id: int, thread: JSON, fetched_at: str) -> JSON:
 
 def _review_comment_row(pr_id: int, thread_id: str, comment: JSON, fetched_at: str) -> JSON:
     return {
-        "id": int(comment["fullDatabaseId"]),
+        "id": item_key(comment),
         "node_id": comment["id"],
         "pr_id": pr_id,
-        "review_id": _int((comment.get("pullRequestReview") or {}).get("fullDatabaseId")),
+        "review_id": _ref_key(comment.get("pullRequestReview")),
         "thread_id": thread_id,
-        "in_reply_to_id": _int((comment.get("replyTo") or {}).get("fullDatabaseId")),
+        "in_reply_to_id": _ref_key(comment.get("replyTo")),
         "author": _login(comment.get("author")),
         "author_type": _type(comment.get("author")),
         "author_association": comment.get("authorAssociation"),
@@ -225,7 +254,6 @@ def _review_comment_row(pr_id: int, thread_id: str, comment: JSON, fetched_at: s
 
 def history_row(repo: str, node: JSON, fetched_at: str) -> JSON:
     author = node.get("author") or {}
-    prs = (node.get("associatedPullRequests") or {}).get("nodes") or []
     return {
         "repo": repo,
         "sha": node["oid"],
@@ -236,12 +264,24 @@ def history_row(repo: str, node: JSON, fetched_at: str) -> JSON:
         "message": node.get("message"),
         "authored_at": node.get("authoredDate"),
         "committed_at": node["committedDate"],
-        "pr_number": int(prs[0]["number"]) if prs and prs[0] else None,
+        "pr_number": _own_pr_number(repo, node),
         "files_fetched": 0,
         "html_url": node.get("url"),
         "raw": dumps(node),
         "fetched_at": fetched_at,
     }
+
+
+def _own_pr_number(repo: str, node: JSON) -> int | None:
+    """The first associated PR whose base repository is ``repo``.
+
+    A fork's commits list the upstream's PRs too (often first); those are other repositories' numbers.
+    """
+    for pr in (node.get("associatedPullRequests") or {}).get("nodes") or []:
+        base = (pr or {}).get("baseRepository") or {}
+        if pr and str(base.get("nameWithOwner", "")).lower() == repo.lower():
+            return int(pr["number"])
+    return None
 
 
 def commit_file_rows(repo: str, sha: str, files: list[JSON]) -> Iterator[JSON]:
@@ -294,7 +334,7 @@ def _trimmed_run(run: JSON) -> JSON:
 
 def repo_row(node: JSON, fetched_at: str) -> JSON:
     return {
-        "id": int(node["databaseId"]),
+        "id": item_key(node),
         "node_id": node["id"],
         "owner": str(node["nameWithOwner"]).split("/", 1)[0],
         "name": node["name"],

@@ -1,12 +1,17 @@
 """Collect an organisation (or a list of repositories) into the store.
 
 Discovery happens before the store is opened: a bad token, an unknown org, an SSO-protected org, an
-empty org or a repository without pull requests fails with a typed error and leaves the store untouched.
+empty org or a repository without pull requests fails with a typed error and leaves the store untouched
+(and a first run that fails before its first page leaves no store file behind). Runs a killed or
+interrupted collector left 'running' are marked 'interrupted' when the next one starts. What GitHub
+would not give (a PR it keeps failing on, parts of pages it refused) is recorded as gaps
+(``collection_gaps``), returned in ``CollectResult.gaps`` and tried again by the next run.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,7 @@ class CollectResult:
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase, summed over repos
     budget: Budget = field(default_factory=Budget)
     status: str = "ok"
+    gaps: list[dict[str, Any]] = field(default_factory=list)  # open gaps of the collected repos after the run
 
 
 def resolve_token(token_file: str | Path | None = None, env: dict[str, str] | None = None) -> str:
@@ -130,8 +136,29 @@ def collect(
     repo_nodes = discover(client, github)
     sync_window = SyncWindow(start=window[0], end=window[1], overlap=github.overlap_days * 86400)
     target = ",".join(github.organizations) or ",".join(github.repositories)
+    is_new = not Path(store_path).exists()
+    try:
+        return _collect_into(store_path, client, github, repo_nodes, sync_window, target, the_clock, progress)
+    except AnalyzerError:
+        if is_new:
+            _discard_if_empty(Path(store_path))
+        raise
+
+
+def _collect_into(
+    store_path: str | Path,
+    client: GitHubClient,
+    github: GitHubSection,
+    repo_nodes: list[JSON],
+    sync_window: SyncWindow,
+    target: str,
+    the_clock: Clock,
+    progress: ProgressFn | None,
+) -> CollectResult:
     with Store(store_path) as store:
+        store.close_stale_runs(_still_running, iso(the_clock.now()))
         run_id = store.start_run(iso(the_clock.now()), target, github.base_url)
+        store.update_run(run_id, message=_RUNNING + _this_process())
         result = CollectResult(run_id=run_id, repos=[str(n["nameWithOwner"]) for n in repo_nodes])
         result.budget = client.budget
         try:
@@ -140,7 +167,7 @@ def collect(
                 page_size, max_page_size = github.page_size, github.max_page_size
                 for node in repo_nodes:
                     sync = RepoSync(client, store, node, sync_window, page_size, progress or _silent, writer,
-                                    max_page_size)
+                                    max_page_size, run_id)
                     result.counts[sync.repo] = sync.run()
                     # the next repository starts at the size reached; one halved by a timeout stays halved
                     page_size, max_page_size = sync.page_size, sync.max_page_size
@@ -153,7 +180,12 @@ def collect(
         except AnalyzerError as exc:
             _finish(store, run_id, client.budget, "failed", str(exc), the_clock)
             raise
+        except BaseException as exc:  # a bug or Ctrl-C: the run says so instead of staying 'running'
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            _finish(store, run_id, client.budget, status, f"{type(exc).__name__} ({status})", the_clock)
+            raise
         _finish(store, run_id, client.budget, "ok", None, the_clock)
+        result.gaps = [g for g in store.open_gaps() if g["repo"] in set(result.repos)]
     return result
 
 
@@ -173,3 +205,41 @@ def _finish(store: Store, run_id: int, budget: Budget, status: str, message: str
 
 def _silent(event: ProgressEvent) -> None:
     return None
+
+
+_RUNNING = "running: "
+
+
+def _this_process() -> str:
+    return f"pid {os.getpid()} on {socket.gethostname()}"
+
+
+def _still_running(message: str | None) -> bool:
+    """Whether the process a 'running' run names is alive (one on another host is assumed to be)."""
+    if not message or not message.startswith(_RUNNING):
+        return False
+    try:
+        _, pid, _, host = message.removeprefix(_RUNNING).split(" ", 3)
+        if host != socket.gethostname():
+            return True
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, PermissionError):
+        return True  # unreadable, or another user's live process
+    return True
+
+
+DATA_TABLES = ("repos", "pull_requests", "commits", "workflow_runs")
+
+
+def _discard_if_empty(path: Path) -> None:
+    """A first run that failed before its first page stored nothing: leave no store file behind."""
+    try:
+        with Store(path, create=False) as store:
+            if any(store.count(table) for table in DATA_TABLES):
+                return
+    except AnalyzerError:
+        return
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)

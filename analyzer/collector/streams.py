@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from analyzer.collector import queries
-from analyzer.collector.client import GitHubClient
+from analyzer.collector.client import GitHubClient, QueryTimedOut
 from analyzer.collector.clock import iso, parse_iso
 from analyzer.collector.rows import (
     PrBundle,
@@ -57,6 +57,15 @@ ProgressFn = Callable[[ProgressEvent], None]
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Something GitHub would not give (see the ``collection_gaps`` table)."""
+
+    pr_number: int | None
+    path: str | None
+    error: str
+
+
+@dataclass(frozen=True)
 class SyncWindow:
     start: float  # epoch seconds: nothing older is collected
     end: float
@@ -76,6 +85,7 @@ class RepoSync:
         progress: ProgressFn,
         writer: PageWriter,
         max_page_size: int | None = None,
+        run_id: int | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -91,6 +101,9 @@ class RepoSync:
         self.seconds: dict[str, float] = {}  # wall time per phase, for benchmarks
         self._runs_high: str | None = None  # newest run of the pass so far (written by the writer thread)
         self._runs_items = 0
+        self.run_id = run_id
+        self.gaps: list[Gap] = []  # recorded by this run
+        self._open_gap_prs: list[int] = []  # PRs earlier runs could not fetch: tried again first
 
     def now_iso(self) -> str:
         return iso(self.client.clock.now())
@@ -101,6 +114,8 @@ class RepoSync:
         self._states = {
             stream: self.store.sync_state(self.repo, stream) for stream in ("pulls", "commits", "workflow_runs")
         }
+        self._open_gap_prs = sorted({int(g["pr_number"]) for g in self.store.open_gaps(self.repo)
+                                     if g["pr_number"] is not None})
         self.writer.submit(partial(self._write_repo, repo_row(self.node, self.now_iso())))
         # A phase's last write may still run when the next phase starts (that is the point).
         for stream, step in (("graph", self.sync_graph), ("runs", self.sync_runs), ("files", self.sync_commit_files)):
@@ -151,32 +166,55 @@ class RepoSync:
         pr_floor = self._floor(pulls.watermark)
         since = self._floor(hist.watermark)
         pages = items_pr = items_hist = 0
+        items_pr += self._retry_gaps()
+        sizes_before_trouble: tuple[int, int] | None = None
         while pulls_on or hist_on:
             asked = time.perf_counter()
-            data = self.client.graphql(
-                queries.REPO_PAGE,
-                {
-                    "owner": self.owner,
-                    "name": self.name,
-                    "prFirst": self.page_size,
-                    "prAfter": pulls.cursor,
-                    "withPulls": pulls_on,
-                    "histAfter": hist.cursor,
-                    "since": since,
-                    "withHistory": hist_on,
-                },
-                shrink=self._halve_page,
-            )
+            sizes = (self.page_size, self.max_page_size)
+            problems: list[JSON] = []
+            try:
+                data = self.client.graphql(
+                    queries.REPO_PAGE,
+                    {
+                        "owner": self.owner,
+                        "name": self.name,
+                        "prFirst": self.page_size,
+                        "prAfter": pulls.cursor,
+                        "withPulls": pulls_on,
+                        "histAfter": hist.cursor,
+                        "since": since,
+                        "withHistory": hist_on,
+                    },
+                    shrink=self._halve_page,
+                    errors=problems,
+                )
+            except QueryTimedOut as exc:
+                # GitHub's own timeout, which can repeat for one heavy PR on every try: narrow the page
+                # to that one PR, then skip it as a recorded gap and go on with the rest.
+                if not pulls_on:
+                    raise
+                sizes_before_trouble = sizes_before_trouble or sizes
+                if self.page_size > 1:
+                    self.page_size = 1
+                    continue
+                pulls, pulls_on, gaps = self._skip_pr(pulls, pr_floor, str(exc))
+                self.page_size, self.max_page_size = sizes_before_trouble
+                sizes_before_trouble = None
+                self.writer.submit(partial(self._write_graph_page, [], [], pulls, hist, self.now_iso(), gaps))
+                continue
             self._maybe_grow_page(time.perf_counter() - asked)
             repo = data.get("repository") or {}
+            gaps = self._gaps_of(problems, repo)
             pr_nodes: list[JSON] = []
             history: list[JSON] = []
             if pulls_on:
-                pulls, pulls_on, pr_nodes = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor)
+                pulls, pulls_on, pr_nodes = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor, gaps)
             if hist_on:
-                hist, hist_on, history = self._history_page(repo, hist)
+                hist, hist_on, history = self._history_page(repo, hist, since)
             # The nodes are handed over whole: nothing here touches them again.
-            self.writer.submit(partial(self._write_graph_page, pr_nodes, history, pulls, hist, self.now_iso()))
+            self.writer.submit(
+                partial(self._write_graph_page, pr_nodes, history, pulls, hist, self.now_iso(), gaps)
+            )
             pages += 1
             items_pr += len(pr_nodes)
             items_hist += len(history)
@@ -184,9 +222,70 @@ class RepoSync:
         self.counts["pulls"] = items_pr
         self.counts["commits"] = items_hist
 
+    # -- gaps: what GitHub would not give ---------------------------------------------------------
+
+    def _gaps_of(self, problems: list[JSON], repo: JSON, pr_number: int | None = None) -> list[Gap]:
+        """One gap per partial error, with the PR its path points into (when the path names one)."""
+        gaps: list[Gap] = []
+        nodes = (repo.get("pullRequests") or {}).get("nodes") or []
+        for problem in problems:
+            path = [str(p) for p in problem.get("path") or []]
+            number = pr_number
+            if number is None and len(path) > 3 and path[1:3] == ["pullRequests", "nodes"] and path[3].isdigit():
+                index = int(path[3])
+                node = nodes[index] if index < len(nodes) else None
+                number = int(node["number"]) if node and node.get("number") is not None else None
+            kind = str(problem.get("type") or "ERROR")
+            gaps.append(Gap(number, ".".join(path) or None, f"{kind}: {problem.get('message', '')}"))
+        self.gaps.extend(gaps)
+        return gaps
+
+    def _skip_pr(self, pulls: SyncState, floor: str, error: str) -> tuple[SyncState, bool, list[Gap]]:
+        """Step past the one PR GitHub keeps failing on (a light query names it), recording it as a gap."""
+        data = self.client.graphql(queries.PR_CURSOR, {"owner": self.owner, "name": self.name,
+                                                       "after": pulls.cursor})
+        conn = (data.get("repository") or {}).get("pullRequests") or {}
+        nodes = [n for n in conn.get("nodes") or [] if n]
+        if not nodes or nodes[0]["updatedAt"] < floor:  # it was past the window after all: the pass is done
+            state, more, _ = self._pulls_page({"nodes": []}, pulls, floor)
+            return state, more, []
+        gap = Gap(int(nodes[0]["number"]), None, f"skipped: {error}")
+        self.gaps.append(gap)
+        state, more, _ = self._pulls_page({"nodes": [], "pageInfo": conn.get("pageInfo")}, pulls, floor)
+        return state, more, [gap]
+
+    def _retry_gaps(self) -> int:
+        """Fetch each PR an earlier run could not, alone; one that fails again stays a gap."""
+        fetched = 0
+        for number in self._open_gap_prs:
+            problems: list[JSON] = []
+            try:
+                data = self.client.graphql(queries.GAP_PR, {"owner": self.owner, "name": self.name,
+                                                            "number": number}, errors=problems)
+            except QueryTimedOut as exc:
+                gaps = [Gap(number, None, f"skipped: {exc}")]
+                self.gaps.extend(gaps)
+                self.writer.submit(partial(self._write_gap_retry, [], gaps, number, self.now_iso()))
+                continue
+            node = (data.get("repository") or {}).get("pullRequest")
+            gaps = self._gaps_of(problems, {}, number)
+            nodes = [self._complete(node, gaps)] if node else []
+            self.writer.submit(partial(self._write_gap_retry, nodes, gaps, number, self.now_iso()))
+            fetched += len(nodes)
+        return fetched
+
+    def _write_gap_retry(self, pr_nodes: list[JSON], gaps: list[Gap], number: int, now: str) -> None:
+        bundles = [pr_bundle(self.repo, n, now) for n in pr_nodes]
+        with self.store.transaction():
+            self.store.resolve_gaps(self.repo, [number], now)
+            if bundles:
+                self._write_bundles(bundles)
+            for gap in gaps:
+                self.store.record_gap(self.run_id, self.repo, gap.pr_number, gap.path, gap.error, now)
+
     def _halve_page(self, variables: dict[str, Any]) -> None:
         """After a gateway timeout, ask for fewer PRs per page (and keep the smaller size)."""
-        self.page_size = max(5, self.page_size // 2)
+        self.page_size = max(1, self.page_size // 2)
         self.max_page_size = self.page_size
         variables["prFirst"] = self.page_size
 
@@ -199,10 +298,12 @@ class RepoSync:
         if seconds < GROW_PAGE_BELOW:
             self.page_size = min(self.max_page_size, self.page_size * 2)
 
-    def _pulls_page(self, conn: JSON, state: SyncState, floor: str) -> tuple[SyncState, bool, list[JSON]]:
+    def _pulls_page(
+        self, conn: JSON, state: SyncState, floor: str, gaps: list[Gap] | None = None
+    ) -> tuple[SyncState, bool, list[JSON]]:
         """The next state, whether more pages follow, and the page's PR nodes (overflow merged in)."""
         nodes = [n for n in conn.get("nodes") or [] if n]
-        kept = [self._complete(n) for n in nodes if n["updatedAt"] >= floor]
+        kept = [self._complete(n, gaps) for n in nodes if n["updatedAt"] >= floor]
         high = max([state.pass_high_water or "", *(n["updatedAt"] for n in kept)]) or None
         page_info = conn.get("pageInfo") or {}
         more = bool(page_info.get("hasNextPage")) and len(kept) == len(nodes)
@@ -212,7 +313,7 @@ class RepoSync:
         watermark = max(state.watermark or "", high or "") or None
         return SyncState(self.repo, "pulls", watermark, None, None, None), False, kept
 
-    def _history_page(self, repo: JSON, state: SyncState) -> tuple[SyncState, bool, list[JSON]]:
+    def _history_page(self, repo: JSON, state: SyncState, since: str) -> tuple[SyncState, bool, list[JSON]]:
         target = ((repo.get("defaultBranchRef") or {}).get("target")) or {}
         history = target.get("history") or {}
         nodes = [n for n in history.get("nodes") or [] if n]
@@ -220,11 +321,22 @@ class RepoSync:
         if page_info.get("hasNextPage"):
             return SyncState(self.repo, "commits", state.watermark, state.pass_started_at,
                              state.pass_high_water, page_info.get("endCursor")), True, nodes
-        watermark = max(state.watermark or "", state.pass_high_water or "") or None
+        # The pass stored every commit from ``since`` on, up to the push it began at (pass_high_water). A
+        # push older than ``since`` (a window in the future, or one past the last push) says nothing about
+        # the commits before ``since``: the watermark may only move to what was really covered.
+        pushed = state.pass_high_water or ""
+        covered = pushed if pushed >= since else ""
+        watermark = max(state.watermark or "", covered) or None
         return SyncState(self.repo, "commits", watermark, None, None, None), False, nodes
 
     def _write_graph_page(
-        self, pr_nodes: list[JSON], history_nodes: list[JSON], pulls: SyncState, hist: SyncState, now: str
+        self,
+        pr_nodes: list[JSON],
+        history_nodes: list[JSON],
+        pulls: SyncState,
+        hist: SyncState,
+        now: str,
+        gaps: Sequence[Gap] = (),
     ) -> None:
         """On the writer thread: build the page's rows, then store them with both states in one transaction."""
         bundles = [pr_bundle(self.repo, n, now) for n in pr_nodes]
@@ -232,6 +344,12 @@ class RepoSync:
         with self.store.transaction():
             if bundles:
                 self._write_bundles(bundles)
+            if self._open_gap_prs and bundles:  # PRs fetched whole this time close their earlier gaps
+                failed = {g.pr_number for g in gaps}
+                self.store.resolve_gaps(self.repo, [b.pr["number"] for b in bundles
+                                                    if b.pr["number"] not in failed], now)
+            for gap in gaps:
+                self.store.record_gap(self.run_id, self.repo, gap.pr_number, gap.path, gap.error, now)
             if history:
                 self._write_history(history)
             if bundles or pulls.pass_started_at or pulls.watermark:
@@ -294,21 +412,26 @@ class RepoSync:
 
     # -- overflow of nested connections -------------------------------------------------------
 
-    def _complete(self, node: JSON) -> JSON:
+    def _complete(self, node: JSON, gaps: list[Gap] | None = None) -> JSON:
         """Page every nested connection of a PR that overflowed its first page."""
+        number = int(node["number"])
         for connection in queries.PR_CONNECTION:
-            self._drain(node, connection, queries.pr_overflow_query(connection), "PullRequest")
+            self._drain(node, connection, queries.pr_overflow_query(connection), number, gaps)
         for thread in (node.get("reviewThreads") or {}).get("nodes") or []:
             if thread:
-                self._drain(thread, "comments", queries.thread_overflow_query(), "PullRequestReviewThread")
+                self._drain(thread, "comments", queries.thread_overflow_query(), number, gaps)
         return node
 
-    def _drain(self, parent: JSON, connection: str, query: str, kind: str) -> None:
+    def _drain(self, parent: JSON, connection: str, query: str, number: int, gaps: list[Gap] | None) -> None:
         conn = parent.get(connection)
         if not conn:
             return
         while (conn.get("pageInfo") or {}).get("hasNextPage"):
-            data = self.client.graphql(query, {"id": parent["id"], "after": conn["pageInfo"]["endCursor"]})
+            problems: list[JSON] = []
+            data = self.client.graphql(query, {"id": parent["id"], "after": conn["pageInfo"]["endCursor"]},
+                                       errors=problems)
+            if problems and gaps is not None:
+                gaps.extend(self._gaps_of(problems, {}, number))
             more = ((data.get("node") or {}).get(connection)) or {}
             new_nodes = [n for n in more.get("nodes") or [] if n]
             conn["nodes"] = [*(conn.get("nodes") or []), *new_nodes]
@@ -410,14 +533,13 @@ class RepoSync:
         shas = self.store.commits_missing_files(self.repo)
         for done, sha in enumerate(shas, start=1):
             files: list[JSON] = []
-            page = 1
-            while True:
-                _, body = self.client.rest(f"/repos/{self.repo}/commits/{sha}", {"page": page, "per_page": 300})
-                batch = (body or {}).get("files") or []
-                files.extend(batch)
-                if len(batch) < 300:
-                    break
-                page += 1
+            url: str | None = f"/repos/{self.repo}/commits/{sha}"
+            params: dict[str, Any] | None = {"per_page": 100}  # the documented maximum for its files
+            while url is not None:
+                headers, body = self.client.rest(url, params)
+                files.extend((body or {}).get("files") or [] if isinstance(body, dict) else [])
+                # only the Link header says whether more follow: a short page need not be the last
+                url, params = next_link(headers), None
             self.writer.submit(partial(self._write_commit_files, sha, files))
             self._emit("commit_files", done, done)
         self.counts["commit_files"] = len(shas)
@@ -428,6 +550,16 @@ class RepoSync:
             self.store.conn.execute(
                 "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
             )
+
+
+_NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
+
+
+def next_link(headers: dict[str, Any]) -> str | None:
+    """The ``rel="next"`` URL of a ``Link`` header, if any."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    found = _NEXT_LINK.search(str(lowered.get("link") or ""))
+    return found[1] if found else None
 
 
 class TruncatedPage(Exception):

@@ -1,6 +1,10 @@
 """Fault injection for the fake server: queued faults for matching requests, or seeded random ones.
 
 A fault replaces the normal answer to one request; it never touches the model or the rate budgets.
+Shapes seen from api.github.com (issue 9): ``graphql_rate_limit`` is GraphQL's HTTP 200 with
+``type: RATE_LIMIT`` / ``code: graphql_rate_limit`` (beside ``graphql_rate_limited``'s RATE_LIMITED);
+``403_abuse`` the older secondary-limit message, without Retry-After; ``empty_200`` and ``html_200``
+an HTTP 200 whose body is empty or an HTML page (GitHub's "unicorn" page).
 """
 
 from __future__ import annotations
@@ -20,6 +24,10 @@ FaultKind = Literal[
     "403_secondary",
     "429_no_retry_after",
     "graphql_rate_limited",
+    "graphql_rate_limit",
+    "403_abuse",
+    "empty_200",
+    "html_200",
     "truncated",
     "reset_connection",
 ]
@@ -29,6 +37,16 @@ SECONDARY_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID "
     "0000:1111:2222:3333:44444444."
+)
+
+ABUSE_MESSAGE = (
+    "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again."
+)
+# GraphQL's other rate-limit shape (HTTP 200): type RATE_LIMIT, code graphql_rate_limit
+GRAPHQL_RATE_LIMIT_MESSAGE = "API rate limit already exceeded for user ID 1234567."
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Unicorn!</title></head>"
+    b"<body>No server is currently available to service your request.</body></html>"
 )
 
 

@@ -43,6 +43,7 @@ from graphql import (
 
 from analyzer.fakegithub import fast_graphql
 from analyzer.fakegithub.fast_graphql import AttrResolver as _attr
+from analyzer.fakegithub.fidelity import Fidelity
 from analyzer.fakegithub.model import (
     Commit,
     IssueComment,
@@ -106,6 +107,7 @@ class RateInfo:
 class Context:
     renderer: Renderer
     rate: RateInfo | None = None
+    fidelity: Fidelity | None = None  # real-GitHub shapes switched on for this server (fidelity.py)
 
     @property
     def model(self) -> OrgModel:
@@ -571,10 +573,12 @@ def _reviews(
     after: str | None = None,
     states: list[str] | None = None,
 ) -> JSON:
+    fidelity = _ctx(info).fidelity
+    pending = fidelity is not None and fidelity.show_pending  # only the token owner sees their own
     reviews = [
         r
         for r in _ctx(info).renderer.index.reviews_by_pr.get((pr.repo, pr.number), [])
-        if r.state != "PENDING" and (not states or r.state in states)
+        if (pending or r.state != "PENDING") and (not states or r.state in states)
     ]
     return connection(reviews, lambda r: (_ts(r.submitted_at), r.id), first, after)
 
@@ -643,7 +647,13 @@ def _parse_ts(value: str | None) -> datetime | None:
 
 
 def _associated_prs(c: Commit, info: Any, first: int | None = None, after: str | None = None) -> JSON:
-    prs = _ctx(info).renderer.index.pulls_by_sha.get((c.repo, c.sha), [])
+    ctx = _ctx(info)
+    prs = ctx.renderer.index.pulls_by_sha.get((c.repo, c.sha), [])
+    upstream = ctx.fidelity.upstream_prs.get(c.repo) if ctx.fidelity else None
+    if upstream:  # a fork's commit: GitHub lists the upstream's PR (another base repository) first
+        theirs = ctx.renderer.index.pulls_by_repo.get(upstream, [])
+        if theirs:
+            prs = [theirs[len(c.sha) % len(theirs)], *prs]
     return connection(prs, lambda p: (p.id,), first, after)
 
 
@@ -660,6 +670,11 @@ def _git_actor(info: Any, c: Commit, committer: bool) -> GitActor:
     return GitActor(c.author_name, c.author_email, c.authored_at, c.author_login)
 
 
+def _git_user(info: Any, login: str | None) -> User | None:
+    user = _actor(info, login) if login else None
+    return None if user is None or user.type == "Bot" else user
+
+
 def _ref_target(ref: Ref, info: Any) -> Commit | None:
     commits = _ctx(info).renderer.index.branch_commits.get(ref.repo.name, [])
     return commits[0] if commits else None
@@ -668,6 +683,11 @@ def _ref_target(ref: Ref, info: Any) -> Commit | None:
 def _avatar(user: User, info: Any, size: int | None = None) -> str:
     url = _ctx(info).renderer.urls.avatar(user.id)
     return f"{url}&s={size}" if size else url
+
+
+def _int32(value: int) -> int | None:
+    """``databaseId`` is a GraphQL Int (32 bits): null for ids beyond it, as on GitHub."""
+    return value if value < 2**31 else None
 
 
 def _graphql_login(user: User) -> str:
@@ -748,11 +768,14 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "name": _attr("name"),
         "email": _attr("email"),
         "date": _attr("date", iso),
-        "user": lambda a, info: _actor(info, a.login) if a.login else None,
+        # GitActor.user is a User: a bot (an app, not a user) is null there, as on GitHub
+        "user": lambda a, info: _git_user(info, a.login),
     },
     "PullRequest": {
         "id": _attr("node_id"),
         "fullDatabaseId": lambda p, _i: str(p.id),
+        "databaseId": lambda p, _i: _int32(p.id),
+        "baseRepository": lambda p, info: _ctx(info).model.repos[p.repo],
         "number": _attr("number"),
         "title": _attr("title"),
         "body": _attr("body"),
@@ -798,11 +821,12 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
     "PullRequestReview": {
         "id": _attr("node_id"),
         "fullDatabaseId": lambda r, _i: str(r.id),
+        "databaseId": lambda r, _i: _int32(r.id),
         "author": lambda r, info: _actor(info, r.author),
         "authorAssociation": _attr("author_association"),
         "state": _attr("state"),
         "body": _attr("body"),
-        "submittedAt": _attr("submitted_at", iso),
+        "submittedAt": lambda r, _i: None if r.state == "PENDING" else iso(r.submitted_at),
         "createdAt": _attr("submitted_at", iso),
         "updatedAt": lambda r, _i: iso(r.updated_at or r.submitted_at),
         "url": lambda r, info: (
@@ -812,7 +836,7 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
     },
     "IssueComment": {
         "id": _attr("node_id"),
-        "databaseId": lambda c, _i: c.id if c.id < 2**31 else None,
+        "databaseId": lambda c, _i: _int32(c.id),
         "fullDatabaseId": lambda c, _i: str(c.id),
         "author": lambda c, info: _actor(info, c.author),
         "authorAssociation": _attr("author_association"),
@@ -840,6 +864,7 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
     "PullRequestReviewComment": {
         "id": _attr("node_id"),
         "fullDatabaseId": lambda c, _i: str(c.id),
+        "databaseId": lambda c, _i: _int32(c.id),
         "author": lambda c, info: _actor(info, c.author),
         "authorAssociation": _attr("author_association"),
         "body": _attr("body"),

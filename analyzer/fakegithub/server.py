@@ -35,7 +35,15 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from analyzer.fakegithub import graphql_api
-from analyzer.fakegithub.faults import SECONDARY_LIMIT_MESSAGE, Fault, FaultPlan
+from analyzer.fakegithub.faults import (
+    ABUSE_MESSAGE,
+    GRAPHQL_RATE_LIMIT_MESSAGE,
+    HTML_PAGE,
+    SECONDARY_LIMIT_MESSAGE,
+    Fault,
+    FaultPlan,
+)
+from analyzer.fakegithub.fidelity import Fidelity
 from analyzer.fakegithub.model import OrgModel, PullRequest, Repo, WorkflowRun
 from analyzer.fakegithub.ratelimit import (
     PRIMARY_LIMIT_MESSAGE,
@@ -65,7 +73,7 @@ TIMEOUT_MESSAGE = (
     "request and contact us if the problem persists."
 )
 RUNS_SEARCH_CAP = 1000  # GitHub returns at most 1,000 runs for a filtered runs search
-COMMIT_FILES_MAX_PAGE = 300
+COMMIT_FILES_MAX_PAGE = 100  # "get a commit" documents per_page max 100 for its files; more follow via Link
 
 
 @dataclass
@@ -102,7 +110,10 @@ def _encode(body: Any) -> bytes:
     100 pull requests of GraphQL (1.8 MB) encodes in 1-5 ms instead of the stdlib's 17-40 ms, time
     that every request of a benchmark would otherwise add to the fixed latency it models.
     """
-    return orjson.dumps(body)
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # a lone UTF-16 surrogate: GitHub sends it as a JSON escape, and so do we
+        return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 class _Quiet(WSGIRequestHandler):
@@ -148,6 +159,7 @@ class FakeGitHub:
         self.rate_limiter = RateLimiter(self.limits, self.clock)
         self.per_page_max = per_page_max
         self.faults = FaultPlan()
+        self.fidelity = Fidelity()  # real-GitHub shapes on demand (fidelity.py); all off by default
         self.log: list[RequestRecord] = []
         self.errors: list[str] = []  # tracebacks of requests the fake itself failed to answer
         self.lock = threading.Lock()
@@ -408,6 +420,9 @@ class FakeGitHub:
                 {"data": None, "errors": [{"type": "FORBIDDEN", "message": SAML_MESSAGE}]},
                 rate_headers(bucket.state()),
             )
+        refused = self.fidelity.refuse_query(record.graphql_query)
+        if refused is not None:
+            return Answer(200, refused, rate_headers(bucket.state()))
         prepared = graphql_api.prepare(
             record.graphql_query, record.graphql_variables, _operation_name(request)
         )
@@ -422,7 +437,8 @@ class FakeGitHub:
             points, prepared.cost.nodes, state.limit, state.remaining, state.used, float(state.reset)
         )
         with self.lock:
-            body = graphql_api.run(prepared, graphql_api.Context(self._renderer(), rate))
+            body = graphql_api.run(prepared, graphql_api.Context(self._renderer(), rate, self.fidelity))
+            body = self.fidelity.reshape(body, self.model, self.clock.now())
         return Answer(200, body, rate_headers(state))
 
     def _graphql_rate_limited(self) -> Answer:
@@ -462,6 +478,17 @@ class FakeGitHub:
         if kind == "graphql_rate_limited":
             answer = self._graphql_rate_limited() if record.kind == "graphql" else self._exhausted_rest()
             return self._to_response(answer, record)
+        if kind == "graphql_rate_limit":
+            error = {"type": "RATE_LIMIT", "code": "graphql_rate_limit", "message": GRAPHQL_RATE_LIMIT_MESSAGE}
+            headers["x-ratelimit-remaining"] = "0"
+            return self._to_response(Answer(200, {"errors": [error]}, headers), record)
+        if kind == "403_abuse":
+            body = {"message": ABUSE_MESSAGE, "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#secondary-rate-limits"}
+            return self._to_response(Answer(403, body, headers), record)
+        if kind == "empty_200":
+            return Response(b"", status=200, headers={"Content-Type": "application/json; charset=utf-8"})
+        if kind == "html_200":
+            return Response(HTML_PAGE, status=200, headers={"Content-Type": "text/html; charset=utf-8"})
         if kind == "truncated":
             return self._truncated(request, record, rest_path)
         _reset(environ)

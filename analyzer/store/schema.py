@@ -9,8 +9,6 @@ ISO-8601 UTC strings ("2026-01-02T03:04:05Z"), which sort and compare correctly 
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
-
 # Each migration brings the store from version i to i + 1; MIGRATIONS[0] creates version 1.
 MIGRATIONS: list[str] = [
     """
@@ -245,4 +243,20 @@ CREATE TABLE IF NOT EXISTS workflow_runs (
 );
 CREATE INDEX IF NOT EXISTS workflow_runs_repo ON workflow_runs (repo, workflow_id, created_at);
 """,
+    """
+-- what a collection could not fetch (issue 9): a PR GitHub kept failing on, a part of a page GitHub
+-- refused (partial GraphQL errors, with their path); reported after the run and in the report
+CREATE TABLE IF NOT EXISTS collection_gaps (
+    gap_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id       INTEGER,                       -- collection_runs.run_id that recorded it
+    repo         TEXT NOT NULL,                 -- owner/name
+    pr_number    INTEGER,                       -- NULL when the gap is not one PR's
+    path         TEXT,                          -- GraphQL error path (dotted), or the stream
+    error        TEXT NOT NULL,                 -- GitHub's error type and message
+    recorded_at  TEXT NOT NULL,
+    resolved_at  TEXT                           -- set once a later run fetched it after all
+);
+CREATE INDEX IF NOT EXISTS collection_gaps_repo ON collection_gaps (repo, pr_number);
+""",
 ]
+SCHEMA_VERSION = len(MIGRATIONS)
