@@ -14,8 +14,10 @@ the repository itself.
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -47,7 +49,13 @@ def dumps(payload: Any) -> str:
     the stdlib encoder's time there was the writer's largest share of the interpreter lock that the
     request thread also needs (measured: 3-4x less encoding time for the same text).
     """
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        # A lone UTF-16 surrogate (GitHub sends them, e.g. in a title cut mid-emoji) is no valid UTF-8:
+        # keep it as the JSON escape it arrived as, so the raw column still holds what GitHub sent.
+        return json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
 
 
 class Store:
@@ -131,7 +139,13 @@ class Store:
         sql = f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
         values = itemgetter(*columns)  # one C call per row (a tuple, or the bare value for one column)
         params = map(values, rows) if len(columns) > 1 else ((values(row),) for row in rows)
-        self.conn.executemany(sql, params)
+        try:
+            self.conn.executemany(sql, params)
+        except UnicodeEncodeError:
+            # a lone surrogate in some text (no valid UTF-8): store U+FFFD in the typed columns instead;
+            # ``raw`` keeps the original as a JSON escape (see ``dumps``). Rows already written are replaced.
+            self.conn.executemany(sql, ([_valid_text(v) for v in values(row)] for row in rows) if len(columns) > 1
+                                  else ((_valid_text(values(row)),) for row in rows))
         return len(rows)
 
     def delete_children(self, table: str, key_column: str, keys: Iterable[Any]) -> None:
@@ -190,6 +204,59 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM collection_runs ORDER BY run_id")]
 
+    def close_stale_runs(self, alive: Callable[[str | None], bool], ended_at: str) -> int:
+        """Mark runs still 'running' whose process is gone (killed, interrupted) as 'interrupted'."""
+        stale = [
+            int(r["run_id"])
+            for r in self.conn.execute("SELECT run_id, message FROM collection_runs WHERE status = 'running'")
+            if not alive(r["message"])
+        ]
+        with self.transaction() as conn:
+            for run_id in stale:
+                conn.execute(
+                    "UPDATE collection_runs SET status = 'interrupted', ended_at = ?, errors = errors + 1,"
+                    " message = 'the collector stopped without finishing (killed or interrupted)'"
+                    " WHERE run_id = ?",
+                    (ended_at, run_id),
+                )
+        return len(stale)
+
+    # -- gaps: what a collection could not fetch -------------------------------------------------
+
+    def record_gap(
+        self, run_id: int | None, repo: str, pr_number: int | None, path: str | None, error: str, now: str
+    ) -> None:
+        """One open gap per (repo, PR, path): a repeat only refreshes its error and time."""
+        self.conn.execute(
+            "DELETE FROM collection_gaps WHERE repo = ? AND pr_number IS ? AND path IS ? AND resolved_at IS NULL",
+            (repo, pr_number, path),
+        )
+        self.conn.execute(
+            "INSERT INTO collection_gaps (run_id, repo, pr_number, path, error, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, repo, pr_number, path, error, now),
+        )
+
+    def resolve_gaps(self, repo: str, pr_numbers: Iterable[int], now: str) -> None:
+        """A PR fetched whole again closes its open gaps."""
+        numbers = list(pr_numbers)
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            self.conn.execute(
+                f"UPDATE collection_gaps SET resolved_at = ? WHERE repo = ? AND resolved_at IS NULL"
+                f" AND pr_number IN ({marks})",
+                (now, repo, *chunk),
+            )
+
+    def open_gaps(self, repo: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM collection_gaps WHERE resolved_at IS NULL"
+        params: tuple[Any, ...] = ()
+        if repo is not None:
+            sql += " AND repo = ?"
+            params = (repo,)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY repo, pr_number, gap_id", params)]
+
     # -- queries used by the collector ----------------------------------------------------------
 
     def count(self, table: str) -> int:
@@ -211,3 +278,13 @@ def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements; comments go first (they may hold semicolons)."""
     code = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
     return [statement.strip() for statement in code.split(";") if statement.strip()]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, always unpaired (JSON decoders join real pairs)
+
+
+def _valid_text(value: Any) -> Any:
+    """``value`` with lone surrogates replaced by U+FFFD when it is text that is not valid UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    return value
