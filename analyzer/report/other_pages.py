@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import text
-from analyzer.report.labels import family_label, ordered_families
-from analyzer.report.model import ReportData, window_of
+from analyzer.report.labels import FAMILY_ORDER, family_label, ordered_families
+from analyzer.report.model import NEWCOMER, ReportData, window_of
 
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
@@ -17,7 +18,8 @@ CAVEATS = [
     "Every per-person number is shrunk toward the team and shown with a 90 % interval and its n. "
     "Below the minimum sample the report says 'insufficient data' instead of guessing.",
     "No leaderboard: distributions are ordered by name, and no percentile ranks are shown. "
-    "'Higher/lower than team typical' appears only when a person's interval excludes the team median "
+    "A person is marked better or less favourable than the team typical (the median person's estimate, "
+    "the one reference used on every page) only when their whole 90 % interval lies on one side of it, "
     "in a group of at least the minimum group size.",
     "Tone is judged from English prose only, with code, quotes and templates removed; technical "
     "directness is not harshness, but the classifier can still be wrong: read the evidence.",
@@ -67,31 +69,75 @@ def _key_note(data: ReportData) -> str:
             "from logins.")
 
 
+# Names for the methodology's building blocks that are not score families (the scorer's own keys).
+TERMS: dict[str, str] = {
+    "window": "The time window",
+    "bots": "Bots",
+    "identity": "Who is who",
+    "newcomer": "Newcomers",
+    "rate_shrinkage": "How rates are estimated",
+    "mean_shrinkage": "How averages are estimated",
+    "episode": "A review",
+    "size": "Size of a pull request",
+    "n_subst": "Substantive comments",
+    "density": "Comment density",
+    "q_density": "Comment density compared with similar pull requests",
+    "file_cov": "Files covered",
+    "specificity": "Specific comments",
+    "rationale": "Comments with a reason",
+    "change_trigger": "Comments that led to a change",
+    "nit_share": "Nits",
+    "T": "Thoroughness of one review",
+    "rubber_stamp": "A rubber stamp",
+    "mentoring_interaction": "A teaching review",
+    "sharing_index": "Sharing index (team)",
+    "ci_effect": "CI changes and their effect",
+    "ci": "CI",
+    "display": "When a number is shown",
+}
+_CITATION = re.compile(r"\s*(?:of |in |see )?(?:the )?(?:specification |spec )?(?:section|§)\s*\d+(?:\.\d+)*", re.I)
+
+
+def prose(sentence: str) -> str:
+    """Methodology text as a reader gets it: no citations of a specification document they do not have."""
+    return _CITATION.sub("", sentence).replace("  ", " ").replace(" ,", ",").replace(" .", ".")
+
+
+def term_label(key: str) -> str:
+    return TERMS.get(key) or family_label(key)
+
+
+def _formula_block(key: str, formula: str, weight: Any, minimum: Any) -> Markup:
+    extras = []
+    if weight not in (None, "–"):
+        extras.append(f"Weight in the overall multiplier: {_flat(weight)}.")
+    if minimum not in (None, "–"):
+        extras.append(f"Shown from a sample of {_flat(minimum)}.")
+    return el(
+        "div",
+        {"class": "formula", "data-term": key},
+        el("h3", None, term_label(key)),
+        el("p", None, prose(formula) if formula else "No formula given."),
+        el("p", {"class": "note"}, " ".join(extras)) if extras else None,
+    )
+
+
 def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     meta = data.meta
     formulas = {text(k): text(v) for k, v in dict(methodology.get("formulas", {})).items()}
-    options = data.pseudo.options(meta["options"]) if isinstance(meta.get("options"), dict) else {}
+    options = dict(meta.get("options", {})) if isinstance(meta.get("options"), dict) else {}
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
     minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
     fams = ordered_families(set(formulas) | set(weights) | set(minimums))
-    formula_rows = [
-        el(
-            "tr",
-            None,
-            el("th", None, family_label(f)),
-            el("td", None, el("code", None, formulas.get(f, "–"))),
-            el("td", {"class": "num"}, _flat(weights.get(f, "–"))),
-            el("td", {"class": "num"}, _flat(minimums.get(f, "–"))),
-        )
-        for f in fams
-    ]
+    known = [f for f in fams if f in FAMILY_ORDER]
+    terms = [f for f in fams if f not in FAMILY_ORDER]
     excluded = meta.get("excluded", {})
     excluded_pairs = (
         [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())]
         if isinstance(excluded, dict)
         else []
     )
-    deviations = [text(d) for d in methodology.get("deviations", [])]
+    deviations = [prose(text(d)) for d in methodology.get("deviations", [])]
     body = [
         el("h1", None, "Methodology"),
         el("h2", None, "Data window"),
@@ -100,21 +146,22 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             + [("report generated for", text(meta.get("now", "")))],
             ("", ""),
         ),
-        el("h2", None, "Formulas, weights and minimum samples"),
+        el("h2", None, "Newcomers"),
+        el("p", None, NEWCOMER),
+        el("h2", None, "How each number is computed"),
         el(
-            "table",
-            {"class": "data"},
-            el(
-                "thead",
-                None,
-                el("tr", None, [el("th", None, h) for h in ("score", "formula", "weight", "minimum n")]),
-            ),
-            el("tbody", None, formula_rows),
+            "p",
+            {"class": "intro"},
+            "Each score family, its weight in the overall multiplier and the smallest sample it is shown "
+            "for; then the building blocks the families use.",
         )
         if fams
         else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
+        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in known],
+        el("h2", None, "Building blocks") if terms else None,
+        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in terms],
         el("h2", None, "Other options"),
-        _kv_table([(text(k), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
+        _kv_table([(text(k).replace("_", " "), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
         el("h2", None, "What was excluded"),
         _kv_table(excluded_pairs, ("what", "count")),
         el(
@@ -124,7 +171,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             "excluded from tone scores (not from counts); trivial comments ('LGTM', '+1') count as "
             "rubber-stamp evidence but not toward tone.",
         ),
-        el("h2", None, "Where this report deviates from the specification"),
+        el("h2", None, "Simplifications and known limits"),
         el("ul", None, [el("li", None, d) for d in deviations])
         if deviations
         else el("p", None, "None listed."),

@@ -9,7 +9,7 @@ import pandas as pd
 from analyzer.report import person_figures
 from analyzer.report.compare import comparison, comparison_words
 from analyzer.report.figures import Spec
-from analyzer.report.fmt import count, interval, value
+from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el, link
 from analyzer.report.inputs import flag, number, text
 from analyzer.report.labels import direction, family, family_label, fmt, fmt_interval, ordered_families
@@ -290,10 +290,10 @@ def ci_table(ctx: PersonContext, login: str) -> Markup | None:
                 el("td", None, when),
                 el("td", None, ctx.data.pseudo.text(text(r.get("repo")))),
                 el("td", None, el("code", None, ctx.data.pseudo.text(text(r.get("workflow_path"))))),
-                el("td", None, text(r.get("change_type"))),
-                el("td", {"class": "num"}, value(r.get("hours_saved_month"), "hours")),
-                el("td", None, interval(r.get("hours_lo"), r.get("hours_hi"), "hours")),
-                el("td", None, "yes" if flag(r.get("credited")) else "no"),
+                el("td", None, text(r.get("change_type")).replace("_", " ")),
+                el("td", {"class": "num"}, fmt("ci_hours_saved", r.get("hours_saved_month"))),
+                el("td", None, fmt_interval("ci_hours_saved", r.get("hours_lo"), r.get("hours_hi"))),
+                el("td", None, "yes" if flag(r.get("credited")) else "no (no clear improvement)"),
                 el("td", {"class": "num"}, f"{count(r.get('runs_before'))} / {count(r.get('runs_after'))}"),
                 el("td", None, link(url, "change") if url else "link hidden"),
             )
@@ -304,14 +304,14 @@ def ci_table(ctx: PersonContext, login: str) -> Markup | None:
         [
             el("th", None, h)
             for h in (
-                "changed",
-                "repo",
-                "workflow",
-                "type",
-                "h/month saved",
-                "90 %",
-                "credited",
-                "runs before / after",
+                "changed on",
+                "repository",
+                "workflow file",
+                "kind of change",
+                "hours saved per month",
+                "90 % interval",
+                "credited to them",
+                "CI runs compared (before / after)",
                 "",
             )
         ],
