@@ -116,10 +116,11 @@ class Budget:
 class RetryableError(Exception):
     """Internal: a failure worth another try after ``wait`` seconds."""
 
-    def __init__(self, reason: str, wait: float) -> None:
+    def __init__(self, reason: str, wait: float, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.detail = detail  # what GitHub said, when it said something
 
 
 class GitHubClient:
@@ -218,7 +219,7 @@ class GitHubClient:
         if partial:
             return
         if SOMETHING_WENT_WRONG in messages.lower():
-            raise RetryableError("GitHub timed out on the query", self._backoff())
+            raise RetryableError("GitHub timed out on the query", self._backoff(), messages.strip())
         status = 404 if len(problems) == 1 and problems[0].get("type") == "NOT_FOUND" else 400
         raise self._from_github_exception(GithubException(status, body, headers))
 
@@ -299,7 +300,7 @@ class GitHubClient:
                     continue
                 if attempt > self.options.max_retries and retry.reason == "GitHub timed out on the query":
                     raise QueryTimedOut(
-                        f"GitHub kept timing out on a query ({retry}) after {self.options.max_retries} retries"
+                        f"GitHub failed the query {self.options.max_retries + 1} times: {retry.detail}"
                     ) from retry
                 if attempt > self.options.max_retries and not retry.reason.startswith("rate limit"):
                     raise CollectionError(
