@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analyzer import __version__
-from analyzer.errors import AnalyzerError, ConfigError
+from analyzer.errors import AnalyzerError, ConfigError, OutputError
 
 EPILOG = """\
 examples:
@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("analyzer: interrupted; the store is consistent - run the same command to resume", file=sys.stderr)
         return 130
+    except OSError as exc:  # the last net for the machine's own failures (full disk, I/O errors)
+        print(f"analyzer: error: {_os_error_line(exc)}", file=sys.stderr)
+        return OutputError.exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,7 +238,9 @@ def _with_source(config, args: argparse.Namespace):  # type: ignore[no-untyped-d
     if args.org or args.repo:
         github = replace(github, organizations=tuple(args.org), repositories=tuple(args.repo))
     if args.base_url:
-        github = replace(github, base_url=args.base_url)
+        from analyzer.config import check_base_url
+
+        github = replace(github, base_url=check_base_url(args.base_url, "--base-url"))
     if args.token_file:
         github = replace(github, token_file=args.token_file)
     return replace(config, github=github)
@@ -248,7 +253,16 @@ def _now(args: argparse.Namespace) -> datetime | None:
         value = datetime.fromisoformat(str(args.now).replace("Z", "+00:00"))
     except ValueError as exc:
         raise ConfigError(f'--now must be an ISO date or time like "2026-11-01", got {args.now!r}') from exc
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    from analyzer.config import check_time
+
+    return check_time(value if value.tzinfo else value.replace(tzinfo=UTC), "--now")
+
+
+def _os_error_line(exc: OSError) -> str:
+    from analyzer.outputs import reason
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{reason(exc)}{where}; fix that and run the same command again"
 
 
 def _printer(quiet: bool) -> Callable[[str], None]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from analyzer.errors import ConfigError
 
@@ -167,7 +170,18 @@ SECTIONS: dict[str, type] = {
     "report": ReportSection,
 }
 # GraphQL's `first` takes 1 to 100 nodes
-INT_RANGES: dict[str, tuple[int, int | None]] = {"github.page_size": (1, 100), "github.max_page_size": (1, 100)}
+INT_RANGES: dict[str, tuple[int, int | None]] = {
+    "github.page_size": (1, 100),
+    "github.max_page_size": (1, 100),
+    "window.months": (1, 1200),  # up to 100 years: GitHub is younger, and dates must stay representable
+    "people.newcomer_days": (0, 36_500),
+}
+# paths in which "~" means the home folder
+PATH_KEYS = {"store.path", "store.parquet_dir", "store.score_cache", "report.output", "github.token_file"}
+# the times analyzer accepts for --now and [window]: anything GitHub can hold, and within what the
+# frames' nanosecond timestamps represent (1677-2262) with a window of up to 100 years before it
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 FORBIDDEN_KEYS = {"token", "github_token", "gh_token", "password", "api_token", "access_token"}
 
 
@@ -175,14 +189,23 @@ def load_config(path: str | Path | None) -> Config:
     """Read and validate ``path``; ``None`` gives the defaults."""
     if path is None:
         return Config()
-    file = Path(path)
+    file = Path(path).expanduser()
     if not file.exists():
         raise ConfigError(f"config file not found: {file} - copy config.toml from the project and edit it")
-    text = file.read_text(encoding="utf-8")
+    if file.is_dir():
+        raise ConfigError(f"{file} is a folder; --config must name a config.toml file")
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {file}: {exc.strerror or exc}; check the path and its permissions") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML ({exc}); fix the syntax at that line") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{file}: values nest too deeply to be a config; fix the file") from exc
     return parse_config(data, text=text, source=str(file))
 
 
@@ -236,14 +259,14 @@ def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -
             raise ConfigError(locate.msg(key, f"{dotted} must be a whole number {expected}, got {value!r}"))
         return value
     if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(locate.msg(key, f"{dotted} must be a number >= 0, got {value!r}"))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ConfigError(locate.msg(key, f"{dotted} must be a finite number >= 0, got {value!r}"))
         return float(value)
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(locate.msg(key, f"{dotted} must be a string, got {value!r}"))
         _check_string(dotted, key, value, locate)
-        return value
+        return os.path.expanduser(value) if dotted in PATH_KEYS else value
     if dotted == "people.aliases":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise ConfigError(locate.msg(key, f'{dotted} must be a table of login = "person" strings'))
@@ -260,11 +283,36 @@ def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -
 
 
 def _check_string(dotted: str, key: str, value: str, locate: _Locator) -> None:
-    if dotted == "github.base_url" and not re.match(r"^https?://[^/\s]+", value):
-        raise ConfigError(locate.msg(key, f'{dotted} must be an http(s) URL such as "https://api.github.com"'
-                                     ' or "https://ghe.example.com/api/v3"'))
+    if dotted == "github.base_url":
+        try:
+            check_base_url(value, dotted)
+        except ConfigError as exc:
+            raise ConfigError(locate.msg(key, str(exc))) from exc
     if dotted in ("window.since", "window.until") and value:
         _parse_day(value, dotted)
+
+
+def check_base_url(value: str, name: str = "github.base_url") -> str:
+    """``value`` if it is an http(s) URL with a host and a valid port, else ``ConfigError``."""
+    example = '"https://api.github.com" or "https://ghe.example.com/api/v3"'
+    parsed = urlsplit(value) if re.fullmatch(r"\S+", value) else None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL such as {example}, got {value[:80]!r}")
+    try:
+        port = parsed.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError(f"{name} has a port outside 1-65535 in {value[:80]!r}; fix the URL")
+    return value
+
+
+def check_time(value: datetime, name: str) -> datetime:
+    """``value`` if it lies between EARLIEST and LATEST, else ``ConfigError``."""
+    if not EARLIEST <= value < LATEST:
+        span = f"{EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}"
+        raise ConfigError(f"{name} must lie between {span}, got {value.date().isoformat()}")
+    return value
 
 
 def _parse_day(value: str, name: str) -> datetime:
@@ -272,7 +320,7 @@ def _parse_day(value: str, name: str) -> datetime:
         day = date.fromisoformat(value[:10])
     except ValueError as exc:
         raise ConfigError(f'{name} must be a date like "2025-01-31", got {value!r}') from exc
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return check_time(datetime(day.year, day.month, day.day, tzinfo=UTC), name)
 
 
 class _Locator:

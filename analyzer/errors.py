@@ -13,6 +13,7 @@ and what to do next; the CLI prints ``str(error)`` and exits non-zero, never a t
     ├── CollectionError        the API misbehaved after all retries
     ├── StoreError             the SQLite store is missing, corrupt or from a newer version
     ├── NoDataError            nothing to score or report (e.g. empty org, empty store)
+    ├── OutputError            an output cannot be written (a folder, under a file, read-only, disk full)
     └── CalibrationError       a labelled CSV is unusable
 """
 
@@ -63,6 +64,10 @@ class StoreError(AnalyzerError):
 
 class NoDataError(AnalyzerError):
     exit_code = 9
+
+
+class OutputError(AnalyzerError):
+    exit_code = 10
 
 
 class CalibrationError(AnalyzerError):

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analyzer.collector import CollectResult, ProgressEvent, collect, resolve_token
-from analyzer.config import Config
+from analyzer.config import Config, check_base_url
+from analyzer.errors import AuthError, StoreError
+from analyzer.outputs import check_file_target, check_folder_target
 
 if TYPE_CHECKING:
     from analyzer.frames import Frames
@@ -44,17 +46,39 @@ def collect_from_config(
     max_wait: float | None = None,
     progress: Say = _quiet,
 ) -> CollectResult:
-    """Collect what ``config.github`` names, with the token from the environment or a token file."""
-    token = resolve_token(token_file or config.github.token_file or None)
+    """Collect what ``config.github`` names, with the token from the environment or a token file.
+    Everything the user gave is checked before the first request: the base URL, the token, the window
+    and the store path (a folder, a path under a file or on read-only media fails here, in one line)."""
+    check_base_url(config.github.base_url)
+    target = check_file_target(store or config.store.path, "the store", "--store (or store.path)")
+    token = _checked_token(token_file or config.github.token_file or None)
     start, end = config.window.bounds(now or datetime.now(tz=UTC))
     return collect(
         config.github,
-        store or config.store.path,
+        target,
         token=token,
         window=(start.timestamp(), end.timestamp()),
         progress=_collect_printer(progress),
         max_wait=max_wait,
     )
+
+
+def _checked_token(token_file: str | None) -> str:
+    """The token, refused in one line (never echoed) when it cannot be one: GitHub tokens are
+    printable ASCII without spaces, and HTTP headers carry nothing else."""
+    where = f"the token file {Path(token_file).expanduser()}" if token_file else "the token"
+    try:
+        token = resolve_token(token_file)
+    except UnicodeDecodeError as exc:
+        raise AuthError(f"{where} is not text (binary data?); write only the token into it") from exc
+    except OSError as exc:  # a folder, no permission
+        raise AuthError(f"cannot read {where}: {exc.strerror or exc}; point --token-file at a file") from exc
+    if not (token.isascii() and token.isprintable()) or any(c.isspace() for c in token):
+        raise AuthError(
+            f"{where} holds characters no GitHub token has (non-ASCII, control characters or spaces);"
+            " copy the token again, alone"
+        )
+    return token
 
 
 def scoring_options(config: Config, now: datetime) -> Any:
@@ -68,7 +92,7 @@ def load_frames(store: str | Path, config: Config | None = None, now: datetime |
     from analyzer.frames import load_frames as _load
 
     cfg = config or Config()
-    return _load(store, scoring_options(cfg, now or _store_now(store)))
+    return _load(Path(store).expanduser(), scoring_options(cfg, now or _store_now(store)))
 
 
 def score(store: str | Path, config: Config | None = None, now: datetime | None = None) -> Scores:
@@ -78,7 +102,7 @@ def score(store: str | Path, config: Config | None = None, now: datetime | None 
 
     cfg = config or Config()
     options = scoring_options(cfg, now or _store_now(store))
-    return score_all(_load(store, options), options)
+    return score_all(_load(Path(store).expanduser(), options), options)
 
 
 def score_store(
@@ -89,12 +113,19 @@ def score_store(
     now: datetime | None = None,
     progress: Say = _quiet,
 ) -> list[Path]:
-    from analyzer.scores.pipeline import write_scores
+    """Score the store and write the tables (one generation: see ``write_scores``), holding the
+    store's score lock so a second run on the same store stops at once with one line. The store must be
+    an analyzer store of this schema and the Parquet folder writable, both checked before scoring."""
+    from analyzer.scores.pipeline import PARQUET_FLAG, write_scores
+    from analyzer.store.access import require_current_store
+    from analyzer.store.lock import score_lock
 
-    path = Path(store or config.store.path)
-    progress(f"scoring {path}")
-    scores = score(path, config, now)
-    return write_scores(scores, path, Path(parquet_dir or config.store.parquet_dir))
+    path = require_current_store(store or config.store.path).path
+    out_dir = check_folder_target(parquet_dir or config.store.parquet_dir, "the Parquet folder", PARQUET_FLAG)
+    with score_lock(path):
+        progress(f"scoring {path}")
+        scores = score(path, config, now)
+        return write_scores(scores, path, out_dir)
 
 
 def report_store(
@@ -185,12 +216,23 @@ def run_demo(
 
 
 def _store_now(store: str | Path) -> datetime:
-    """Default "now" for a store: the end of its newest collection run (stable across re-scoring)."""
-    from analyzer.store import Store
+    """Default "now" for a store: the end of its newest collection run (stable across re-scoring).
+    Read-only: neither score nor report changes a store's schema (only collect upgrades a store)."""
+    import sqlite3
+    from contextlib import closing
 
-    with Store(store, create=False) as handle:
-        runs = handle.runs()
-    ended = [r["ended_at"] for r in runs if r.get("ended_at")]
+    from analyzer.store.access import connect_readonly, inspect_store
+
+    path = inspect_store(store).path
+    try:
+        with closing(connect_readonly(path)) as conn:
+            (ended,) = conn.execute("SELECT MAX(ended_at) FROM collection_runs").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read the collection runs of {path}: {exc}; move the store aside") from exc
     if not ended:
         return datetime.now(tz=UTC)
-    return datetime.fromisoformat(str(max(ended)).replace("Z", "+00:00"))
+    try:
+        return datetime.fromisoformat(str(ended).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise StoreError(f"{path}: collection_runs.ended_at {str(ended)[:40]!r} is not a time;"
+                         " pass --now to score as of a date") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Mapping
 from contextlib import closing
@@ -11,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import NoDataError, StoreError
-from analyzer.frames.bots import classify_bots
-from analyzer.frames.identity import person_of, resolve_commit_logins
-from analyzer.frames.model import STR, TS, Frames, conform, empty_frame
+from analyzer.frames.bots import bot_spellings, classify_bots
+from analyzer.frames.identity import bot_key, person_of, resolve_commit_logins
+from analyzer.frames.model import SCHEMAS, STR, TS, Frames, conform, empty_frame
 from analyzer.frames.paths import match_paths
 from analyzer.scores.options import ScoringOptions
+from analyzer.store.access import connect_readonly
 
 ESTABLISHED_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR")
 _APP = (
@@ -51,15 +53,53 @@ QUERIES: dict[str, str] = {
 
 def load_frames(store_path: str | Path, options: ScoringOptions) -> Frames:
     """Read the store at ``store_path`` into typed frames (bots classified, identities merged)."""
-    path = Path(store_path)
+    path = Path(store_path).expanduser()
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer collect` first)")
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            tables = read_tables(conn, options)
+        with closing(connect_readonly(path)) as conn:
+            conn.execute("BEGIN")  # one snapshot of every table, even while a collector writes
+            tables = read_tables_tolerant(conn, options)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot read store {path}: {exc} (is it an analyzer store?)") from exc
-    return build_frames(tables, options)
+    try:
+        return build_frames(tables, options)
+    except (ValueError, OverflowError) as exc:  # pandas' out-of-bounds and unparsable dates included
+        culprit = unusable_time(tables)
+        if culprit is None:
+            raise
+        raise StoreError(f"{path}: {culprit} is not a time analyzer can use (years 1677-2262); delete that row"
+                         " or collect again from a server that sends real times") from exc
+
+
+def unusable_time(tables: Mapping[str, pd.DataFrame]) -> str | None:
+    """The first stored timestamp that cannot be a frame timestamp, as "table.column 'value'"."""
+    for name, frame in tables.items():
+        for col, dtype in SCHEMAS.get(name, {}).items():
+            if dtype != TS or col not in frame or frame[col].dtype != object:
+                continue
+            text = frame[col]
+            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+            bad = text.notna().to_numpy() & parsed.isna().to_numpy()
+            if bad.any():
+                source = re.search(r"FROM (\w+)", QUERIES[name])
+                table = source.group(1) if source else name
+                return f"{table}.{col} {str(text[bad].iloc[0])[:40]!r}"
+    return None
+
+
+def read_tables_tolerant(conn: sqlite3.Connection, options: ScoringOptions) -> dict[str, pd.DataFrame]:
+    """``read_tables``; text that is not valid UTF-8 (one bad byte in a comment) is read with U+FFFD for it.
+
+    The fast path decodes in C; only a store holding such text pays for the per-value fallback.
+    """
+    try:
+        return read_tables(conn, options)
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+        return read_tables(conn, options)
 
 
 def read_tables(conn: sqlite3.Connection, options: ScoringOptions) -> dict[str, pd.DataFrame]:
@@ -83,7 +123,8 @@ def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) ->
         pr_commits["author_login"], _col(tables, "pr_commits", "author_email")
     )
     bots = _classify(tables, prs, reviews, review_comments, issue_comments, commits, options)
-    bot_logins = set(bots["login"].str.lower())
+    bot_names = bot_spellings(bots["login"])  # both spellings of a bot (dependabot, dependabot[bot]): one account
+    bot_logins = set(bot_names)
     for frame, col in (
         (prs, "author"),
         (reviews, "author"),
@@ -92,12 +133,12 @@ def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) ->
         (commits, "author_login"),
         (pr_commits, "author_login"),
     ):
-        frame["person"] = person_of(frame[col], options.aliases)
+        frame["person"] = person_of(frame[col], options.aliases, bot_names)
         if "is_bot" in frame:
             frame["is_bot"] = (
                 frame[col]
                 .astype(object)
-                .map(lambda x: isinstance(x, str) and x.lower() in bot_logins)
+                .map(lambda x: isinstance(x, str) and bot_key(x) in bot_logins)
                 .astype("boolean")
             )
     pr_files = _flag_files(typed("pr_files"), options)
@@ -239,7 +280,7 @@ def _people(
     people["display_name"] = first_login.map(names).astype(object).fillna(people.index.to_series().astype(object))
     actors = tables.get("actors")
     if actors is not None and not actors.empty:
-        types = person_of(actors["login"].astype(STR), options.aliases)
+        types = person_of(actors["login"].astype(STR), options.aliases, bot_spellings(bots["login"]))
         type_map = pd.Series(actors["type"].to_numpy(), index=types.to_numpy())
         people["type"] = people.index.to_series().map(type_map[~type_map.index.duplicated()])
     bot_reason = pd.Series(bots["reason"].to_numpy(), index=person_of(bots["login"], options.aliases).to_numpy())

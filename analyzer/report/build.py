@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import NoDataError
+from analyzer.outputs import write_atomically
 from analyzer.report.html import Markup, el, escape, json_for_script, json_script
 from analyzer.report.model import ReportData, prepare, window_of
 from analyzer.report.other_pages import bots_page, load_methodology, methodology_page
@@ -144,7 +145,6 @@ def build_report(
         bots_page(data),
     )
     doc = _document(title, [_nav(title), main, _footer(data, now)], payload, packed(people))
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(doc.encode("utf-8"))
-    return out_path
+    # atomically (a temporary file renamed over the target): a full disk or a kill leaves the previous
+    # report whole, and a browser never opens half a report
+    return write_atomically(Path(out_path).expanduser(), doc.encode("utf-8"), "the report", "--out (or report.output)")

@@ -21,6 +21,7 @@ import hashlib
 import json
 import mmap
 import os
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
@@ -34,6 +35,7 @@ import pyarrow as pa
 
 from analyzer.errors import StoreError
 from analyzer.frames.model import STR, TS, Frames, cast, has_dtype
+from analyzer.outputs import reason
 from analyzer.scores import episodes, splice
 from analyzer.scores.comment_table import (
     BOOL_SCORES,
@@ -44,7 +46,7 @@ from analyzer.scores.comment_table import (
 )
 from analyzer.scores.options import ScoringOptions
 
-CACHE_VERSION = 5  # 3: episodes carry the PR title and last_at; 4: Arrow IPC; 5: leaner fingerprints
+CACHE_VERSION = 6  # 3: episodes carry the PR title and last_at; 4: Arrow IPC; 5: leaner fingerprints; 6: checksums
 NO_PR = -1  # key for items without a PR id
 # Columns of the cached comment rows (the corpus minus per-PR-only inputs, plus scores and landed).
 COMMENT_ROW_DTYPES: dict[str, str] = {
@@ -349,6 +351,7 @@ class CacheState:
     base_rows: int
     delta_rows: int  # comment rows in the delta files (the old versions included)
     deltas: list[int]
+    files: dict[str, list[int]]  # file name -> [size, CRC-32] of the files in use
 
 
 @dataclass(frozen=True)
@@ -359,7 +362,11 @@ class Cache:
     older generations for that PR, or of PRs no longer present, are ignored on reading).
 
     Files are uncompressed Arrow IPC, memory-mapped on reading: a re-score maps the million cached rows
-    in milliseconds instead of decoding them (disk cost: about 0.5 KB per comment)."""
+    in milliseconds instead of decoding them (disk cost: about 0.5 KB per comment). Arrow trusts the
+    offsets in a file, so a damaged file could crash the process or garble text: ``meta.json`` records
+    each file's size and CRC-32 (damage detection, as in gzip or PNG; whoever can write the cache can
+    write the store too), checked on the mapped bytes before Arrow reads them. Any mismatch costs one
+    full run, which rewrites the cache."""
 
     folder: Path
 
@@ -381,9 +388,10 @@ class Cache:
             meta = json.loads(self.meta.read_text(encoding="utf-8"))
             if meta.get("key") != key or meta.get("version") != CACHE_VERSION:
                 return None
-            prs = _read(self.prs)
+            files: dict[str, list[int]] = meta["files"]
+            prs = _read(self.prs, files)
             parts = [
-                Generation(g, _read(self.part("comments", g)), _read(self.part("episodes", g)))
+                Generation(g, _read(self.part("comments", g), files), _read(self.part("episodes", g), files))
                 for g in [0, *meta["deltas"]]
             ]
         except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
@@ -398,6 +406,7 @@ class Cache:
             int(meta["base_rows"]),
             int(meta["delta_rows"]),
             list(meta["deltas"]),
+            files,
         )
 
     def write_base(self, key: str, prs: pd.Series, comments: pd.DataFrame, eps: pd.DataFrame) -> None:
@@ -406,9 +415,8 @@ class Cache:
         for stale in [*self.folder.glob("*-*.arrow"), *self.folder.glob("*-*.parquet")]:
             stale.unlink()
         generation = pd.Series(np.zeros(len(prs), dtype=np.int64), index=prs.index)
-        _write(self.part("comments", 0), comments)
-        _write(self.part("episodes", 0), eps)
-        self._finish(key, prs, generation, (len(comments), 0), [])
+        files = self._write(self.part("comments", 0), comments) | self._write(self.part("episodes", 0), eps)
+        self._finish(key, prs, generation, (len(comments), 0), [], files)
 
     def write_delta(
         self, state: CacheState, key: str, prs: pd.Series, touched: pd.Index, comments: pd.DataFrame, eps: pd.DataFrame
@@ -416,49 +424,88 @@ class Cache:
         """Add a generation holding only the recomputed PRs' rows (``touched``), in canonical order."""
         self._begin()
         new = max([0, *state.deltas]) + 1
-        _write(self.part("comments", new), comments)
-        _write(self.part("episodes", new), eps)
+        files = state.files | self._write(self.part("comments", new), comments)
+        files |= self._write(self.part("episodes", new), eps)
         generation = state.generation.reindex(prs.index).fillna(0).astype(np.int64)
         generation[generation.index.isin(touched)] = new
         rows = (state.base_rows, state.delta_rows + len(comments))
-        self._finish(key, prs, generation, rows, [*state.deltas, new])
+        self._finish(key, prs, generation, rows, [*state.deltas, new], files)
 
     def _begin(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.meta.unlink(missing_ok=True)  # a half-written cache must not be trusted
         except OSError as exc:
-            raise StoreError(
-                f"cannot write the score cache {self.folder}: {exc.strerror or exc}"
-                ' (set store.score_cache = "" in config.toml or pass --no-cache)'
-            ) from exc
+            raise self._unwritable(exc) from exc
+
+    def _unwritable(self, exc: OSError) -> StoreError:
+        return StoreError(
+            f"cannot write the score cache {self.folder}: {reason(exc)}"
+            ' (free some space, or set store.score_cache = "" in config.toml or pass --no-cache)'
+        )
 
     def _finish(
-        self, key: str, prs: pd.Series, generation: pd.Series, rows: tuple[int, int], deltas: list[int]
+        self,
+        key: str,
+        prs: pd.Series,
+        generation: pd.Series,
+        rows: tuple[int, int],
+        deltas: list[int],
+        files: dict[str, list[int]],
     ) -> None:
         table = pd.DataFrame(
             {"pr_id": prs.index.to_numpy(dtype=np.int64), "key": prs.to_numpy(), "gen": generation.to_numpy()}
         )
-        _write(self.prs, table)
-        meta = {"key": key, "version": CACHE_VERSION, "base_rows": rows[0], "delta_rows": rows[1], "deltas": deltas}
-        self.meta.write_text(json.dumps(meta), encoding="utf-8")
+        files = files | self._write(self.prs, table)
+        meta = {
+            "key": key,
+            "version": CACHE_VERSION,
+            "base_rows": rows[0],
+            "delta_rows": rows[1],
+            "deltas": deltas,
+            "files": files,
+        }
+        try:  # meta last, and whole or not at all: without it the cache is ignored
+            tmp = self.meta.with_suffix(".tmp")
+            tmp.write_text(json.dumps(meta), encoding="utf-8")
+            tmp.replace(self.meta)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
+
+    def _write(self, path: Path, frame: pd.DataFrame) -> dict[str, list[int]]:
+        """``_write``, with a full disk or an unwritable folder as one-line ``StoreError``."""
+        try:
+            return _write(path, frame)
+        except OSError as exc:
+            path.with_suffix(".tmp").unlink(missing_ok=True)
+            raise self._unwritable(exc) from exc
 
 
-def _write(path: Path, frame: pd.DataFrame) -> None:
+def _write(path: Path, frame: pd.DataFrame) -> dict[str, list[int]]:
     """``frame`` as one uncompressed Arrow IPC record batch (one chunk per column, so reading needs no
-    re-assembly), written aside and then moved into place."""
+    re-assembly), written aside and then moved into place; returns {file name: [size, CRC-32]}."""
     tmp = path.with_suffix(".tmp")
     table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table, max_chunksize=max(table.num_rows, 1))
+    size, crc = 0, 0
+    with tmp.open("rb") as written:  # just written: read back from the page cache, 16 MB at a time
+        while chunk := written.read(1 << 24):
+            size, crc = size + len(chunk), zlib.crc32(chunk, crc)
     tmp.replace(path)
+    return {path.name: [size, crc]}
 
 
-def _read(path: Path) -> pd.DataFrame:
-    """An Arrow IPC file as a frame whose columns point into the mapped file (no decoding, no copy).
+def _read(path: Path, files: dict[str, list[int]]) -> pd.DataFrame:
+    """An Arrow IPC file as a frame whose columns point into the mapped file (no decoding, no copy),
+    after its size and CRC-32 match ``files`` (``ValueError`` otherwise: Arrow never sees damaged bytes).
     Where the OS offers MAP_POPULATE (Linux) the mapping is pre-faulted in one call: touching a
     million rows' pages one fault at a time would cost more than the read it saves."""
-    table = pa.ipc.open_file(pa.BufferReader(_mapped(path))).read_all()
+    buffer = _mapped(path)
+    size, crc = files[path.name]
+    if buffer.size != size or zlib.crc32(memoryview(buffer)) != crc:  # crc32 releases the GIL
+        raise ValueError(f"{path} does not match its checksum")
+    table = pa.ipc.open_file(pa.BufferReader(buffer)).read_all()
     frame: pd.DataFrame = table.to_pandas()
     return frame
 

@@ -8,10 +8,9 @@ so a re-run only scores new or edited comments.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -403,32 +402,74 @@ def _meta(
     }
 
 
+PARQUET_FLAG = "--parquet-dir (or store.parquet_dir)"
+GENERATION_KEY = b"analyzer.generation"  # Parquet schema metadata: the score generation of the file
+
+
 def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path) -> list[Path]:
-    """Write every table into the store as ``score_<name>`` (replaced) and as ``<dir>/<name>.parquet``;
-    metadata goes to ``score_meta`` and ``meta.json``. Returns the files written."""
-    out_dir = Path(parquet_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    try:
-        with closing(sqlite3.connect(Path(store_path))) as conn, conn:  # closed, and committed
+    """Write every table into the store as ``score_<name>`` and as ``<dir>/<name>.parquet``; metadata
+    goes to ``score_meta`` and ``meta.json``. Returns the files written.
+
+    All or nothing: the store's score tables are replaced in one transaction, stamped with a new
+    generation (``analyzer.store.generations``); the Parquet files and meta.json (which carry the same
+    generation) are written aside first and moved into place only after the commit. A failure or a kill
+    at any moment leaves the previous generation readable (at worst, a kill in the instant between the
+    commit and the last rename leaves some Parquet files of the previous generation, each whole and
+    labelled with its generation, meta.json last)."""
+    from analyzer.outputs import AtomicFiles, make_folder
+    from analyzer.store.generations import META, new_generation
+
+    out_dir = make_folder(Path(parquet_dir).expanduser(), "the Parquet folder", PARQUET_FLAG)
+    with AtomicFiles("the Parquet files", PARQUET_FLAG) as files:
+        with new_generation(store_path) as generation:
+            meta = {**scores.meta, "generation": generation.label}
             for name in SCORE_SCHEMAS:
                 frame: pd.DataFrame = getattr(scores, name)
-                frame.to_parquet(out_dir / f"{name}.parquet", index=False)
-                written.append(out_dir / f"{name}.parquet")
-                _to_sql_text(frame).to_sql(f"score_{name}", conn, if_exists="replace", index=False, chunksize=50_000)
-            meta = pd.DataFrame(
-                {
-                    "key": list(scores.meta),
-                    "value": [json.dumps(v, default=str) for v in scores.meta.values()],
-                }
-            )
-            meta.to_sql("score_meta", conn, if_exists="replace", index=False)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot write scores into {store_path}: {exc}") from exc
-    meta_path = out_dir / "meta.json"
-    meta_path.write_text(json.dumps(scores.meta, indent=2, default=str), encoding="utf-8")
-    written.append(meta_path)
-    return written
+                files.write(out_dir / f"{name}.parquet", _parquet_writer(frame, generation.label))
+            text = json.dumps(meta, indent=2, default=str)
+            files.write(out_dir / "meta.json", lambda temp: temp.write_text(text, encoding="utf-8"))
+            for name in SCORE_SCHEMAS:
+                generation.replace(name, *_sql_table(_to_sql_text(getattr(scores, name))))
+            keys = list(meta)
+            values = [json.dumps(v, default=str) for v in meta.values()]
+            generation.replace(META, ["key", "value"], ["TEXT", "TEXT"], zip(keys, values, strict=True))
+        return files.publish()
+
+
+def _parquet_writer(frame: pd.DataFrame, label: str) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = {**(table.schema.metadata or {}), GENERATION_KEY: label.encode()}
+        pq.write_table(table.replace_schema_metadata(metadata), path)
+
+    return write
+
+
+def _sql_table(frame: pd.DataFrame) -> tuple[list[str], list[str], Iterable[tuple[object, ...]]]:
+    """Columns, SQLite types and rows (Python values, None for missing) of a ``_to_sql_text`` frame."""
+    columns = [str(c) for c in frame.columns]
+    types = [_sql_type(frame[c]) for c in frame.columns]
+    values = [_python_values(frame[c]) for c in frame.columns]
+    return columns, types, zip(*values, strict=True) if values else iter(())
+
+
+def _sql_type(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
+        return "INTEGER"
+    if pd.api.types.is_float_dtype(series.dtype):
+        return "REAL"
+    return "TEXT"
+
+
+def _python_values(series: pd.Series) -> list[object]:
+    if pd.api.types.is_float_dtype(series.dtype):  # NaN is stored as NULL by SQLite itself
+        return series.to_numpy(dtype="float64").tolist()
+    if series.dtype.kind in "biu":
+        return series.tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _to_sql_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -448,19 +489,20 @@ def _to_sql_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_scores(store_path: str | Path) -> Scores:
-    """Read the ``score_*`` tables written by ``write_scores`` back into a typed ``Scores``."""
-    path = Path(store_path)
+    """Read the ``score_*`` tables written by ``write_scores`` back into a typed ``Scores``: all of one
+    generation, read in one snapshot (``StoreError`` for a store whose tables mix score runs)."""
+    from analyzer.store.generations import META, read_generation
+
+    path = Path(store_path).expanduser()
     if not path.is_file():
-        raise StoreError(f"store not found: {path} (run `analyzer score` first)")
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            tables = {
-                n: conform_scores(pd.read_sql_query(f'SELECT * FROM "score_{n}"', conn), n) for n in SCORE_SCHEMAS
-            }
-            meta_rows = pd.read_sql_query("SELECT key, value FROM score_meta", conn)
-    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:
-        raise StoreError(f"no scores in {path}: {exc} (run `analyzer score` first)") from exc
-    meta = {k: json.loads(v) for k, v in zip(meta_rows["key"], meta_rows["value"], strict=True)}
+        raise StoreError(f"store not found: {path} (run `analyzer collect` and `analyzer score` first)")
+    label, stored = read_generation(path, list(SCORE_SCHEMAS))
+    tables = {
+        name: conform_scores(pd.DataFrame.from_records(stored[name].rows, columns=stored[name].columns), name)
+        for name in SCORE_SCHEMAS
+    }
+    meta = {str(k): json.loads(v) for k, v in stored[META].rows}
+    meta["generation"] = label
     return Scores(**tables, meta=meta)
 
 

@@ -18,7 +18,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -27,6 +27,8 @@ from typing import Any
 import orjson
 
 from analyzer.errors import StoreError
+from analyzer.outputs import reason
+from analyzer.store.access import inspect_store
 from analyzer.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 Row = Mapping[str, Any]
@@ -67,8 +69,14 @@ class Store:
             raise StoreError(
                 f"store not found: {self.path} - run `analyzer collect` (or `analyzer demo`) first"
             )
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not create:
+            inspect_store(self.path)  # never turns a 0-byte file or another program's database into a store
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the store {self.path}: {reason(exc)}; choose another place"
+                                 " with --store (or store.path)") from exc
         try:
             # One thread at a time, but not always the same one: the collector hands the store to its
             # writer thread and back (analyzer/collector/writer.py), hence check_same_thread=False.
@@ -100,10 +108,15 @@ class Store:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                with suppress(sqlite3.DatabaseError):  # closing the connection rolls back what is left
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc):
+                raise StoreError(f"the disk holding {self.path} is full; free some space and run the same"
+                                 " command again (everything committed before is kept)") from exc
             raise
-        self.conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -114,6 +127,9 @@ class Store:
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
         ).fetchone()
         current = self.schema_version() if has_meta else 0
+        if not has_meta and self.conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+            raise StoreError(f"{self.path} is a SQLite database but not an analyzer store; point --store at"
+                             " another file (or move this one aside)")
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer analyzer (schema {current} > {SCHEMA_VERSION});"
