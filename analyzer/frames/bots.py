@@ -3,8 +3,11 @@ is its ``reason``. Bots are reported as their own group and removed from every p
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
+from analyzer.frames.identity import BOT_SUFFIX, bot_key
 from analyzer.scores.options import ScoringOptions
 
 _URL = r"https?://\S+"
@@ -55,4 +58,21 @@ def classify_bots(accounts: pd.DataFrame, comments: pd.DataFrame, options: Scori
     templ = stats[(stats["n"] >= options.template_bot_min_comments) & (stats["share"] >= options.template_bot_share)]
     mark(idx.isin(templ.index), "template-like comments")
     out = reason.dropna().rename("reason").rename_axis("login").reset_index()
+    # one account per bot, whichever way GitHub spelled it (the first reason found is kept)
+    names = bot_spellings(out["login"])
+    out["login"] = out["login"].map(lambda login: names[bot_key(login)])
+    out = out.drop_duplicates("login").reset_index(drop=True)
     return out.astype({"login": "string[pyarrow]", "reason": "string[pyarrow]"})
+
+
+def bot_spellings(logins: Iterable[str]) -> dict[str, str]:
+    """``bot_key`` -> the one login shown for that bot: GraphQL's spelling (no ``[bot]``) when it was seen.
+
+    GitHub calls one app ``dependabot`` in GraphQL and ``dependabot[bot]`` in REST; both are one account.
+    """
+    names: dict[str, str] = {}
+    for login in logins:
+        key, current = bot_key(login), names.get(bot_key(login))
+        if current is None or (current.lower().endswith(BOT_SUFFIX) and not login.lower().endswith(BOT_SUFFIX)):
+            names[key] = login
+    return names

@@ -14,7 +14,7 @@ import pytest
 from analyzer.errors import RateLimitWaitTooLong
 from analyzer.fakegithub.model import OrgModel, PRFile, Review
 from analyzer.fakegithub.ratelimit import FakeClock
-from tests.collector.helpers import assert_matches, run, served, truth
+from tests.collector.helpers import TOKEN, assert_matches, run, served, truth
 from tests.collector.real_shapes import a_pr_with, assert_store_is, open_gaps, query, truth_without
 
 
@@ -203,3 +203,31 @@ def test_11_the_token_owners_pending_review_is_never_stored(tiny_org: OrgModel, 
     assert query(store, "SELECT COUNT(*) FROM reviews WHERE state = 'PENDING' OR submitted_at IS NULL")[0][0] == 0
     assert pending.id not in {r[0] for r in query(store, "SELECT id FROM reviews")}
     assert_matches(tiny_org, store)
+
+
+def test_6_one_bot_in_both_spellings_is_one_account_classified_as_a_bot(tiny_org: OrgModel, tmp_path: Path) -> None:
+    from github import Auth, Github
+
+    from analyzer.pipeline import load_frames
+
+    clock = FakeClock()
+    store = tmp_path / "s.sqlite"
+    bot_commits = [c for c in tiny_org.commits.values() if c.author_email.startswith("dependabot@")]
+    for commit in bot_commits:  # the address GitHub really gives dependabot's commits
+        commit.author_email = "49699333+dependabot[bot]@users.noreply.github.com"
+    bot_pr = next(p for p in tiny_org.pulls.values() if p.author == "dependabot[bot]")
+    with served(tiny_org, clock=clock) as server:
+        rest = Github(base_url=server.base_url, auth=Auth.Token(TOKEN), retry=None)
+        assert rest.get_repo(f"{tiny_org.login}/{bot_pr.repo}").get_pull(bot_pr.number).user.login == "dependabot[bot]"
+        run(server, tiny_org, store, clock=clock)
+    assert ("dependabot", "Bot") in query(store, "SELECT login, type FROM actors")  # GraphQL's spelling
+    assert bot_commits and query(store, "SELECT COUNT(*) FROM commits WHERE author_email LIKE '%dependabot[bot]%'")[0][0]
+    frames = load_frames(store)
+    dependabot = [login for login in frames.bots["login"] if "dependabot" in str(login)]
+    assert dependabot == ["dependabot"]
+    by_bot = frames.commits[frames.commits["author_email"].astype(str).str.contains("dependabot", regex=False)]
+    assert len(by_bot) and by_bot["is_bot"].all() and set(by_bot["person"]) == {"dependabot"}
+    prs = frames.prs[frames.prs["number"].eq(bot_pr.number) & frames.prs["repo"].str.endswith(bot_pr.repo)]
+    assert list(prs["person"]) == ["dependabot"] and prs["is_bot"].all()
+    assert not frames.people.index.astype(str).str.contains("dependabot").any() or frames.people.loc[
+        frames.people.index.astype(str).str.contains("dependabot"), "is_bot"].all()
