@@ -7,7 +7,10 @@ a user mistake never shows a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import traceback
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -46,6 +49,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the last net for the machine's own failures (full disk, I/O errors)
         print(f"analyzer: error: {_os_error_line(exc)}", file=sys.stderr)
         return OutputError.exit_code
+    except Exception as exc:  # a bug, on any thread of any stage: one line; the traceback only with --debug
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"analyzer: error: {_unexpected_line(exc, _STAGE[0])}", file=sys.stderr)
+        return UNEXPECTED_EXIT
+
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE
+_STAGE = ["analyzer"]  # the command stage running now (``run`` moves through collect, score, report)
+
+
+def _unexpected_line(exc: BaseException, stage: str) -> str:
+    """What failed, where, and that the store is intact; secrets scrubbed from the exception's text."""
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        found = re.search(r"(analyzer[/\\][\w/\\]+\.py)$", frame.filename)
+        if found:
+            where = f" in {found[1]}:{frame.lineno}"
+            break
+    text = _scrubbed(str(exc).splitlines()[0] if str(exc) else "")[:160]
+    return (
+        f"{stage} failed unexpectedly ({type(exc).__name__}{': ' + text if text else ''}{where}); the store is"
+        " intact (each write is one transaction) - run again with --debug for the traceback, and please report it"
+    )
+
+
+def _scrubbed(text: str) -> str:
+    """``text`` without the token(s) in the environment and without credentials in URLs."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        secret = os.environ.get(name, "").strip()
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return re.sub(r"://[^/\s@]+@", "://***@", text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +145,7 @@ def _common(parser: argparse.ArgumentParser, store: bool = True) -> None:
         parser.add_argument("--store", help="SQLite store path (default: store.path from the config)")
     parser.add_argument("--now", help="treat this ISO date/time as now (reproducible windows and reports)")
     parser.add_argument("--quiet", action="store_true", help="print only the final summary")
+    parser.add_argument("--debug", action="store_true", help="on an unexpected failure, print its traceback too")
 
 
 def _source_flags(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +168,7 @@ def _report_flags(parser: argparse.ArgumentParser) -> None:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from analyzer.pipeline import run_demo
 
+    _STAGE[0] = "demo"
     say = _printer(args.quiet)
     result = run_demo(
         Path(args.out),
@@ -151,6 +189,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_collect(args: argparse.Namespace) -> int:
     from analyzer.pipeline import collect_from_config
 
+    _STAGE[0] = "collect"
     config = _with_source(_config(args), args)
     result = collect_from_config(
         config,
@@ -167,12 +206,30 @@ def _cmd_collect(args: argparse.Namespace) -> int:
         f"{budget.graphql_points} GraphQL points; budget left: REST {budget.rest_remaining}, "
         f"GraphQL {budget.graphql_remaining}"
     )
+    for line in _gap_lines(result.gaps):
+        print(line)
     return 0
+
+
+def _gap_lines(gaps: list[dict[str, object]], shown: int = 10) -> list[str]:
+    """The end-of-run report of what GitHub would not give (issue 9)."""
+    if not gaps:
+        return []
+    lines = [f"data completeness: {len(gaps)} gap(s) GitHub would not fill (kept in the store's collection_gaps,"
+             " shown on the report's methodology page; the next collect tries them again):"]
+    for gap in gaps[:shown]:
+        pr = f" #{gap['pr_number']}" if gap.get("pr_number") is not None else ""
+        path = f" [{gap['path']}]" if gap.get("path") else ""
+        lines.append(f"  {gap['repo']}{pr}{path}: {str(gap['error'])[:160]} ({gap['recorded_at']})")
+    if len(gaps) > shown:
+        lines.append(f"  ... and {len(gaps) - shown} more")
+    return lines
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from analyzer.pipeline import score_store
 
+    _STAGE[0] = "score"
     config = _config(args)
     if getattr(args, "no_cache", False):
         config = replace(config, store=replace(config.store, score_cache=""))
@@ -185,6 +242,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from analyzer.pipeline import report_store
 
+    _STAGE[0] = "report"
     config = _config(args)
     path = report_store(config, store=args.store, out=args.out, now=_now(args),
                         pseudonymize=args.pseudonymize or config.report.pseudonymize, progress=_printer(args.quiet))
