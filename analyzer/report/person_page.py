@@ -15,7 +15,7 @@ from analyzer.report.inputs import flag, number, text
 from analyzer.report.labels import direction, family, family_label, fmt, fmt_interval, ordered_families
 from analyzer.report.model import NEWCOMER, ReportData
 from analyzer.report.summary import summary
-from analyzer.report.team_page import chart_div, person_link
+from analyzer.report.team_page import chart_div, person_link, short_name
 from analyzer.report.wording import ID_REF, KIND_WORDS, MENTORED_AT, marker_words, tidy, where_from_url
 
 EVIDENCE_PER_FAMILY = 5
@@ -349,6 +349,7 @@ def mentees(ctx: PersonContext, login: str) -> Markup:
 
 def _header(ctx: PersonContext, login: str) -> Markup:
     data = ctx.data
+    name, full = short_name(data.pseudo.name(login))
     return el(
         "header",
         None,
@@ -362,7 +363,7 @@ def _header(ctx: PersonContext, login: str) -> Markup:
         el(
             "h1",
             None,
-            data.pseudo.name(login),
+            el("span", {"title": full}, name),
             el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None,
         ),
     )

@@ -23,12 +23,23 @@ def chart_div(div_id: str) -> Markup:
     return el("div", {"class": "chart", "id": div_id, "data-chart": div_id})
 
 
+NAME_CHARS = 80  # longer display names are cut on the page; the title (tooltip) keeps the whole name
+
+
+def short_name(name: str) -> tuple[str, str | None]:
+    """The name as shown (cut to NAME_CHARS with '…') and, when it was cut, the whole name for a title:
+    a 5,000-character name must not make a page wider than the window or push everything else away."""
+    if len(name) <= NAME_CHARS:
+        return name, None
+    return name[: NAME_CHARS - 1] + "…", name
+
+
 def person_link(data: ReportData, login: str) -> Markup:
     slug = data.slugs.get(login)
-    name = data.pseudo.name(login)
+    name, full = short_name(data.pseudo.name(login))
     if slug is None:
-        return el("span", {"class": "person"}, name)
-    return el("a", {"class": "person", "href": f"#person/{slug}", "data-person": slug}, name)
+        return el("span", {"class": "person", "title": full}, name)
+    return el("a", {"class": "person", "href": f"#person/{slug}", "data-person": slug, "title": full}, name)
 
 
 def _card(label: str, main: str, sub: str = "") -> Markup:

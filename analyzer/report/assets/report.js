@@ -3,7 +3,14 @@
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
-  var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["toImage"] };
+  /* No control may send data to another site: plotly's share and edit-in-Chart-Studio buttons and its
+     "Edit chart" link are off and it has no server to post to; the page's CSP cannot stop a new window,
+     so none can be opened (links to GitHub are plain links). */
+  var CONFIG = {
+    displaylogo: false, responsive: true, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
+    plotlyServerURL: "", modeBarButtonsToRemove: ["toImage", "sendDataToCloud", "editInChartStudio"]
+  };
+  window.open = function () { return null; };
   var SLUG = /^[a-z0-9-]+$/;
   var drawing = {};
   var state = { drawnPages: {}, drawnAt: {}, current: null, startedAt: Math.round(performance.now()) };
