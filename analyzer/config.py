@@ -295,15 +295,19 @@ def _check_string(dotted: str, key: str, value: str, locate: _Locator) -> None:
 def check_base_url(value: str, name: str = "github.base_url") -> str:
     """``value`` if it is an http(s) URL with a host and a valid port, else ``ConfigError``."""
     example = '"https://api.github.com" or "https://ghe.example.com/api/v3"'
+    shown = re.sub(r"//[^/@]*@", "//***@", value)[:80]  # never echo a user name or password in the URL
     parsed = urlsplit(value) if re.fullmatch(r"\S+", value) else None
     if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ConfigError(f"{name} must be an http(s) URL such as {example}, got {value[:80]!r}")
+        raise ConfigError(f"{name} must be an http(s) URL such as {example}, got {shown!r}")
     try:
         port = parsed.port
     except ValueError:
         port = -1
     if port is not None and not 1 <= port <= 65535:
-        raise ConfigError(f"{name} has a port outside 1-65535 in {value[:80]!r}; fix the URL")
+        raise ConfigError(f"{name} has a port outside 1-65535 in {shown!r}; fix the URL")
+    if "@" in parsed.netloc:
+        raise ConfigError(f"{name} carries a user name or password ({shown}); remove them and give the token"
+                          " through GITHUB_TOKEN or --token-file")
     return value
 
 
