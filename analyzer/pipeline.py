@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -142,6 +143,7 @@ def report_store(
 
     path = Path(store or config.store.path)
     scores = read_scores(path)
+    scores.meta["collection_gaps"] = collection_gaps(path)  # the methodology page's "Data completeness"
     target = Path(out or config.report.output)
     key = None
     if pseudonymize:  # the organisation's secret key: outside the report and the store, never printed
@@ -159,6 +161,18 @@ def report_store(
         github_url=config.web_url(),
         pseudonym_key=key,
     )
+
+
+def collection_gaps(store: str | Path) -> list[dict[str, Any]] | None:
+    """What the collector could not fetch and has not fetched since (None: the store cannot say)."""
+    from analyzer.errors import AnalyzerError
+    from analyzer.store import Store
+
+    try:
+        with Store(store, create=False) as handle:
+            return handle.open_gaps()
+    except (AnalyzerError, sqlite3.Error):
+        return None
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,7 @@ def _still_running(message: str | None) -> bool:
     return True
 
 
-DATA_TABLES = ("repos", "pull_requests", "commits", "workflow_runs")
+DATA_TABLES = ("pull_requests", "commits", "workflow_runs")  # what pages bring (repos rows come first)
 
 
 def _discard_if_empty(path: Path) -> None:

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import orjson
-
 from analyzer.collector import queries
-from analyzer.collector.client import GitHubClient, QueryTimedOut
+from analyzer.collector.client import GitHubClient, QueryTimedOut, decode_json
 from analyzer.collector.clock import iso, parse_iso
 from analyzer.collector.rows import (
     PrBundle,
@@ -507,9 +505,11 @@ class RepoSync:
     def _write_runs_text(self, text: str, pass_state: SyncState, cursor: str | None, fetched_at: str) -> None:
         """On the writer thread: decode a page, then store its runs with the state that covers them."""
         try:
-            body = orjson.loads(text)  # ~1.5 MB a page, on the writer thread: see store.dumps on why orjson
+            body = decode_json(text)  # ~1.5 MB a page, on the writer thread: see store.dumps on why orjson
         except ValueError as exc:
             raise TruncatedPage(f"workflow runs page of {self.repo} does not decode") from exc
+        if not isinstance(body, dict):
+            raise TruncatedPage(f"workflow runs page of {self.repo} is not a JSON object")
         runs = [r for r in (body or {}).get("workflow_runs") or [] if r]
         self._runs_high = max([self._runs_high or "", *(r["created_at"] for r in runs)]) or None
         self._runs_items += len(runs)

@@ -164,6 +164,8 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         _kv_table([(text(k).replace("_", " "), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
         el("h2", None, "What was excluded"),
         _kv_table(excluded_pairs, ("what", "count")),
+        el("h2", None, "Data completeness"),
+        completeness(data),
         el(
             "p",
             None,
@@ -207,6 +209,38 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         },
         body,
     )
+
+
+def completeness(data: ReportData) -> Markup:
+    """What GitHub would not give the collector (``collection_gaps``), or that nothing is missing."""
+    gaps = data.meta.get("collection_gaps")
+    if not isinstance(gaps, list):
+        return el("p", {"class": "muted"}, "This store does not record what collection may have missed.")
+    if not gaps:
+        return el("p", None, "Nothing is missing: every pull request, review and comment GitHub listed for the"
+                             " collected repositories was stored.")
+    shown = data.pseudo.text if data.pseudo.enabled else str
+    rows = [
+        el("tr", None, [
+            el("td", None, shown(text(g.get("repo")))),
+            el("td", None, f"#{g['pr_number']}" if g.get("pr_number") is not None else "–"),
+            el("td", None, text(g.get("path")) or "the whole pull request"),
+            el("td", None, shown(text(g.get("error")))[:200]),
+            el("td", None, text(g.get("recorded_at"))),
+        ])
+        for g in gaps
+        if isinstance(g, dict)
+    ]
+    return el("div", {"class": "completeness"}, [
+        el("p", None, f"GitHub would not give {len(rows)} part(s) of the data; every number in this report is"
+                      " computed without them (its n says how much it rests on). The next `analyzer collect`"
+                      " asks for them again."),
+        el("table", {"class": "kv"}, [
+            el("thead", None, el("tr", None, [el("th", None, h) for h in
+                                              ("repository", "PR", "part", "GitHub's error", "recorded")])),
+            el("tbody", None, rows),
+        ]),
+    ])
 
 
 def bots_page(data: ReportData) -> Markup:
