@@ -69,9 +69,13 @@ def shown4(family: str, value: Any) -> float | None:
 
 
 def axis_title(family: str) -> str:
-    fam = labels_family(family)
+    return labels_family(family).unit
+
+
+def titled(family: str) -> str:
+    """The family's label with the direction that is better, for chart titles."""
     better = direction(family)
-    return f"{fam.unit}" + (f" ({better})" if better else "")
+    return family_label(family) + (f" ({better})" if better else "")
 
 
 def hover_value(family: str, axis: str = "x") -> str:
@@ -108,7 +112,6 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
     lows = [shown4(family, v) for v in rows["lo"]]
     highs = [shown4(family, v) for v in rows["hi"]]
     reference = shown4(family, data.references.get(family))
-    label = family_label(family)
     if len(rows) > ROWS_BY_NAME_MAX:
         return _family_histogram(family, est, reference)
     slugs = [data.slugs[text(p)] for p in rows["person"]]
@@ -162,7 +165,7 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
     yaxis: Spec = {"type": "category", "autorange": "reversed", "automargin": True, "dtick": 1}
     height = 90 + 18 * len(rows)  # 18 px a row: every name is shown
     drawn = "dots with 90 % intervals" if seg_x else "one dot each (a count: no interval)"
-    title = f"{label}: {len(rows)} people, {drawn}; dotted line = team typical"
+    title = f"{titled(family)}: {len(rows)} people, {drawn}; dotted line = team typical"
     xaxis: Spec = {"title": {"text": axis_title(family)}, "zeroline": False}
     if span is not None:
         xaxis["range"] = span
@@ -198,7 +201,7 @@ def _family_histogram(family: str, est: list[float | None], reference: float | N
         "hovertemplate": f"{hover_value(family)}: %{{y}} people<extra></extra>",
     }
     title = (
-        f"{family_label(family)}: {len(values)} people per band of estimates (too many to name; "
+        f"{titled(family)}: {len(values)} people per band of estimates (too many to name; "
         "open a person from the people index); dotted line = team typical"
     )
     layout = base_layout(

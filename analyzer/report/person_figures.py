@@ -13,6 +13,11 @@ from analyzer.report.labels import direction, family, fmt, fmt_interval, ordered
 from analyzer.report.model import ReportData
 
 NETWORK_MAX_NEIGHBOURS = 30
+LABEL_CHARS = 18  # longer names are shortened on the chart (in full in the hover label)
+
+
+def short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def network(data: ReportData, login: str) -> Spec:
@@ -59,9 +64,12 @@ def network(data: ReportData, login: str) -> Spec:
             "mode": "markers+text",
             "x": [pos[o][0] for o in others],
             "y": [pos[o][1] for o in others],
-            "text": names,
+            "text": [plain(short(data.pseudo.name(o))) for o in others],
             "hovertext": hover,
-            "textposition": "top center",
+            # names grow towards the centre, so the outermost ones stay inside a phone-wide chart
+            "textposition": [
+                "top left" if pos[o][0] > 0.3 else "top right" if pos[o][0] < -0.3 else "top center" for o in others
+            ],
             "customdata": [data.slugs.get(o, "") for o in others],
             "hovertemplate": "%{hovertext}<extra></extra>",
             "name": "colleague (star = newcomer)",
@@ -359,7 +367,7 @@ def for_others(
     name = plain(data.pseudo.name(login))
     drawn = "; lines = 90 % intervals" if seg_x else ""
     layout = base_layout(
-        f"What {name} does for others, against the team typical (centre line){drawn}",
+        f"What {name} does for others: right of the centre line = more than the team typical{drawn}",
         110 + 30 * len(labels),
         yaxis={"type": "category", "autorange": "reversed", "automargin": True, "dtick": 1, "fixedrange": True},
         xaxis={
@@ -369,7 +377,6 @@ def for_others(
             "zerolinewidth": 2,
             "tickvals": [-2, 0, 2],
             "ticktext": ["less", "typical", "more"],
-            "title": {"text": "for the team, against the team typical"},
             "fixedrange": True,
         },
     )

@@ -31,7 +31,7 @@
      (plotly's <br>) that fit the chart's width, and the top margin grows to hold them. */
   function fitTitle(layout, width) {
     var title = layout.title && layout.title.text;
-    var perLine = Math.max(20, Math.floor((width - 20) / 7));
+    var perLine = Math.max(20, Math.floor((width - 30) / 8));
     if (!title || !width || title.length <= perLine) { return layout; }
     var lines = [""];
     title.split(" ").forEach(function (word) {
