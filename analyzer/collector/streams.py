@@ -266,7 +266,8 @@ class RepoSync:
                 self.writer.submit(partial(self._write_gap_retry, [], gaps, number, self.now_iso()))
                 continue
             node = (data.get("repository") or {}).get("pullRequest")
-            gaps = self._gaps_of(problems, {}, number)
+            # a PR that is gone (NOT_FOUND) has nothing left to fetch: its gap closes
+            gaps = self._gaps_of(problems, {}, number) if node else []
             nodes = [self._complete(node, gaps)] if node else []
             self.writer.submit(partial(self._write_gap_retry, nodes, gaps, number, self.now_iso()))
             fetched += len(nodes)

@@ -34,7 +34,7 @@ QUERIES: dict[str, str] = {
     "pr_commits": """SELECT pr_id, sha, author_login, author_email, authored_at, committed_at, message
         FROM pr_commits""",
     "reviews": """SELECT id AS review_id, pr_id, author, author_type, state, body, submitted_at, commit_sha,
-        html_url AS url FROM reviews""",
+        html_url AS url FROM reviews WHERE state != 'PENDING' AND submitted_at IS NOT NULL""",
     "review_comments": """SELECT id AS comment_id, pr_id, review_id, thread_id, in_reply_to_id, author,
         author_type, body, path, line, original_line, diff_hunk, commit_sha, original_commit_sha, created_at,
         updated_at, html_url AS url FROM review_comments""",

@@ -203,6 +203,18 @@ def test_11_the_token_owners_pending_review_is_never_stored(tiny_org: OrgModel, 
     assert query(store, "SELECT COUNT(*) FROM reviews WHERE state = 'PENDING' OR submitted_at IS NULL")[0][0] == 0
     assert pending.id not in {r[0] for r in query(store, "SELECT id FROM reviews")}
     assert_matches(tiny_org, store)
+    # a store written by another tool (or an older analyzer) that holds one: frames leave it out of every score
+    import sqlite3
+
+    from analyzer.pipeline import load_frames
+
+    conn = sqlite3.connect(store)
+    with conn:
+        conn.execute("INSERT INTO reviews SELECT ?, 'PENDING_NODE', pr_id, author, author_type, author_association,"
+                     " 'PENDING', body, NULL, commit_sha, html_url, raw, fetched_at FROM reviews LIMIT 1",
+                     (pending.id,))
+    conn.close()
+    assert pending.id not in set(load_frames(store).reviews["review_id"])
 
 
 def test_6_one_bot_in_both_spellings_is_one_account_classified_as_a_bot(tiny_org: OrgModel, tmp_path: Path) -> None:
