@@ -159,7 +159,9 @@ def _source_flags(parser: argparse.ArgumentParser) -> None:
 def _report_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="report file (default: report.output from the config)")
     parser.add_argument("--open", action="store_true", help="open the report in a browser when done")
-    parser.add_argument("--pseudonymize", action="store_true", help="replace every login and name")
+    parser.add_argument("--pseudonymize", action="store_true",
+                        help="replace every login, name, @mention and e-mail address with a pseudonym keyed by "
+                             "the organisation's secret key (report.pseudonym_key_file; default: beside the store)")
 
 
 # -- commands ---------------------------------------------------------------------------------------

@@ -125,7 +125,8 @@ def _formula_block(key: str, formula: str, weight: Any, minimum: Any) -> Markup:
 def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     meta = data.meta
     formulas = {text(k): text(v) for k, v in dict(methodology.get("formulas", {})).items()}
-    options = dict(meta.get("options", {})) if isinstance(meta.get("options"), dict) else {}
+    # under pseudonymization configured aliases and bot logins are counted, not listed (they name people)
+    options = data.pseudo.options(meta["options"]) if isinstance(meta.get("options"), dict) else {}
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
     minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
     fams = ordered_families(set(formulas) | set(weights) | set(minimums))

@@ -22,6 +22,7 @@ A URL that contained any of these is not linked at all. App bots ("…[bot]") ke
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -72,6 +73,7 @@ def _digest(key: bytes, login: str) -> str:
     return base64.b32encode(mac).decode("ascii").lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same words recur across thousands of comments
 def _fold(value: str) -> str:
     """Comparison key: case-folded, accents and other marks removed ('İlkay', 'ILKAY' -> 'ilkay')."""
     decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_UNMARKED))
@@ -217,12 +219,13 @@ class Pseudonymizer:
         to the person they belong to; ``hidden`` are more logins to replace (e.g. configured bots)."""
         self.enabled = enabled
         self.stable = bool(key)
-        self._key = (key.encode("utf-8") if isinstance(key, str) else key) or session_key()
+        self._key = (key.encode("utf-8", "surrogatepass") if isinstance(key, str) else key) or session_key()
         self.key_id = key_id(self._key)
         self._names = dict(names)
         self._pseudo: dict[str, str] = {}
         self._single: dict[str, _Entry] = {}
         self._multi: dict[tuple[str, ...], str] = {}
+        self._multi_first: set[str] = set()  # first words of those names: most runs start none
         self._max_joined = 1
         if enabled:
             self._build(dict(aliases or {}), [h for h in hidden if h and not h.endswith("[bot]")])
@@ -263,6 +266,7 @@ class Pseudonymizer:
             words = tuple(_fold(r) for r in runs)
             if 1 < len(words) <= MAX_NAME_WORDS:
                 self._multi.setdefault(words, pseudonym)
+                self._multi_first.add(words[0])
             for run in runs:
                 for part in {run, *_JOINER.split(run)[::2]}:
                     if len(part) >= 2 and part.isalpha():
@@ -355,7 +359,7 @@ class Pseudonymizer:
     def _whole_name(self, value: str, tokens: list[re.Match[str]], i: int) -> tuple[int, str] | None:
         """A display name of several words starting at token ``i`` (words apart only by spaces or by
         the punctuation the name itself has)."""
-        if not self._multi:
+        if _fold(tokens[i].group("run")) not in self._multi_first:
             return None
         words: list[str] = []
         for j in range(i, min(len(tokens), i + MAX_NAME_WORDS)):

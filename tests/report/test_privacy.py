@@ -197,3 +197,24 @@ def test_the_key_stays_outside_the_report_and_the_store(built: Built) -> None:
     # the same key gives the same pseudonyms: a second report is identical
     again = report_store(built.config, out=built.store.parent / "again.html", now=DEMO_NOW, pseudonymize=True)
     assert again.read_bytes() == built.report.read_bytes()
+
+
+def test_an_unusable_key_file_is_one_line_and_keeps_the_report(
+    built: Built, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A key others can read is refused (they may have it): one line, exit 2, the key never printed,
+    the previous report left as it was."""
+    from analyzer.cli import main
+
+    path = key_file_beside(built.store)
+    key = path.read_text(encoding="ascii").strip()
+    before = built.report.read_bytes()
+    path.chmod(0o644)
+    try:
+        code = main(["report", "--store", str(built.store), "--out", str(built.report), "--pseudonymize",
+                     "--now", DEMO_NOW.isoformat()])
+    finally:
+        path.chmod(0o600)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "chmod 600" in err and "Traceback" not in err
+    assert key not in err and built.report.read_bytes() == before
