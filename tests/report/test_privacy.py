@@ -31,6 +31,7 @@ SCALE = 0.2
 ALIASES = {"zoe-clark": "cdubois"}  # one person, two accounts: zoe-clark's work counts as cdubois's
 BOTS = ("vpetrov",)  # a human-looking account configured as a bot
 RENAMED_REPO = ("docs-portal", "aokafor-handbook")  # a repository named after a login
+CI_REPO = ("api-gateway", "rnakamura-gateway")  # ... and one whose CI runs a person page charts
 TURKISH = ("hpark", "İlkay Park")  # lower case of "İ" is two characters
 OUTSIDER = "outsider-jane"
 PLANTED = (
@@ -70,6 +71,7 @@ def _rename_repo(model: OrgModel, old: str, new: str) -> None:
 def _planted_model() -> OrgModel:
     model = generate_org(seed=7, scale=SCALE)
     _rename_repo(model, *RENAMED_REPO)
+    _rename_repo(model, *CI_REPO)
     model.users[TURKISH[0]].name = TURKISH[1]
     for comment in [*model.review_comments.values(), *model.issue_comments.values()]:
         comment.body = PLANTED + comment.body
@@ -120,6 +122,7 @@ def test_planted_material_is_in_the_report(built: Built) -> None:
     assert "[e-mail hidden]" in built.text and "cc @user-" in built.text
     assert "-handbook" in built.text  # the repository named after a login, with the login replaced
     assert f"{built.model.login}/{RENAMED_REPO[1]}" in set(built.scores.comments["repo"])
+    assert f"{built.model.login}/{CI_REPO[1]}" in set(built.scores.ci_changes["repo"])
     assert TURKISH[1] in set(built.scores.people["display_name"])
     assert BOTS[0] in set(built.scores.bots["login"])
 
@@ -154,7 +157,7 @@ def test_no_email_address_or_repository_named_after_a_login(built: Built) -> Non
     assert "maja.lindqvist" not in built.text and "corp.example" not in built.text
     emails = [u.email for u in built.model.users.values() if u.email]
     assert [e for e in emails if e.lower() in built.html.lower()] == []
-    assert RENAMED_REPO[1] not in built.html
+    assert RENAMED_REPO[1] not in built.html and CI_REPO[1] not in built.html
 
 
 def test_methodology_counts_aliases_and_bots_and_names_the_key(built: Built) -> None:
