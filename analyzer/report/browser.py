@@ -1,17 +1,59 @@
 """Headless Chromium via Playwright: screenshots of a built report (for the README and for checks).
 
-Playwright is a test/dev dependency, so it is imported only when a screenshot is asked for, and the
-system Chromium is used (the project never downloads a browser build).
+Playwright is a test/dev dependency, so it is imported only when a screenshot is asked for. The browser
+is the system Chromium (Debian's ``/usr/bin/chromium``, or ``chromium`` on PATH), else Playwright's own
+build where someone installed it; ``ANALYZER_CHROMIUM`` names another one (or, set to a path that does
+not exist, makes the browser absent). The project never downloads a browser build itself.
+
+``python -m analyzer.report.browser`` prints the browser it would use, or the one-line hint and exit 1.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 from analyzer.errors import AnalyzerError
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ENV = "ANALYZER_CHROMIUM"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_HINT = (
+    "chromium not found, so the browser tests are skipped: install it (Debian/Ubuntu: sudo apt-get install "
+    f"chromium) or set {CHROMIUM_ENV}=/path/to/chromium"
+)
+
+
+def _executable(path: str | None) -> str | None:
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def _playwright_chromium() -> str | None:
+    """Playwright's own Chromium, when it was installed (``playwright install chromium``) where allowed."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as pw:
+            return _executable(pw.chromium.executable_path)
+    except Exception:  # no driver, no browser build: simply not available
+        return None
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive, or None when there is none (then say CHROMIUM_HINT)."""
+    if CHROMIUM_ENV in os.environ:
+        return _executable(os.environ[CHROMIUM_ENV])
+    for candidate in (DEBIAN_CHROMIUM, shutil.which("chromium"), shutil.which("chromium-browser")):
+        if _executable(candidate):
+            return candidate
+    return _playwright_chromium()
+
+
+CHROMIUM = DEBIAN_CHROMIUM  # the default; ``find_chromium()`` is what callers should use
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -38,13 +80,16 @@ def screenshot(
     width: int = 1280,
     height: int = 900,
     full_page: bool = False,
-    executable_path: str = CHROMIUM,
+    executable_path: str | None = None,
 ) -> Path:
     """Render the team view (or ``person``'s page: login or slug) to a PNG once its charts are drawn."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:
         raise AnalyzerError("screenshots need Playwright: pip install 'analyzer[test]'") from err
+    executable_path = executable_path or find_chromium()
+    if executable_path is None:
+        raise AnalyzerError(CHROMIUM_HINT.replace(", so the browser tests are skipped", ""))
     key = page_key(person)
     url = Path(html_path).resolve().as_uri() + "#" + key
     with sync_playwright() as pw:
@@ -61,3 +106,13 @@ def screenshot(
         finally:
             browser.close()
     return Path(png_path)
+
+
+def main() -> int:
+    found = find_chromium()
+    print(found or CHROMIUM_HINT)
+    return 0 if found else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -14,14 +14,18 @@ from fake_scores import DEFAULT_NOW, TEST_METHODOLOGY, FakeScores, make_scores  
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from analyzer.report import build_report  # noqa: E402
-from analyzer.report.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from analyzer.report.browser import CHROMIUM_ARGS, CHROMIUM_HINT, find_chromium  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One system Chromium for every browser test (launching it costs about a second)."""
+    """One system Chromium for every browser test (launching it costs about a second); without one the
+    browser tests are skipped with the one-line hint saying how to get it."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(CHROMIUM_HINT)
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
