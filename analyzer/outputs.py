@@ -106,8 +106,28 @@ def _read_only_fs(path: Path) -> bool:
         return False
 
 
-def temp_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+def temp_name(target: Path, pid: int | None = None) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid() if pid is None else pid}.tmp")
+
+
+def sweep(target: Path) -> None:
+    """Remove temporary files of ``target`` left by writers that were killed (their pid is gone)."""
+    for temp in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = temp.name[len(target.name) + 2 : -4]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            temp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # no cheap liveness check: leave the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class AtomicFiles:
@@ -132,6 +152,7 @@ class AtomicFiles:
         temp = temp_name(target)
         self.pending.append((temp, target))
         try:
+            sweep(target)
             fill(temp)
             with open(temp, "rb+") as handle:
                 os.fsync(handle.fileno())

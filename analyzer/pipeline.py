@@ -140,11 +140,12 @@ def report_store(
 ) -> Path:
     from analyzer.report import build_report
     from analyzer.scores.pipeline import read_scores
+    from analyzer.store.access import inspect_store
 
-    path = Path(store or config.store.path)
+    path = inspect_store(store or config.store.path).path  # an analyzer store (a read-only check)
+    target = check_file_target(out or config.report.output, "the report", "--out (or report.output)")
     scores = read_scores(path)
     scores.meta["collection_gaps"] = collection_gaps(path)  # the methodology page's "Data completeness"
-    target = Path(out or config.report.output)
     key = None
     if pseudonymize:  # the organisation's secret key: outside the report and the store, never printed
         from analyzer.report.pseudonym import key_file_beside, load_or_create_key
@@ -165,12 +166,15 @@ def report_store(
 
 def collection_gaps(store: str | Path) -> list[dict[str, Any]] | None:
     """What the collector could not fetch and has not fetched since (None: the store cannot say)."""
-    from analyzer.errors import AnalyzerError
-    from analyzer.store import Store
+    from contextlib import closing
 
-    try:
-        with Store(store, create=False) as handle:
-            return handle.open_gaps()
+    from analyzer.errors import AnalyzerError
+    from analyzer.store.access import connect_readonly, inspect_store
+    from analyzer.store.store import open_gaps
+
+    try:  # read-only: a report never writes into the store (nor upgrades its schema)
+        with closing(connect_readonly(inspect_store(store).path)) as conn:
+            return open_gaps(conn)
     except (AnalyzerError, sqlite3.Error):
         return None
 

@@ -69,9 +69,9 @@ class Store:
             raise StoreError(
                 f"store not found: {self.path} - run `analyzer collect` (or `analyzer demo`) first"
             )
-        if not create:
+        if not create or (self.path.is_file() and self.path.stat().st_size):
             inspect_store(self.path)  # never turns a 0-byte file or another program's database into a store
-        else:
+        if create:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -127,9 +127,6 @@ class Store:
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
         ).fetchone()
         current = self.schema_version() if has_meta else 0
-        if not has_meta and self.conn.execute("SELECT 1 FROM sqlite_master").fetchone():
-            raise StoreError(f"{self.path} is a SQLite database but not an analyzer store; point --store at"
-                             " another file (or move this one aside)")
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer analyzer (schema {current} > {SCHEMA_VERSION});"
@@ -266,12 +263,7 @@ class Store:
             )
 
     def open_gaps(self, repo: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT * FROM collection_gaps WHERE resolved_at IS NULL"
-        params: tuple[Any, ...] = ()
-        if repo is not None:
-            sql += " AND repo = ?"
-            params = (repo,)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY repo, pr_number, gap_id", params)]
+        return open_gaps(self.conn, repo)
 
     # -- queries used by the collector ----------------------------------------------------------
 
@@ -288,6 +280,18 @@ class Store:
 
     def ids(self, table: str, column: str = "id") -> set[Any]:
         return {r[0] for r in self.conn.execute(f"SELECT {column} FROM {table}")}
+
+
+def open_gaps(conn: sqlite3.Connection, repo: str | None = None) -> list[dict[str, Any]]:
+    """The gaps no later run has closed (on any connection: report reads them read-only)."""
+    sql = "SELECT * FROM collection_gaps WHERE resolved_at IS NULL"
+    params: tuple[Any, ...] = ()
+    if repo is not None:
+        sql += " AND repo = ?"
+        params = (repo,)
+    cursor = conn.execute(sql + " ORDER BY repo, pr_number, gap_id", params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def _split_sql(script: str) -> list[str]:
