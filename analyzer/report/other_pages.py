@@ -190,7 +190,8 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
                 "e-mail addresses are replaced too, and configured aliases and bot logins are counted, "
                 "not listed. Links whose address names someone are not shown. Comment links still "
                 "point to GitHub, where anyone with access can see the author. Bot accounts keep their "
-                "names only when they are apps ('…[bot]'): they are services, not people. "
+                "names only when they are apps ('…[bot]') or on the built-in list (dependabot, renovate…): they "
+                "are services, not people. "
                 + _key_note(data)
                 if data.pseudo.enabled
                 else "This report shows real logins and names; build it with pseudonymization to share it."

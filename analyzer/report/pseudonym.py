@@ -16,7 +16,9 @@ Under pseudonymization every string a GitHub user wrote is untrusted and scrubbe
 - every @mention, also of people outside the data, and every e-mail address;
 - invisible characters (zero-width space, soft hyphen) and compatibility forms (full-width letters)
   are normalised first, so they cannot split a login.
-A URL that contained any of these is not linked at all. App bots ("…[bot]") keep their names.
+A URL that contained any of these is not linked at all. App bots ("…[bot]") and the built-in bot list
+(dependabot, renovate...) keep their names: they are services, not people. Logins shorter than
+``MIN_BARE_LOGIN`` ("go") are replaced as @mentions only: as bare words they are ordinary words.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.errors import ConfigError
+from analyzer.scores.options import DEFAULT_BOT_LOGINS
 
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
@@ -44,6 +47,9 @@ KEY_FILE_SUFFIX = ".pseudonym-key"
 EMAIL_HIDDEN = "[e-mail hidden]"
 NAME_HIDDEN = "[name hidden]"  # a name part shared by several people
 MAX_NAME_WORDS = 6
+MIN_BARE_LOGIN = 3  # shorter logins ("a", "go") are ordinary words: replaced as @mentions, not as bare words
+# The built-in bot list names services (dependabot, renovate...), not people: they keep their names.
+SERVICES = frozenset(b.lower() for b in DEFAULT_BOT_LOGINS)
 
 _EMAIL = r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 _MENTION = r"(?<![A-Za-z0-9_.@/`-])@(?P<mention>[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?)"
@@ -191,10 +197,10 @@ def configured_aliases(meta: Mapping[str, Any]) -> dict[str, str]:
 
 
 def configured_bots(meta: Mapping[str, Any]) -> list[str]:
-    """Bot logins the scorer was given (built-in and ``[people] bots``)."""
+    """Bot logins configured in ``[people] bots`` (the scorer records them after the built-in ones)."""
     options = meta.get("options")
     bots = options.get("bot_logins") if isinstance(options, dict) else None
-    return [str(b) for b in bots] if isinstance(bots, list | tuple) else []
+    return [str(b) for b in bots if str(b).lower() not in SERVICES] if isinstance(bots, list | tuple) else []
 
 
 @dataclass(frozen=True)
@@ -233,13 +239,16 @@ class Pseudonymizer:
     # -- building the lookup tables ------------------------------------------------------------------
 
     def _build(self, aliases: dict[str, str], hidden: list[str]) -> None:
-        people = sorted(set(self._names) | set(hidden) | set(aliases.values()), key=str.lower)
+        people = sorted(
+            {x for x in (*self._names, *hidden, *aliases.values()) if x.lower() not in SERVICES}, key=str.lower
+        )
         self._pseudo = self._assign(people)
         for alias, person in sorted(aliases.items()):
             self._pseudo[alias.lower()] = self.login(person)
         self._add_name_parts()
         for login, pseudonym in self._pseudo.items():  # logins last: they win over name parts
-            self._single[_fold(login)] = _Entry(pseudonym)
+            if len(login) >= MIN_BARE_LOGIN:
+                self._single[_fold(login)] = _Entry(pseudonym)
         self._max_joined = max((len(_JOINER.split(k)) for k in self._single), default=1)
 
     def _assign(self, logins: list[str]) -> dict[str, str]:
@@ -260,7 +269,7 @@ class Pseudonymizer:
         spellings: dict[str, set[str]] = {}
         for login, name in sorted(self._names.items()):
             runs = _runs(name)
-            if not runs:
+            if not runs or login.lower() in SERVICES:
                 continue
             pseudonym = self.login(login)
             words = tuple(_fold(r) for r in runs)
@@ -279,7 +288,7 @@ class Pseudonymizer:
     # -- public API ----------------------------------------------------------------------------------
 
     def login(self, login: str) -> str:
-        if not self.enabled:
+        if not self.enabled or login.lower() in SERVICES:
             return login
         return self._pseudo.get(login.lower()) or self._unknown(login)
 
@@ -326,7 +335,11 @@ class Pseudonymizer:
             return dict(options)
         out: dict[str, Any] = {}
         for name, value in options.items():
-            if name in ("aliases", "bot_logins") and isinstance(value, dict | list | tuple):
+            if name == "bot_logins" and isinstance(value, list | tuple):
+                services = [str(v) for v in value if str(v).lower() in SERVICES]
+                others = len(value) - len(services)
+                out[name] = services + [f"{others} configured (not listed in a pseudonymized report)"]
+            elif name == "aliases" and isinstance(value, dict | list | tuple):
                 out[name] = f"{len(value)} configured (not listed in a pseudonymized report)"
             else:
                 out[name] = self._scrub(value)

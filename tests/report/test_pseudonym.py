@@ -133,7 +133,16 @@ def test_methodology_options_drop_aliases_and_bot_logins() -> None:
     flat = repr(shown)
     assert "maja-work" not in flat and "mlindqvist" not in flat and "deploy-ops" not in flat
     assert shown["window_days"] == 180 and shown["pairing_markers"] == ["paired with @"]
-    assert "1" in str(shown["aliases"]) and "2" in str(shown["bot_logins"])
+    assert shown["aliases"] == "1 configured (not listed in a pseudonymized report)"
+    assert shown["bot_logins"] == ["renovate", "1 configured (not listed in a pseudonymized report)"]
+
+
+def test_services_keep_their_names_and_short_logins_are_words() -> None:
+    p = Pseudonymizer({"go": "", "renovate": "", "mlindqvist": "Maja Lindqvist"}, key=b"k" * 32)
+    assert p.text("@renovate rebase; dependabot and codecov agree") == "@renovate rebase; dependabot and codecov agree"
+    assert p.login("renovate") == "renovate" and p.login("go").startswith("user-")
+    out = p.text("let's go, @go")  # a two-letter login is an ordinary word, but never a mention
+    assert out == f"let's go, @{p.login('go')}"
 
 
 # -- the secret key (issue 10, item 1) ----------------------------------------------------------------
