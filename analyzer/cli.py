@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analyzer import __version__
+from analyzer.cli_progress import CollectProgress
 from analyzer.errors import AnalyzerError, ConfigError, OutputError
 
 EPILOG = """\
@@ -95,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"analyzer {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="run everything on the built-in demo org (no network, no token)")
+    demo = sub.add_parser("demo", help="run everything on the built-in demo org (no network, no token)",
+                          description="Serve the built-in demo organisation on 127.0.0.1, collect it, score it and "
+                          "write the report into --out (no network, no token). Prints where the store and report are.")
     demo.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     demo.add_argument("--seed", type=int, default=7, help="demo generator seed (default: 7)")
     demo.add_argument("--scale", type=float, default=1.0, help="demo size; 1.0 is about 1,500 PRs")
@@ -103,30 +106,43 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo, store=False)
     demo.set_defaults(handler=_cmd_demo)
 
-    collect = sub.add_parser("collect", help="collect an org or repositories from GitHub into the store")
+    collect = sub.add_parser("collect", help="collect an org or repositories from GitHub into the store",
+                             description="Fetch pull requests, reviews, comments, commits and CI runs of the "
+                             "configured organisations or repositories into the SQLite store. Incremental and "
+                             "resumable; shows one progress bar per repository and stream with the REST and "
+                             "GraphQL budgets left.")
     _source_flags(collect)
     _common(collect)
     collect.set_defaults(handler=_cmd_collect)
 
-    score = sub.add_parser("score", help="score the store; writes score_* tables and Parquet files")
+    score = sub.add_parser("score", help="score the store; writes score_* tables and Parquet files",
+                           description="Compute every per-person score (with its sample size and 90 % interval) "
+                           "from the collected store, offline; writes score_* tables into the store and Parquet "
+                           "files. Run it after collect and before report.")
     score.add_argument("--parquet-dir", help="where to write Parquet (default: store.parquet_dir)")
     score.add_argument("--no-cache", action="store_true",
                        help="score everything afresh, ignoring and not writing store.score_cache")
     _common(score)
     score.set_defaults(handler=_cmd_score)
 
-    report = sub.add_parser("report", help="write the self-contained HTML report")
+    report = sub.add_parser("report", help="write the self-contained HTML report",
+                            description="Write the report of a scored store: one self-contained HTML file that "
+                            "opens offline. Needs `analyzer collect` then `analyzer score` first.")
     _report_flags(report)
     _common(report)
     report.set_defaults(handler=_cmd_report)
 
-    run = sub.add_parser("run", help="collect, score and report in one go")
+    run = sub.add_parser("run", help="collect, score and report in one go",
+                         description="Collect, score and write the report in one go (the same as the three "
+                         "commands one after the other).")
     _source_flags(run)
     _report_flags(run)
     _common(run)
     run.set_defaults(handler=_cmd_run)
 
-    calibrate = sub.add_parser("calibrate", help="check the comment scorers against your own labelled CSV")
+    calibrate = sub.add_parser("calibrate", help="check the comment scorers against your own labelled CSV",
+                               description="Cross-validate the harsh or useful comment scorer on your own "
+                               "labelled comments (a CSV) and compare it with the shipped weights.")
     calibrate.add_argument("--csv", required=True, help="CSV file with one labelled comment per row")
     calibrate.add_argument("--text-column", required=True, help="column holding the comment text")
     calibrate.add_argument("--label-column", required=True, help="column holding the label")
@@ -171,15 +187,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from analyzer.pipeline import run_demo
 
     _STAGE[0] = "demo"
-    say = _printer(args.quiet)
-    result = run_demo(
-        Path(args.out),
-        seed=args.seed,
-        scale=args.scale,
-        config=_config(args),
-        now=_now(args),
-        progress=say,
-    )
+    say = CollectProgress(args.quiet)  # one bar per repository and stream while collecting
+    try:
+        result = run_demo(
+            Path(args.out),
+            seed=args.seed,
+            scale=args.scale,
+            config=_config(args),
+            now=_now(args),
+            progress=say,
+        )
+    finally:
+        say.close()
     print(f"store:  {result.store}")
     if result.report:
         print(f"report: {result.report}")
@@ -193,14 +212,18 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
     _STAGE[0] = "collect"
     config = _with_source(_config(args), args)
-    result = collect_from_config(
-        config,
-        store=args.store,
-        token_file=args.token_file,
-        now=_now(args),
-        max_wait=args.max_wait,
-        progress=_printer(args.quiet),
-    )
+    bars = CollectProgress(args.quiet)
+    try:
+        result = collect_from_config(
+            config,
+            store=args.store,
+            token_file=args.token_file,
+            now=_now(args),
+            max_wait=args.max_wait,
+            progress=bars,
+        )
+    finally:
+        bars.close()
     budget = result.budget
     print(
         f"collected {len(result.repos)} repositories into {args.store or config.store.path}: "

@@ -28,11 +28,18 @@ def _quiet(line: str) -> None:
 
 
 def _collect_printer(say: Say) -> Callable[[ProgressEvent], None]:
+    """Collector events for ``say``: its own ``on_event`` when it has one (the CLI's progress bars),
+    else one labelled line per page."""
+    on_event = getattr(say, "on_event", None)
+    if callable(on_event):
+        return on_event  # type: ignore[no-any-return]
+
     def show(event: ProgressEvent) -> None:
-        left = "?" if event.budget_left is None else str(event.budget_left)
+        rest = "?" if event.rest_left is None else str(event.rest_left)
+        graphql = "?" if event.graphql_left is None else str(event.graphql_left)
         say(
             f"  {event.repo:<28} {event.stream:<13} page {event.pages:>4}  items {event.items:>6}"
-            f"  requests {event.requests:>5}  budget left {left}"
+            f"  requests {event.requests:>5}  REST left {rest}  GraphQL left {graphql}"
         )
 
     return show

@@ -29,7 +29,10 @@ def test_help_lists_every_command_and_each_has_help(capsys: pytest.CaptureFixtur
         with pytest.raises(SystemExit) as sub:
             main([command, "--help"])
         assert sub.value.code == 0
-        assert capsys.readouterr().out.startswith(f"usage: analyzer {command}")
+        sub_help = capsys.readouterr().out
+        assert sub_help.startswith(f"usage: analyzer {command}")
+        description = sub_help.split("\n\n")[1]  # argparse: usage, blank line, description, options
+        assert not description.startswith("options") and len(description.split()) >= 8, (command, description)
     assert "GITHUB_TOKEN" in build_parser().epilog  # type: ignore[operator]
 
 
@@ -94,6 +97,11 @@ def test_run_collects_scores_and_reports_in_one_go(tmp_path: Path, capsys: pytes
     assert code == 0, captured.err
     assert "report: r.html" in captured.out or "r.html" in captured.out
     assert "items" in captured.err and "scoring" in captured.err  # progress of each long step
+    # not a terminal: one line per repository and stream (not per page), the two budgets labelled
+    streams = [line for line in captured.err.splitlines() if " items in " in line]
+    assert streams and len(streams) == len({line.split(":")[0] for line in streams})
+    assert all("REST left" in line and "GraphQL left" in line for line in streams)
+    assert "budget left" not in captured.err
     html = (tmp_path / "r.html").read_text()
     assert "<html" in html.lower() and len(html) > 100_000
     conn = sqlite3.connect(tmp_path / "s.sqlite")

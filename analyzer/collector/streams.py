@@ -48,7 +48,9 @@ class ProgressEvent:
     pages: int
     items: int
     requests: int
-    budget_left: int | None
+    budget_left: int | None  # the budget this stream spends (GraphQL for pulls/commits, else REST)
+    rest_left: int | None = None
+    graphql_left: int | None = None
 
 
 ProgressFn = Callable[[ProgressEvent], None]
@@ -132,7 +134,11 @@ class RepoSync:
     def _emit(self, stream: str, pages: int, items: int) -> None:
         budget = self.client.budget
         left = budget.graphql_remaining if stream in ("pulls", "commits") else budget.rest_remaining
-        self.progress(ProgressEvent(self.repo, stream, pages, items, budget.requests, left))
+        self.progress(
+            ProgressEvent(
+                self.repo, stream, pages, items, budget.requests, left, budget.rest_remaining, budget.graphql_remaining
+            )
+        )
 
     # -- PR graph + default-branch history (GraphQL) ------------------------------------------
 
