@@ -131,7 +131,7 @@ def _create_key(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # 0600
     except OSError as exc:
-        raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror}; "
+        raise ConfigError(f"cannot create the pseudonym key file {path}: {exc.strerror or exc}; "
                           "set report.pseudonym_key_file to a writable place") from exc
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
@@ -162,9 +162,11 @@ def _create_exclusive(path: Path, content: bytes) -> None:
 def _read_key(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY)
-    except PermissionError as exc:
-        raise ConfigError(f"cannot read the pseudonym key file {path} (permission denied); "
-                          "run the report as its owner") from exc
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # permission denied, a path through a file...
+        raise ConfigError(f"cannot read the pseudonym key file {path}: {exc.strerror or exc}; run the report "
+                          "as the key's owner, or point report.pseudonym_key_file at a readable file") from exc
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)

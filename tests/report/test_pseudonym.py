@@ -189,6 +189,14 @@ def test_unusable_key_files_are_one_line_errors(tmp_path: Path, problem: str) ->
         assert "chmod 600" in message
 
 
+def test_a_key_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_or_create_key(blocker / "org.pseudonym-key")
+    assert "\n" not in str(err.value) and "report.pseudonym_key_file" in str(err.value)
+
+
 def _string_constants(files: list[Path]) -> set[str | bytes]:
     found: set[str | bytes] = set()
     for file in files:
