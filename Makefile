@@ -13,7 +13,7 @@ TESTS  ?=
 FIND_CHROMIUM := $(PY) -c "from analyzer.report.browser import main; raise SystemExit(main())"
 DEMO_STORE := out/demo/demo.sqlite
 
-.PHONY: setup demo test lint bench chromium notebooks clean
+.PHONY: setup demo test lint bench chromium notebooks screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ notebooks: setup
 	$(PY) -m pip install --quiet -e '.[test,notebooks]'
 	@test -f $(DEMO_STORE) || $(VENV)/bin/analyzer demo --out out/demo
 	ANALYZER_DEMO_STORE=$(abspath $(DEMO_STORE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
+
+# The README's screenshots, retaken from the demo report (the team view and the demo mentor's page).
+screenshots: demo chromium
+	$(PY) -c "from analyzer.report import screenshot; \
+	screenshot('out/demo/report.html', 'docs/report.png'); \
+	screenshot('out/demo/report.html', 'docs/report-person.png', 'mlindqvist')"
 
 lint: setup
 	$(VENV)/bin/ruff check analyzer tests benchmarks

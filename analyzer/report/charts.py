@@ -8,10 +8,29 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analyzer.report import figures, person_figures
 from analyzer.report.figures import Spec
 from analyzer.report.model import ReportData, prepare
+
+
+# Notebooks draw these figures with plotly.js, whose mode bar offers "send to Plotly Cloud" by default (it
+# posts the chart, names included, to an outside site): every renderer that takes a config is told not
+# to, as the report's own script does (assets/report.js).
+NO_SHARING: dict[str, Any] = {"displaylogo": False, "showSendToCloud": False}
+
+
+def _renderers_without_sharing() -> None:
+    for name in list(pio.renderers):
+        config = getattr(pio.renderers[name], "config", None)
+        if isinstance(config, dict):
+            config.update(NO_SHARING)
+            removed = set(config.get("modeBarButtonsToRemove") or ())
+            config["modeBarButtonsToRemove"] = sorted(removed | {"sendDataToCloud"})
+
+
+_renderers_without_sharing()
 
 
 def to_figure(

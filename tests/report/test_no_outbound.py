@@ -130,6 +130,35 @@ def test_the_page_policy_blocks_every_request_to_another_site(watched: Watch) ->
         assert directive in CSP  # spelled out, so a change to default-src cannot open them
 
 
+def test_notebook_figures_have_no_control_that_sends_data_out(
+    browser: Browser, fake_scores: FakeScores, tmp_path: Path
+) -> None:
+    """The figures notebooks get (analyzer.report.charts) carry the same promise in every renderer:
+    JupyterLab's mime bundle says so, and the notebook renderer's HTML draws no share button."""
+    import plotly.io as pio
+
+    from analyzer.report import charts
+
+    fig = charts.team_rates(fake_scores)
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+    config = bundle["application/vnd.plotly.v1+json"]["config"]
+    assert config["showSendToCloud"] is False and "sendDataToCloud" in config["modeBarButtonsToRemove"]
+    html = pio.renderers["notebook_connected"].to_mimebundle(fig.to_dict())["text/html"]
+    assert '"showSendToCloud": false' in html
+    page_file = tmp_path / "notebook.html"
+    page_file.write_text(
+        pio.to_html(fig, config=pio.renderers["notebook"].config, include_plotlyjs=True), encoding="utf-8"
+    )
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(page_file.resolve().as_uri())
+    page.wait_for_selector(".js-plotly-plot .modebar", state="attached", timeout=30_000)
+    (chart,) = page.evaluate(CHART_CONTROLS)
+    assert chart["sendToCloud"] is False
+    assert [b for b in chart["buttons"] if SENDING.search(b)] == [] and chart["links"] == []
+    context.close()
+
+
 # -- item 15: a 5,000-character display name without spaces ------------------------------------------
 
 LONG_NAME = "W" * 5000
