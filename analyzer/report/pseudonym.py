@@ -61,15 +61,20 @@ _RUN_ONLY = re.compile(_RUN)
 _JOINER = re.compile(r"([-'’.])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"))
 _UNMARKED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"})
-# Name parts that are also everyday English words: replaced only when written as in the name.
+# Name parts that are also everyday English words (a hostile display name can be "The And"):
+# replaced only when written as in the name.
 COMMON_WORDS = frozenset(
     {
-        "april", "art", "august", "baker", "bell", "best", "bill", "black", "bond", "brown", "carter", "case", "cook",
-        "da", "day", "de", "del", "di", "du", "faith", "fields", "fisher", "frank", "grace", "gray", "green", "grey",
-        "hall", "hill", "hope", "hunter", "joy", "june", "king", "la", "lane", "le", "little", "long", "love", "mark",
-        "mason", "max", "may", "miller", "new", "night", "north", "page", "porter", "price", "ray", "read", "reed",
-        "rich", "rose", "sky", "star", "stone", "summer", "sunny", "turner", "van", "von", "walker", "wall", "ward",
-        "west", "white", "will", "wood", "woods", "young"
+        "add", "all", "also", "and", "any", "april", "are", "art", "august", "baker", "bell", "best", "bill", "black",
+        "bond", "brown", "but", "can", "carter", "case", "code", "cook", "cool", "da", "day", "de", "del", "di", "du",
+        "faith", "fields", "fine", "fisher", "fix", "for", "frank", "get", "good", "got", "grace", "gray", "green",
+        "grey", "had", "hall", "has", "have", "her", "here", "hill", "him", "his", "hope", "how", "hunter", "its",
+        "joy", "june", "just", "king", "la", "lane", "le", "let", "little", "long", "love", "mark", "mason", "max",
+        "may", "miller", "new", "nice", "night", "no", "north", "not", "ok", "one", "only", "our", "out", "page",
+        "please", "porter", "price", "ray", "read", "reed", "rich", "rose", "run", "see", "set", "she", "sky", "star",
+        "stone", "summer", "sunny", "sure", "test", "than", "thank", "thanks", "that", "the", "them", "then", "there",
+        "they", "this", "turner", "two", "use", "used", "van", "very", "von", "walker", "wall", "ward", "was", "well",
+        "west", "what", "when", "white", "who", "why", "will", "with", "wood", "woods", "yes", "you", "young"
     }
 )
 
@@ -251,7 +256,7 @@ class Pseudonymizer:
         for login, pseudonym in self._pseudo.items():  # logins last: they win over name parts
             if len(login) >= MIN_BARE_LOGIN:
                 self._single[_fold(login)] = _Entry(pseudonym)
-        self._max_joined = max((len(_JOINER.split(k)) for k in self._single), default=1)
+        self._max_joined = max(((len(_JOINER.split(k)) + 1) // 2 for k in self._single), default=1)
 
     def _assign(self, logins: list[str]) -> dict[str, str]:
         # Six base32 characters are 30 bits; a longer prefix is taken only on the rare collision.

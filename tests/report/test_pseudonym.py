@@ -218,3 +218,9 @@ def test_the_shipped_code_cannot_recompute_pseudonyms(tmp_path: Path) -> None:
         assert not pseudonyms & {guess.login(login) for login in PEOPLE}
     # without a key, pseudonyms are still secret but only stable within one run
     assert not Pseudonymizer(PEOPLE).stable and real.stable
+
+
+def test_a_display_name_made_of_everyday_words_does_not_eat_the_text() -> None:
+    p = Pseudonymizer({"troll": "The And", "mlindqvist": "Maja Lindqvist"}, key=b"k" * 32)
+    assert p.text("the cat and the dog") == "the cat and the dog"
+    assert p.text("signed, The And") == f"signed, {p.login('troll')}"
