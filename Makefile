@@ -45,7 +45,8 @@ test: setup chromium
 notebooks: setup
 	$(PY) -m pip install --quiet -e '.[test,notebooks]'
 	@test -f $(DEMO_STORE) || $(VENV)/bin/analyzer demo --out out/demo
-	ANALYZER_DEMO_STORE=$(abspath $(DEMO_STORE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(JUPYTER_ARGS)
+	ANALYZER_DEMO_STORE=$(abspath $(DEMO_STORE)) $(VENV)/bin/jupyter lab --notebook-dir=notebooks \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS)
 
 # The README's screenshots, retaken from the demo report (the team view and the demo mentor's page).
 screenshots: demo chromium
