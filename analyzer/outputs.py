@@ -54,7 +54,7 @@ def is_disk_full(exc: OSError) -> bool:
 def output_error(what: str, path: Path, exc: OSError, flag: str) -> OutputError:
     """One line for a failed write of ``what`` at ``path``; ``flag`` is how to choose another place."""
     if is_disk_full(exc):
-        fix = f"free some space and run the same command again (the previous {what} is unchanged)"
+        fix = "free some space and run the same command again (nothing was replaced)"
     else:
         fix = f"choose another place with {flag}"
     return OutputError(f"cannot write {what} {path}: {reason(exc)}; {fix}")

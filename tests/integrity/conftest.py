@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model = generate_org(seed=5, scale=0.05)
     with served(model) as server:
         run(server, model, store)
+    with sqlite3.connect(store) as conn:  # everything in the main file: tests copy that file alone
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return store
 
 
