@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from analyzer.cli import main
 from analyzer.collector.client import NotGitHubError
-from analyzer.errors import AuthError, ConfigError
+from analyzer.errors import AuthError, ConfigError, ConnectionFailed
 from analyzer.fakegithub.model import OrgModel
 from analyzer.fakegithub.ratelimit import FakeClock
 from tests.collector.helpers import TOKEN, WINDOW, assert_matches, run, served
@@ -112,6 +112,8 @@ def test_a_failed_first_run_leaves_no_store(tmp_path: Path, tiny_org: OrgModel) 
 
         with pytest.raises(AuthError):
             collect(github_for(server, tiny_org), store, token="ghp_wrong", window=WINDOW)
+        with pytest.raises(ConnectionFailed):  # an unreachable host
+            collect(github_for(server, tiny_org, base_url="http://127.0.0.1:9"), store, token=TOKEN, window=WINDOW)
         server.faults.add("403_abuse", count=1, match="graphql", after=1)  # the first repository page
         with pytest.raises(Exception, match="max-wait"):
             collect(github_for(server, tiny_org), store, token=TOKEN, window=WINDOW, clock=FakeClock(), max_wait=10)

@@ -232,6 +232,7 @@ def test_6_one_bot_in_both_spellings_is_one_account_classified_as_a_bot(tiny_org
         rest = Github(base_url=server.base_url, auth=Auth.Token(TOKEN), retry=None)
         assert rest.get_repo(f"{tiny_org.login}/{bot_pr.repo}").get_pull(bot_pr.number).user.login == "dependabot[bot]"
         run(server, tiny_org, store, clock=clock)
+    assert_matches(tiny_org, store)
     assert ("dependabot", "Bot") in query(store, "SELECT login, type FROM actors")  # GraphQL's spelling
     assert bot_commits and query(store, "SELECT COUNT(*) FROM commits WHERE author_email LIKE '%dependabot[bot]%'")[0][0]
     frames = load_frames(store)
