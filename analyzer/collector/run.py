@@ -139,7 +139,7 @@ def collect(
     is_new = not Path(store_path).exists()
     try:
         return _collect_into(store_path, client, github, repo_nodes, sync_window, target, the_clock, progress)
-    except AnalyzerError:
+    except BaseException:  # a typed error, a bug or Ctrl-C before the first page: no store left behind
         if is_new:
             _discard_if_empty(Path(store_path))
         raise
