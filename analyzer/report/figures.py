@@ -102,6 +102,20 @@ def padded_range(values: list[float | None], floor: float | None = None) -> list
     return [round(low, 4), round(hi + pad, 4)]
 
 
+def interval_trace(seg_x: list[float | None], seg_y: list[Any], width: int) -> Spec:
+    """90 % intervals as one line trace broken by nulls (x0, x1, None per row)."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": seg_x,
+        "y": seg_y,
+        "hoverinfo": "skip",
+        "line": {"color": GREY, "width": width},
+        "connectgaps": False,
+        "name": "90 % interval",
+    }
+
+
 def family_distribution(data: ReportData, family: str) -> Spec | None:
     """People's estimates with 90 % intervals, by name (a histogram for big teams); never ranked."""
     rows = family_rows(data, family)
@@ -127,21 +141,7 @@ def family_distribution(data: ReportData, family: str) -> Spec | None:
             seg_y += [yy, yy, None]
     floor = 0.0 if labels_family(family).unit in ("%", *COUNT_UNITS) else None
     span = padded_range(est + [v for v in seg_x if v is not None] + [reference], floor)
-    traces: list[Spec] = []
-    if seg_x:
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": seg_x,
-                "y": seg_y,
-                "hoverinfo": "skip",
-                "line": {"color": GREY, "width": 2},
-                "connectgaps": False,
-                "name": "90 % interval",
-                "cliponaxis": True,
-            }
-        )
+    traces: list[Spec] = [interval_trace(seg_x, seg_y, 2)] if seg_x else []
     ivs = [
         f" (90 % interval {fmt(family, lo_raw)} to {fmt(family, hi_raw)})" if number(lo_raw) is not None else ""
         for lo_raw, hi_raw in zip(rows["lo"], rows["hi"], strict=True)

@@ -7,7 +7,20 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report.compare import FAVOURABLE, UNFAVOURABLE, comparison
-from analyzer.report.figures import BLUE, GREEN, GREY, ORANGE, RED, Spec, base_layout, circle, iso, plain, r4
+from analyzer.report.figures import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    RED,
+    Spec,
+    base_layout,
+    circle,
+    interval_trace,
+    iso,
+    plain,
+    r4,
+)
 from analyzer.report.inputs import number, text
 from analyzer.report.labels import direction, family, fmt, fmt_interval, ordered_families
 from analyzer.report.model import ReportData
@@ -339,19 +352,7 @@ def for_others(
             seg_y += [label, label, None]
     if not labels:
         return None
-    traces: list[Spec] = []
-    if seg_x:
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": seg_x,
-                "y": seg_y,
-                "hoverinfo": "skip",
-                "line": {"color": GREY, "width": 3},
-                "name": "90 % interval",
-            }
-        )
+    traces: list[Spec] = [interval_trace(seg_x, seg_y, 3)] if seg_x else []
     traces.append(
         {
             "type": "scatter",

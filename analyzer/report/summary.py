@@ -29,10 +29,10 @@ def _activity(data: ReportData, login: str, person: dict[str, Any]) -> str:
     sentence = (
         f"{name} reviewed {_plural(number(person.get('n_reviews_given')), 'pull request')}, wrote "
         f"{_plural(number(person.get('n_comments')), 'comment')} and opened "
-        f"{_plural(number(person.get('n_prs_authored')), 'pull request')}{span}."
+        f"{_plural(number(person.get('n_prs_authored')), 'pull request')}{span}"
     )
     if login in data.newcomers:
-        sentence += " They were a newcomer during this time."
+        sentence += ", as a newcomer for part of that time"
     return sentence
 
 
@@ -69,8 +69,8 @@ def _for_others(records: dict[str, dict[str, Any]]) -> str:
         parts.append(f"saved the team about {fmt('ci_hours_saved', ci.get('estimate'))} of CI waiting")
     docs = records.get("docs_volume", {})
     if text(docs.get("status")) == "ok" and (number(docs.get("estimate")) or 0) > 0:
-        parts.append(f"wrote {fmt('docs_volume', docs.get('estimate'))} of documentation")
-    return f"They {_listing(parts)}." if parts else ""
+        parts.append(f"wrote {fmt('docs_volume', docs.get('estimate'))}")
+    return f"they {_listing(parts)}" if parts else ""
 
 
 def _overall(data: ReportData, records: dict[str, dict[str, Any]]) -> str:
@@ -94,10 +94,8 @@ def _overall(data: ReportData, records: dict[str, dict[str, Any]]) -> str:
 
 
 def summary(data: ReportData, login: str, records: dict[str, dict[str, Any]], person: dict[str, Any]) -> Markup:
-    sentences = [
-        _activity(data, login, person),
-        _for_others(records),
-        _differences(data, records),
-        _overall(data, records),
-    ]
+    """Three sentences at most: what they did (and for others), where they clearly differ from the team
+    typical, and their overall multiplier."""
+    done = "; ".join(part for part in (_activity(data, login, person), _for_others(records)) if part) + "."
+    sentences = [done, _differences(data, records), _overall(data, records)]
     return el("p", {"class": "summary"}, " ".join(s for s in sentences if s))

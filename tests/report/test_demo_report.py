@@ -6,6 +6,7 @@ not from the report's own data blocks."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -109,6 +110,20 @@ def test_demo_report_in_chromium(browser: Browser, demo_run: Any, scores: Scores
             assert page.evaluate(INJECTED) == 0
     assert_clean(w)
     page.close()
+
+
+def test_hostile_persona_is_not_what_a_reader_meets_first(demo_run: Any) -> None:
+    """The hostile display name stays in the demo (the checks above find it), but sorted by its letters
+    ('svg...'), not first in the people index or in any chart of people by name."""
+    html = Path(demo_run.report).read_text(encoding="utf-8")
+    start = html.index('id="report-data">') + len('id="report-data">')
+    landing = json.loads(html[start : html.index("</script>", start)])["landing"]
+    by_name = [t["y"] for _, spec in landing for t in spec["data"] if t.get("name") == "estimate"]
+    assert by_name and all("svg" not in names[0] for names in by_name)
+    directory = html[html.index('class="columns directory"') :]
+    first = re.search(r'data-person="[^"]+"[^>]*>([^<]*)<', directory)
+    assert first is not None and "svg" not in first.group(1)
+    assert html.count("&quot;&gt;&lt;svg onload=alert(1)&gt;") >= 1  # still there, as text
 
 
 def test_report_step_is_byte_identical(demo_run: Any, tmp_path: Path) -> None:
