@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from analyzer.fakegithub.model import (
     GHOST_LOGIN,
@@ -179,7 +180,9 @@ class Renderer:
         return self._user_body(self.model.login, self.model.id, org_node, "Organization")
 
     def _user_body(self, login: str, user_id: int, nid: str, kind: str) -> JSON:
-        api = f"{self.urls.api}/users/{login}"
+        # GitHub percent-encodes an app's "[bot]" in URLs, and links the app's page, not a user's
+        api = f"{self.urls.api}/users/{quote(login, safe='')}"
+        html = f"{self.urls.root}/apps/{login.removesuffix('[bot]')}" if kind == "Bot" else f"{self.urls.root}/{login}"
         return {
             "login": login,
             "id": user_id,
@@ -187,7 +190,7 @@ class Renderer:
             "avatar_url": self.urls.avatar(user_id),
             "gravatar_id": "",
             "url": api,
-            "html_url": f"{self.urls.root}/{login}",
+            "html_url": html,
             "followers_url": f"{api}/followers",
             "following_url": f"{api}/following{{/other_user}}",
             "gists_url": f"{api}/gists{{/gist_id}}",
