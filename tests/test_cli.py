@@ -36,6 +36,24 @@ def test_help_lists_every_command_and_each_has_help(capsys: pytest.CaptureFixtur
     assert "GITHUB_TOKEN" in build_parser().epilog  # type: ignore[operator]
 
 
+def test_report_says_which_stage_comes_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """report without a store: collect first; on a collected but unscored store: score first. One line
+    each, no SQL, no traceback, non-zero exit."""
+    from analyzer.store import Store
+
+    code = main(["report", "--store", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "collect" in err and "score" not in err
+    with Store(tmp_path / "collected.sqlite"):
+        pass
+    code = main(["report", "--store", str(tmp_path / "collected.sqlite"), "--out", str(tmp_path / "r.html")])
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1
+    assert "analyzer score" in err and "first" in err
+    assert "SELECT" not in err and "Execution failed" not in err and "Traceback" not in err
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run([sys.executable, "-m", "analyzer", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("analyzer ")
