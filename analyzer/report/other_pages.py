@@ -131,7 +131,9 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
     fams = ordered_families(set(formulas) | set(weights) | set(minimums))
     known = [f for f in fams if f in FAMILY_ORDER]
-    terms = [f for f in fams if f not in FAMILY_ORDER]
+    terms = [f for f in fams if f not in FAMILY_ORDER and f in formulas]
+    # weights of the multiplier's groups of families (empathy, docs, ...), which have no formula of their own
+    groups = [f for f in fams if f not in FAMILY_ORDER and f not in formulas and f in weights]
     excluded = meta.get("excluded", {})
     excluded_pairs = (
         [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())]
@@ -159,6 +161,15 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         if fams
         else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
         [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in known],
+        el(
+            "p",
+            None,
+            "Weights of the groups in the overall multiplier: "
+            + ", ".join(f"{TERMS.get(g, g.replace('_', ' '))} {_flat(weights[g])}" for g in groups)
+            + ".",
+        )
+        if groups
+        else None,
         el("h2", None, "Building blocks") if terms else None,
         [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in terms],
         el("h2", None, "Other options"),
