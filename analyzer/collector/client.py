@@ -220,7 +220,7 @@ class GitHubClient:
             return
         if SOMETHING_WENT_WRONG in messages.lower():
             raise RetryableError("GitHub timed out on the query", self._backoff(), messages.strip())
-        status = 404 if len(problems) == 1 and problems[0].get("type") == "NOT_FOUND" else 400
+        status = 404 if len(problems) == 1 and problems[0].get("type") == "NOT_FOUND" else 200
         raise self._from_github_exception(GithubException(status, body, headers))
 
     def _decode(self, status: int, headers: dict[str, Any], text: str) -> Any:
@@ -367,6 +367,10 @@ class GitHubClient:
             return RetryableError(f"HTTP {status}", self._backoff())
         if status == 403:
             return AccessError(f"GitHub refused access (403: {message or 'forbidden'}); check the token's scopes")
+        if status == 200:  # GraphQL errors without usable data
+            said = "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict))[:300]
+            return CollectionError(f"GitHub's GraphQL API refused the query: {said}; this is unexpected -"
+                                   " run again, and report it if it repeats")
         return CollectionError(f"GitHub answered HTTP {status}: {message or errors}; this is unexpected")
 
     @staticmethod
