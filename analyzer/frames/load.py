@@ -76,11 +76,12 @@ def unusable_time(tables: Mapping[str, pd.DataFrame]) -> str | None:
     """The first stored timestamp that cannot be a frame timestamp, as "table.column 'value'"."""
     for name, frame in tables.items():
         for col, dtype in SCHEMAS.get(name, {}).items():
-            if dtype != TS or col not in frame or frame[col].dtype != object:
+            if dtype != TS or col not in frame or pd.api.types.is_datetime64_any_dtype(frame[col]):
                 continue
-            text = frame[col]
-            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-            bad = text.notna().to_numpy() & parsed.isna().to_numpy()
+            text = frame[col].astype(object)
+            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")  # any unit: no overflow
+            outside = (parsed < pd.Timestamp.min.tz_localize(UTC)) | (parsed > pd.Timestamp.max.tz_localize(UTC))
+            bad = text.notna().to_numpy() & (parsed.isna() | outside).to_numpy()
             if bad.any():
                 source = re.search(r"FROM (\w+)", QUERIES[name])
                 table = source.group(1) if source else name

@@ -3,7 +3,8 @@
 Two score runs on one store would race for the score cache and the score tables. The lock is an OS
 file lock (``flock``; ``msvcrt.locking`` on Windows) on a small file beside the store, so it is released
 by the OS however the holder ends, ``kill -9`` included: there is never a stale lock to clean up. The
-file records the holder's pid and start time for the one-line message the second run gets.
+file records the holder's pid and start time for the one-line message the second run gets, and is
+emptied on release.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def score_lock(store: str | Path) -> Iterator[None]:
             )
         os.ftruncate(fd, 0)
         os.write(fd, f"pid {os.getpid()} since {datetime.now(tz=UTC):%Y-%m-%d %H:%M:%S} UTC\n".encode())
-        yield
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # empty while nobody holds it (a kill -9 leaves the holder's line: harmless)
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
