@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.config import Config, load_config, parse_config
+from analyzer.config import Config, check_base_url, check_time, load_config, parse_config
 from analyzer.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +78,65 @@ def test_window_bounds_and_enterprise_web_url() -> None:
     assert Config().web_url() == "https://github.com"
     with pytest.raises(ConfigError, match="before"):
         parse_config({"window": {"since": "2026-12-01", "until": "2026-01-01"}}).window.bounds(now)
+
+
+@pytest.mark.parametrize(
+    ("text", "needles"),
+    [
+        ("[scores.weights]\nci = nan\n", ["c.toml:2", "scores.weights.ci", "finite"]),
+        ("[scores.weights]\nempathy = inf\n", ["c.toml:2", "scores.weights.empathy", "finite"]),
+        ("[github]\nmax_wait = -inf\n", ["github.max_wait", "finite"]),
+        ("[window]\nmonths = 100000\n", ["c.toml:2", "window.months", "from 1 to 1200"]),
+        ("[people]\nnewcomer_days = 10000000\n", ["people.newcomer_days", "36500"]),
+        ('[window]\nsince = "0001-01-01"\n', ["window.since", "between 1970-01-01 and 2200-01-01"]),
+        ('[window]\nuntil = "9999-12-31"\n', ["window.until", "9999-12-31"]),
+        ('[github]\nbase_url = "not-a-url"\n', ["c.toml:2", "http(s) URL"]),
+        ('[github]\nbase_url = "https://ghe.example.com:99999/api/v3"\n', ["c.toml:2", "port outside 1-65535"]),
+        ('[github]\nbase_url = "https://ghe example.com"\n', ["c.toml:2", "http(s) URL"]),
+        ("a = " + "[" * 5000 + "]" * 5000 + "\n", ["nest too deeply"]),
+    ],
+)
+def test_values_that_would_break_later_stages_are_refused_on_load(tmp_path: Path, text: str,
+                                                                  needles: list[str]) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert "\n" not in message
+    for needle in needles:
+        assert needle in message, message
+
+
+def test_a_config_that_is_not_utf8_or_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_bytes(b'[report]\ntitle = "caf\xe9"\n')
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_config(tmp_path)
+
+
+def test_tilde_means_home_in_every_path_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[github]\ntoken_file = "~/t"\n[store]\npath = "~/s.sqlite"\nparquet_dir = "~/p"\nscore_cache = "~/c"\n'
+        '[report]\noutput = "~/r.html"\ntitle = "~ stays"\n'
+    )
+    config = load_config(path)
+    assert (config.store.path, config.store.parquet_dir, config.store.score_cache) == (
+        f"{tmp_path}/s.sqlite", f"{tmp_path}/p", f"{tmp_path}/c")
+    assert config.report.output == f"{tmp_path}/r.html" and config.github.token_file == f"{tmp_path}/t"
+    assert config.report.title == "~ stays"  # only paths
+
+
+def test_base_url_and_time_checks_are_shared_with_the_cli() -> None:
+    assert check_base_url("https://ghe.example.com:8443/api/v3") == "https://ghe.example.com:8443/api/v3"
+    for bad in ("ftp://x", "not-a-url", "http://127.0.0.1:99999", "https://", ""):
+        with pytest.raises(ConfigError, match="--base-url"):
+            check_base_url(bad, "--base-url")
+    assert check_time(datetime(2026, 11, 1, tzinfo=UTC), "--now").year == 2026
+    for year in (1, 1969, 2200, 9999):
+        with pytest.raises(ConfigError, match="--now must lie between"):
+            check_time(datetime(year, 12, 31, tzinfo=UTC), "--now")

@@ -75,3 +75,52 @@ def test_a_store_can_be_handed_to_another_thread_and_back(tmp_path: Path) -> Non
         worker.join()
         assert store.sync_state("o/r", "pulls").watermark == "2026-01-01T00:00:00Z"
     assert dumps({"b": 1, "a": "é"}) == '{"a":"é","b":1}'  # canonical: sorted keys, no spaces, UTF-8 kept
+
+
+def test_a_read_only_uri_names_exactly_the_file_whatever_its_name(tmp_path: Path) -> None:
+    from analyzer.store.access import connect_readonly, readonly_uri
+
+    path = tmp_path / "team#1?mode=rw&x=%41.sqlite"
+    with Store(path):
+        pass
+    uri = readonly_uri(path)
+    assert "%23" in uri and "%3F" in uri and "%2541" in uri and uri.endswith("?mode=ro")
+    conn = connect_readonly(path)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("CREATE TABLE x (a)")
+    finally:
+        conn.close()
+    assert {p.name for p in tmp_path.iterdir()} <= {path.name, f"{path.name}-wal", f"{path.name}-shm"}
+
+
+@pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00" + b"\x00" * 100])
+def test_opening_an_existing_file_never_turns_it_into_a_store(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="store"):
+        Store(path, create=False)
+    assert path.read_bytes() == content and [p.name for p in tmp_path.iterdir()] == ["s.sqlite"]
+
+
+def test_a_generation_replaces_every_score_table_or_none(tmp_path: Path) -> None:
+    from analyzer.store.generations import new_generation, read_generation
+
+    path = tmp_path / "s.sqlite"
+    with Store(path):
+        pass
+    with new_generation(path) as first:
+        for name in ("a", "b", "meta"):
+            first.replace(name, ["x"], ["INTEGER"], [(1,), (2,)])
+    with pytest.raises(RuntimeError), new_generation(path) as second:
+        second.replace("a", ["x"], ["INTEGER"], [(3,)])
+        raise RuntimeError("killed halfway")
+    label, tables = read_generation(path, ["a", "b"])
+    assert label == first.label and label.startswith("1-")
+    assert tables["a"].rows == [(1,), (2,)] and tables["b"].rows == [(1,), (2,)]
+    with new_generation(path) as third:
+        assert third.label.startswith("2-")
+        third.replace("a", ["x"], ["INTEGER"], [(4,)])
+    with pytest.raises(StoreError, match="mix score runs"):
+        read_generation(path, ["a", "b"])
