@@ -250,9 +250,16 @@ class Store:
             (run_id, repo, pr_number, path, error, now),
         )
 
-    def resolve_gaps(self, repo: str, pr_numbers: Iterable[int], now: str) -> None:
-        """A PR fetched whole again closes its open gaps."""
-        numbers = list(pr_numbers)
+    def resolve_gaps(self, repo: str, pr_numbers: Iterable[int | None], now: str) -> None:
+        """A PR fetched whole again closes its open gaps (``None``: the gaps of PRs GitHub could not name)."""
+        requested = list(pr_numbers)
+        numbers = [n for n in requested if n is not None]
+        if len(numbers) < len(requested):
+            self.conn.execute(
+                "UPDATE collection_gaps SET resolved_at = ? WHERE repo = ? AND resolved_at IS NULL"
+                " AND pr_number IS NULL",
+                (now, repo),
+            )
         for start in range(0, len(numbers), 500):
             chunk = numbers[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
