@@ -104,6 +104,8 @@ class RepoSync:
         self.run_id = run_id
         self.gaps: list[Gap] = []  # recorded by this run
         self._open_gap_prs: list[int] = []  # PRs earlier runs could not fetch: tried again first
+        self._open_unnumbered = False  # open gaps of PRs GitHub could not even name (a null node)
+        self._pulls_incomplete = False  # this pass lost a PR it cannot name: the watermark must stay
 
     def now_iso(self) -> str:
         return iso(self.client.clock.now())
@@ -114,8 +116,9 @@ class RepoSync:
         self._states = {
             stream: self.store.sync_state(self.repo, stream) for stream in ("pulls", "commits", "workflow_runs")
         }
-        self._open_gap_prs = sorted({int(g["pr_number"]) for g in self.store.open_gaps(self.repo)
-                                     if g["pr_number"] is not None})
+        open_gaps = self.store.open_gaps(self.repo)
+        self._open_gap_prs = sorted({int(g["pr_number"]) for g in open_gaps if g["pr_number"] is not None})
+        self._open_unnumbered = any(g["pr_number"] is None for g in open_gaps)
         self.writer.submit(partial(self._write_repo, repo_row(self.node, self.now_iso())))
         # A phase's last write may still run when the next phase starts (that is the point).
         for stream, step in (("graph", self.sync_graph), ("runs", self.sync_runs), ("files", self.sync_commit_files)):
@@ -209,15 +212,19 @@ class RepoSync:
             self._maybe_grow_page(time.perf_counter() - asked)
             repo = data.get("repository") or {}
             gaps = self._gaps_of(problems, repo)
+            self._pulls_incomplete |= any(g.pr_number is None and (g.path or "").startswith("repository.pullRequests")
+                                          for g in gaps)
             pr_nodes: list[JSON] = []
             history: list[JSON] = []
+            pass_done = False
             if pulls_on:
                 pulls, pulls_on, pr_nodes = self._pulls_page(repo.get("pullRequests") or {}, pulls, pr_floor, gaps)
+                pass_done = not pulls_on and not self._pulls_incomplete
             if hist_on:
                 hist, hist_on, history = self._history_page(repo, hist, since)
             # The nodes are handed over whole: nothing here touches them again.
             self.writer.submit(
-                partial(self._write_graph_page, pr_nodes, history, pulls, hist, self.now_iso(), gaps)
+                partial(self._write_graph_page, pr_nodes, history, pulls, hist, self.now_iso(), gaps, pass_done)
             )
             pages += 1
             items_pr += len(pr_nodes)
@@ -240,7 +247,8 @@ class RepoSync:
                 node = nodes[index] if index < len(nodes) else None
                 number = int(node["number"]) if node and node.get("number") is not None else None
             kind = str(problem.get("type") or "ERROR")
-            gaps.append(Gap(number, ".".join(path) or None, f"{kind}: {problem.get('message', '')}"))
+            where = _within_pr(path) if number is not None else path  # one spelling per part of a PR
+            gaps.append(Gap(number, ".".join(where) or None, f"{kind}: {problem.get('message', '')}"))
         self.gaps.extend(gaps)
         return gaps
 
@@ -315,7 +323,8 @@ class RepoSync:
         if more:
             return SyncState(self.repo, "pulls", state.watermark, state.pass_started_at, high,
                              page_info.get("endCursor")), True, kept
-        watermark = max(state.watermark or "", high or "") or None
+        # a PR GitHub could not name (a null node) was lost in this pass: the next one reads the same span
+        watermark = state.watermark if self._pulls_incomplete else max(state.watermark or "", high or "") or None
         return SyncState(self.repo, "pulls", watermark, None, None, None), False, kept
 
     def _history_page(self, repo: JSON, state: SyncState, since: str) -> tuple[SyncState, bool, list[JSON]]:
@@ -342,6 +351,7 @@ class RepoSync:
         hist: SyncState,
         now: str,
         gaps: Sequence[Gap] = (),
+        pulls_pass_done: bool = False,
     ) -> None:
         """On the writer thread: build the page's rows, then store them with both states in one transaction."""
         bundles = [pr_bundle(self.repo, n, now) for n in pr_nodes]
@@ -353,6 +363,8 @@ class RepoSync:
                 failed = {g.pr_number for g in gaps}
                 self.store.resolve_gaps(self.repo, [b.pr["number"] for b in bundles
                                                     if b.pr["number"] not in failed], now)
+            if pulls_pass_done and self._open_unnumbered:  # a whole pass over the same span, nothing lost
+                self.store.resolve_gaps(self.repo, [None], now)
             for gap in gaps:
                 self.store.record_gap(self.run_id, self.repo, gap.pr_number, gap.path, gap.error, now)
             if history:
@@ -557,6 +569,18 @@ class RepoSync:
             self.store.conn.execute(
                 "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
             )
+
+
+# Where a PR node sits in each query that fetches one: a page, a gap fetched again, an overflow follow-up.
+_PR_NODE_PATHS = (["repository", "pullRequests", "nodes", None], ["repository", "pullRequest"], ["node"])
+
+
+def _within_pr(path: list[str]) -> list[str]:
+    """An error path relative to its PR ("reviews"), whichever query it came from."""
+    for prefix in _PR_NODE_PATHS:
+        if len(path) >= len(prefix) and all(p is None or p == q for p, q in zip(prefix, path, strict=False)):
+            return path[len(prefix):]
+    return path
 
 
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
