@@ -283,7 +283,7 @@ def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -
 
 
 def _check_string(dotted: str, key: str, value: str, locate: _Locator) -> None:
-    if dotted == "github.base_url":
+    if dotted == "github.base_url" or (dotted == "report.github_url" and value):
         try:
             check_base_url(value, dotted)
         except ConfigError as exc:
