@@ -180,3 +180,15 @@ def test_a_lone_surrogate_in_a_title_does_not_stop_collection(tmp_path: Path, ti
     conn.close()
     comments = load_frames(store).issue_comments
     assert list(comments.loc[comments["comment_id"] == target, "body"]) == ["ok \ufffd bad"]
+
+
+@pytest.mark.parametrize("key", ["[github]\nbase_url", "[report]\ngithub_url"])
+def test_credentials_in_a_configured_url_are_refused_at_load(tmp_path: Path, key: str) -> None:
+    from analyzer.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(f'{key} = "https://bob:s3cret-pw@ghe.example.com/api/v3"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert "user name or password" in str(caught.value)
+    assert "s3cret" not in str(caught.value) and "bob" not in str(caught.value)
