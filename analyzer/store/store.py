@@ -234,6 +234,14 @@ class Store:
                 )
         return len(stale)
 
+    def scrub_run_urls(self) -> None:
+        """Drop user names and passwords an older analyzer stored inside ``collection_runs.base_url``."""
+        rows = self.conn.execute("SELECT run_id, base_url FROM collection_runs WHERE base_url LIKE '%@%'").fetchall()
+        with self.transaction() as conn:
+            for run_id, url in rows:
+                conn.execute("UPDATE collection_runs SET base_url = ? WHERE run_id = ?",
+                             (re.sub(r"//[^/@]*@", "//", str(url)), run_id))
+
     # -- gaps: what a collection could not fetch -------------------------------------------------
 
     def record_gap(
