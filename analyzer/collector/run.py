@@ -157,6 +157,7 @@ def _collect_into(
 ) -> CollectResult:
     with Store(store_path) as store:
         store.close_stale_runs(_still_running, iso(the_clock.now()))
+        store.scrub_run_urls()
         run_id = store.start_run(iso(the_clock.now()), target, github.base_url)
         store.update_run(run_id, message=_RUNNING + _this_process())
         result = CollectResult(run_id=run_id, repos=[str(n["nameWithOwner"]) for n in repo_nodes])

@@ -85,6 +85,14 @@ def test_credentials_in_the_base_url_are_refused_and_never_echoed(
         assert secret not in out.err + out.out
     assert query(store, "SELECT * FROM collection_runs") == runs_before
     assert not any("hunter2" in str(v) for row in query(store, "SELECT base_url FROM collection_runs") for v in row)
+    # a store an older analyzer wrote with credentials in the URL loses them on the next collect
+    conn = sqlite3.connect(store)
+    with conn:
+        conn.execute("UPDATE collection_runs SET base_url = 'https://octo-user:hunter2secret@ghe.example.com/api/v3'")
+    conn.close()
+    with served(tiny_org, clock=clock) as server:
+        run(server, tiny_org, store, clock=clock)
+    assert not any("hunter2" in str(row) or "octo-user" in str(row) for row in query(store, "SELECT * FROM collection_runs"))
 
 
 @pytest.mark.parametrize("token", ["ghp_first\nsecondhalf", "ghp_first\rsecondhalf", "ghp_first\tsecondhalf"])
