@@ -62,6 +62,7 @@ bench: setup
 	$(PY) benchmarks/collect_cost.py
 	$(PY) benchmarks/score_speed.py
 	$(PY) benchmarks/report_scale.py
+	$(PY) benchmarks/uplift_validity.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

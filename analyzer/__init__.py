@@ -24,6 +24,8 @@ __all__ = [
     "read_scores",
     "run_demo",
     "score",
+    "UpliftSettings",
+    "uplift_scores",
 ]
 
 
@@ -41,6 +43,10 @@ def __getattr__(name: str) -> Any:
         from analyzer.scores.pipeline import read_scores
 
         return read_scores
+    if name in ("UpliftSettings", "uplift_scores"):  # the multiplier effect, refitted with other choices
+        from analyzer.scores import uplift
+
+        return getattr(uplift, name)
     if name == "build_report":
         from analyzer.report import build_report
 

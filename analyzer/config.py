@@ -127,6 +127,8 @@ class ScoresSection:
     min_inline_comments_useful: int = 30
     min_code_prs_docs_upkeep: int = 10
     min_runs_ci: int = 30
+    min_authors_uplift: int = 8  # multiplier effect: distinct authors who worked with the person
+    uplift_decay_days: float = 90.0  # multiplier effect: time constant of the exposure's decay
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ INT_RANGES: dict[str, tuple[int, int | None]] = {
     "github.max_page_size": (1, 100),
     "window.months": (1, 1200),  # up to 100 years: GitHub is younger, and dates must stay representable
     "people.newcomer_days": (0, 36_500),
+    "scores.min_authors_uplift": (2, None),  # an effect needs at least two authors to vary between
 }
 # paths in which "~" means the home folder
 PATH_KEYS = {"store.path", "store.parquet_dir", "store.score_cache", "report.output", "github.token_file"}

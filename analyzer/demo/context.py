@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from analyzer.demo.causal import Causal
 from analyzer.demo.ids import Ids
 from analyzer.demo.people import Person
 from analyzer.demo.plans import CiChange
@@ -23,6 +24,7 @@ class BuildContext:
     landed: dict[str, list[Commit]] = field(default_factory=dict)  # commits that reach each default branch
     pr_bases: list[tuple[Commit, datetime]] = field(default_factory=list)  # first PR commit, branch time
     ci_changes: list[CiChange] = field(default_factory=list)
+    causal: Causal | None = None  # the rounds knobs (None: every PR has the baseline rounds)
 
     def take_number(self, repo: str) -> int:
         number = self.next_number.get(repo, 1)

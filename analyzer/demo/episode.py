@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from analyzer.demo.causal import copies
 from analyzer.demo.clock import after
 from analyzer.demo.code import Anchor, FileDiff
 from analyzer.demo.context import BuildContext, login_of
@@ -71,6 +72,11 @@ class PRBuild:
     used_anchors: set[tuple[str, int]] = field(default_factory=set)
     _anchor_pool: list[Anchor] | None = None  # every anchor of the PR, shuffled once
     _dep: dict[str, object] = field(default_factory=dict)  # dependency slots of a dependabot title
+    rounds_factor: float = 1.0  # expected round events relative to the baseline (analyzer.demo.causal)
+
+    def round_copies(self) -> int:
+        """How many times one round event (a changes request, a fix push after review) happens."""
+        return copies(self.rng, self.rounds_factor)
 
     @property
     def rng(self) -> random.Random:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from analyzer.demo.association import assign_associations
 from analyzer.demo.branch import direct_push, finalize_history, random_pushes, root_commits
+from analyzer.demo.causal import make_causal
 from analyzer.demo.ci import all_run_specs, generate_runs, make_workflows
 from analyzer.demo.clock import DEMO_NOW, DEMO_START, day
 from analyzer.demo.context import BuildContext
@@ -75,7 +76,18 @@ def _traits(ctx: BuildContext, roster: list[Person]) -> list[Trait]:
         if person.trait == "ci_improver":
             note += "; repos: " + ", ".join(repo for repo, *_ in CI_IMPROVER_CHANGES) + ", auth-lib (lint)"
         traits.append(Trait(person.login, person.trait, note))
+    for person in roster:
+        if person.uplift_trait is not None:
+            traits.append(Trait(person.login, person.uplift_trait, _UPLIFT_NOTES[person.uplift_trait], person.uplift))
     return traits
+
+
+_UPLIFT_NOTES = {
+    "uplift_improver": "authors who worked with them need 20 % fewer review rounds later (at full exposure)",
+    "uplift_worsener": "authors who worked with them need 20 % more review rounds later (at full exposure)",
+    "uplift_busy_null": "reviews a lot, with no effect on the later review rounds of the people reviewed",
+    "uplift_confounded": "is only given the strongest authors: looks good naively, has no effect",
+}
 
 
 def generate_org(seed: int = 7, scale: float = 1.0, now: datetime | None = None) -> OrgModel:
@@ -86,6 +98,7 @@ def generate_org(seed: int = 7, scale: float = 1.0, now: datetime | None = None)
     model = OrgModel(login="acme-labs", id=9_100_000, name="Acme Labs", created_at=DEMO_START - timedelta(days=1200))
     roster = build_roster()
     ctx = BuildContext(model, rng, IdAllocator(rng), by_login(roster), horizon=DEMO_NOW)
+    ctx.causal = make_causal(seed, roster)
     _users(ctx, roster)
     _repos(ctx)
     root_commits(ctx, ctx.people["mlindqvist"])

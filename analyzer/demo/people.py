@@ -28,6 +28,9 @@ Tone = Literal[
 ]
 Role = Literal["member", "outside", "bot", "service", "ghost"]
 TraitName = Literal["mentor", "harsh_reviewer", "rubber_stamper", "docs_champion", "ci_improver", "newcomer"]
+# ground truth of the multiplier effect (analyzer.demo.causal): improvers' reviewees need fewer review rounds
+# later, worseners' need more; the busy reviewer and the one who is only given the strongest authors have none
+UpliftTrait = Literal["uplift_improver", "uplift_worsener", "uplift_busy_null", "uplift_confounded"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class Person:
     home_repos: tuple[str, ...] = ()
     user_type: Literal["User", "Bot"] = "User"
     via_app: str | None = None
+    skill: float = 1.0  # the author's review-rounds factor (< 1: a strong author, > 1: needs more rounds)
+    uplift: float = 0.0  # true change in reviewees' review rounds at full exposure (-0.2: 20 % fewer)
+    uplift_trait: UpliftTrait | None = None
+    strong_authors_only: bool = False  # reviews only strong authors (skill < 1): the confounded reviewer
 
     def active(self, moment: datetime) -> bool:
         return self.joined <= moment and (self.left is None or moment < self.left)
@@ -212,6 +219,7 @@ def _newcomer(login: str, name: str, join_day: float, repos: tuple[int, ...], **
         pr_weight=0.9,
         review_weight=0.15,
         home_repos=tuple(REPOS[i] for i in repos),
+        skill=1.3,
     )
     for key, value in kw.items():
         setattr(person, key, value)
@@ -223,13 +231,13 @@ def build_roster() -> list[Person]:
     # fmt: off
     people = [
         _member("mlindqvist", "Maja Lindqvist", (0, 1, 4), trait="mentor", style=MENTOR_STYLE,
-                review_weight=3.2, pr_weight=0.7,
+                review_weight=3.2, pr_weight=0.7, uplift=-0.2, uplift_trait="uplift_improver",
                 note="kind, thorough reviews with rationale, doc links and suggestions; most newcomer reach"),
         _member("dkrause", "Dieter Krause", (1, 3, 6), trait="harsh_reviewer", style=HARSH_STYLE,
                 review_weight=2.0, pr_weight=0.8, lang="de",
                 note="person-targeted, dismissive and sarcastic comments; highest harsh rate"),
         _member("tbaptiste", "Thomas Baptiste", (0, 2, 5), trait="rubber_stamper", style=STAMPER_STYLE,
-                review_weight=2.6, pr_weight=0.9,
+                review_weight=2.6, pr_weight=0.9, uplift_trait="uplift_busy_null",
                 note="approves large PRs minutes after the last push with an empty body or LGTM"),
         _member("aokafor", "Adaeze Okafor", (7, 0, 2), trait="docs_champion", review_weight=1.0,
                 pr_weight=1.3, note="most docs PRs and commits, onboarding guides, docs shipped with code"),
@@ -238,29 +246,32 @@ def build_roster() -> list[Person]:
                 note="CI caching and parallelism changes, each followed by clearly faster runs"),
         _member("jfernandez", "Julia Fernández", (2, 5), style=FOREIGN_STYLE, lang="es"),
         _member("psouza", "Paulo Souza", (3, 6), style=FOREIGN_STYLE, lang="pt"),
-        _member("kweber", "Katrin Weber", (1, 4), style=THOROUGH_STYLE, lang="de", review_weight=1.4),
+        _member("kweber", "Katrin Weber", (1, 4), style=THOROUGH_STYLE, lang="de", review_weight=1.4,
+                uplift=-0.2, uplift_trait="uplift_improver"),
         _member("hsato", "Hana Sato", (2, 7), style=FOREIGN_STYLE, lang="ja"),
-        _member("lchen", "Li Chen", (0, 3), style=THOROUGH_STYLE, review_weight=1.6, pr_weight=1.2),
-        _member("omar-haddad", "Omar Haddad", (1, 6)),
-        _member("ebrown", "Emily Brown", (2, 5), style=THOROUGH_STYLE),
-        _member("vpetrov", "Viktor Petrov", (3, 0), style=TERSE_STYLE, pr_weight=1.2),
-        _member("sgupta", "Sanjay Gupta", (4, 0)),
-        _member("amartin", "Alice Martin", (5, 2)),
+        _member("lchen", "Li Chen", (0, 3), style=THOROUGH_STYLE, review_weight=1.6, pr_weight=1.2, skill=0.6),
+        _member("omar-haddad", "Omar Haddad", (1, 6), skill=0.6),
+        _member("ebrown", "Emily Brown", (2, 5), style=THOROUGH_STYLE, skill=0.6),
+        _member("vpetrov", "Viktor Petrov", (3, 0), style=TERSE_STYLE, pr_weight=1.2, uplift=0.2,
+                uplift_trait="uplift_worsener"),
+        _member("sgupta", "Sanjay Gupta", (4, 0), skill=0.6),
+        _member("amartin", "Alice Martin", (5, 2), skill=0.6),
         _member("bkowalski", "Bartosz Kowalski", (6, 3), style=TERSE_STYLE),
-        _member("cdubois", "Camille Dubois", (7, 2)),
+        _member("cdubois", "Camille Dubois", (7, 2), skill=0.6),
         _member("mrossi", "Marco Rossi", (1, 3), style=TERSE_STYLE),
-        _member("eyilmaz", "Elif Yılmaz", (4, 5)),
-        _member("jkim", "Jisoo Kim", (2, 0), style=THOROUGH_STYLE),
+        _member("eyilmaz", "Elif Yılmaz", (4, 5), skill=0.6),
+        _member("jkim", "Jisoo Kim", (2, 0), style=THOROUGH_STYLE, review_weight=2.0, strong_authors_only=True,
+                uplift_trait="uplift_confounded"),
         _member("x-onerror-x", '"><svg onload=alert(1)>', (0, 2), pr_weight=0.6, review_weight=0.6),
         _member("gmueller", "Greta Müller", (1, 7), lang="de", style=FOREIGN_STYLE, left=_d(270)),
         _member("tnguyen", "Tuan Nguyen", (3, 6), left=_d(365)),
-        _member("hpark", "Hyun-woo Park", (0, 4)),
-        _member("rsingh", "Ravi Singh", (6, 1), style=TERSE_STYLE),
-        _member("mjansen", "Mieke Jansen", (5, 7)),
+        _member("hpark", "Hyun-woo Park", (0, 4), skill=0.6),
+        _member("rsingh", "Ravi Singh", (6, 1), style=TERSE_STYLE, skill=0.6),
+        _member("mjansen", "Mieke Jansen", (5, 7), skill=0.6),
         _member("lwalker", "Liam Walker", (2, 4), joined=_d(95), trait="newcomer",
-                note="new hire on day 95", style=NEWCOMER_STYLE, review_weight=0.5),
+                note="new hire on day 95", style=NEWCOMER_STYLE, review_weight=0.5, skill=1.3),
         _member("wzhang", "Wei Zhang", (3, 1), joined=_d(300), trait="newcomer",
-                note="new hire on day 300", style=NEWCOMER_STYLE, review_weight=0.5),
+                note="new hire on day 300", style=NEWCOMER_STYLE, review_weight=0.5, skill=1.3),
         _newcomer("priya-dev", "Priya Raman", 40, (0, 4)),
         _newcomer("mateo-r", "Mateo Ruiz", 120, (2, 5), lang="es"),
         _newcomer("fatima-z", "Fatima Zahra", 180, (1, 3)),

@@ -89,6 +89,8 @@ def choose_reviewers(
     for person in roster:
         if person is author or person.review_weight <= 0 or not person.member_at(moment):
             continue
+        if person.strong_authors_only and author.skill >= 1.0:
+            continue  # the confounded reviewer is only ever given the strongest authors
         weight = person.review_weight * (2.0 if repo in person.home_repos else 0.6)
         if person.trait == "mentor" and newcomer:
             weight *= 6.0

@@ -97,6 +97,8 @@ def _touch(pr: PullRequest, build: PRBuild) -> None:
 
 def build_pr(ctx: BuildContext, plan: PRPlan) -> PullRequest:
     build = PRBuild(ctx, plan)
+    if ctx.causal is not None:
+        build.rounds_factor = ctx.causal.rounds_factor(plan.author, plan.repo, plan.created_at)
     build.make_pr()
     build.initial_commits()
     if plan.outcome != "draft":
@@ -105,4 +107,17 @@ def build_pr(ctx: BuildContext, plan: PRPlan) -> PullRequest:
     end = build.pr.closed_at or ctx.horizon
     talk(build, end)
     _touch(build.pr, build)
+    if ctx.causal is not None:
+        ctx.causal.record(plan.author, _first_reviews(build))
     return build.pr
+
+
+def _first_reviews(build: PRBuild) -> dict[str, datetime]:
+    """Each human reviewer's first review on the PR (not the author's own replies, not deleted accounts)."""
+    first: dict[str, datetime] = {}
+    for review in sorted(build.reviews, key=lambda r: r.submitted_at):
+        person = build.ctx.people.get(review.author or "")
+        if person is None or person is build.author or person.role in ("bot", "service", "ghost"):
+            continue
+        first.setdefault(person.login, review.submitted_at)
+    return first

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import datetime
 
 from analyzer.demo.clock import after
 from analyzer.demo.code import followup_patch
@@ -67,10 +68,14 @@ def first_review(build: PRBuild, person: Person) -> str | None:
         return "APPROVED"
     count = max(_comment_count(build, person), 1 if forced else 0)
     start = max(build.last_push, build.plan.created_at)
-    at = after(build.rng, start, 20 + 2 * count, 2880)
+    # a scripted first comment (the hostile template, two days before "now") always lands before the horizon
+    at = after(build.rng, start, 20 + 2 * count, 600 if forced else 2880)
     if not build.fits(at):
         return None
     state = _state(build, person, count)
+    repeats = build.round_copies() if state == "CHANGES_REQUESTED" else 1
+    if repeats == 0:
+        state = "COMMENTED"  # a stronger PR (analyzer.demo.causal): the comments no longer block it
     main_tone: Tone = "harsh" if person.trait == "harsh_reviewer" and build.rng.random() < 0.6 else "neutral"
     if person.trait == "mentor":
         main_tone = "kind"
@@ -86,7 +91,17 @@ def first_review(build: PRBuild, person: Person) -> str | None:
             body = build.plan.first_inline
         written = at - (count - index) * (at - start) / (count + 2)
         build.open_thread(review, person, anchor, tone, body, written.replace(microsecond=0), slots)
+    _request_again(build, person, main_tone, at, repeats - 1)
     return state
+
+
+def _request_again(build: PRBuild, person: Person, tone: Tone, since: datetime, times: int) -> None:
+    """Further changes requests by ``person`` (a weaker PR needs more rounds: analyzer.demo.causal)."""
+    for _ in range(times):
+        since = after(build.rng, since, 30, 600)
+        if not build.fits(since):
+            return
+        build.new_review(person, "CHANGES_REQUESTED", review_body(build.rng, "CHANGES_REQUESTED", tone, 0), since)
 
 
 def _reply(build: PRBuild, thread: ThreadState, person: Person, body: str, lo: float, hi: float) -> bool:
@@ -144,6 +159,9 @@ def _answer(build: PRBuild, thread: ThreadState, landed: bool) -> None:
 
 def _land(build: PRBuild, threads: list[ThreadState]) -> None:
     """The author pushes a commit rewriting the commented lines; those threads become outdated."""
+    pushes = build.round_copies()
+    if pushes == 0:
+        return  # a stronger PR (analyzer.demo.causal): the author did not need to change these lines
     latest = max([build.last_push, *(t.last_at for t in threads)])
     at = after(build.rng, latest, 15, 1440)
     if not build.fits(at):
@@ -151,6 +169,12 @@ def _land(build: PRBuild, threads: list[ThreadState]) -> None:
     files = [followup_patch(build.rng, t.anchor) for t in threads]
     message = fill(build.rng, authoring.COMMIT_FEEDBACK, threads[0].slots)
     commit = build.new_commit(message, at, files)
+    for _ in range(pushes - 1):  # a weaker PR: the first fix was not enough
+        at = after(build.rng, at, 10, 600)
+        if not build.fits(at):
+            break
+        again = [followup_patch(build.rng, t.anchor) for t in threads]
+        commit = build.new_commit(fill(build.rng, authoring.COMMIT_FEEDBACK, threads[0].slots), at, again)
     for state in threads:
         state.thread.is_outdated = True
         state.thread.line = None

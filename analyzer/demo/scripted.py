@@ -81,7 +81,8 @@ def _docs_plans(people: dict[str, Person]) -> list[PRPlan]:
 
 def _newcomer_plans(people: dict[str, Person]) -> list[PRPlan]:
     plans: list[PRPlan] = []
-    second_reviewers = ("kweber", "lchen", "ebrown", "jkim", "hpark", "sgupta")
+    # not jkim: the confounded reviewer of the uplift ground truth is only given the strongest authors
+    second_reviewers = ("kweber", "lchen", "ebrown", "omar-haddad", "hpark", "sgupta")
     newcomers = [p for p in people.values() if p.trait == "newcomer"]
     for index, person in enumerate(newcomers):
         first_day = person.joined + timedelta(days=1, hours=3)

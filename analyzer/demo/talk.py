@@ -92,8 +92,10 @@ def _people_talk(build: PRBuild, end: datetime) -> None:
                 conversation.DEPENDABOT_RECREATE,
                 after(rng, asked.created_at, 0.2, 1),
             )
+    # scripted notes come after the review rounds (the newest words on the PR) and always land
+    settled = max([start, *(r.submitted_at for r in build.reviews)])
     for person, body in build.plan.notes:
-        add_comment(person, body, after(rng, start, 10, 600))
+        add_comment(person, body, min(after(rng, settled, 5, 60), end))
     _closing_words(build, end)
 
 

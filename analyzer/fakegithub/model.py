@@ -317,8 +317,20 @@ class Trait:
     """Ground truth the demo generator built into one person (used to check the scores)."""
 
     login: str
-    trait: Literal["mentor", "harsh_reviewer", "rubber_stamper", "docs_champion", "ci_improver", "newcomer"]
+    trait: Literal[
+        "mentor",
+        "harsh_reviewer",
+        "rubber_stamper",
+        "docs_champion",
+        "ci_improver",
+        "newcomer",
+        "uplift_improver",
+        "uplift_worsener",
+        "uplift_busy_null",
+        "uplift_confounded",
+    ]
     note: str = ""
+    effect: float | None = None  # uplift traits: true change in reviewees' review rounds at full exposure
 
 
 @dataclass

@@ -10,10 +10,9 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analyzer.report import figures, person_figures
+from analyzer.report import figures, person_figures, uplift_section
 from analyzer.report.figures import Spec
 from analyzer.report.model import ReportData, prepare
-
 
 # Notebooks draw these figures with plotly.js, whose mode bar offers "send to Plotly Cloud" by default (it
 # posts the chart, names included, to an outside site): every renderer that takes a config is told not
@@ -105,3 +104,18 @@ def person_ci_impact(scores: Any, person: str) -> go.Figure:
         series,
         empty_note="no CI changes by this person in the window",
     )
+
+
+def person_uplift(scores: Any, person: str) -> go.Figure:
+    """The person page's multiplier chart: each outcome's effect with its 90 % interval."""
+    data = _data(scores, False, 5)
+    rows = uplift_section.person_rows(data, person)
+    return to_figure(
+        uplift_section.person_chart(data.pseudo.name(person), rows),
+        empty_note="insufficient data for the multiplier effect",
+    )
+
+
+def team_uplift(scores: Any, *, min_group_size: int = 5) -> go.Figure:
+    """The team page's distribution of multiplier effects (no names, no order)."""
+    return to_figure(uplift_section.team_distribution(_data(scores, False, min_group_size)))

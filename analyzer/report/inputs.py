@@ -110,6 +110,7 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
         "window_end",
     ),
     "newcomer_inflow": ("month", "n_newcomers", "n_helped"),
+    "uplift": ("person", "outcome", "estimate", "lo", "hi", "n_authors", "min_n", "status", "credited"),
     "episodes": ("person", "pr_id", "repo", "pr_number", "pr_author", "rubber_stamp", "url"),
 }
 

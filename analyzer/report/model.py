@@ -29,6 +29,7 @@ FRAME_NAMES = (
     "evidence",
     "team",
     "newcomer_inflow",
+    "uplift",
 )
 TIME_COLUMNS = {
     "comments": ("created_at",),

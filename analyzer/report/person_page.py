@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer.report import person_figures
+from analyzer.report import person_figures, uplift_section
 from analyzer.report.compare import comparison, comparison_words
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count
@@ -403,6 +403,8 @@ def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
     others_spec = person_figures.for_others(data, login, records, ctx.spreads)
     if others_spec is not None:
         charts.append((f"chart-{slug}-others", others_spec))
+    uplift_html, uplift_charts = uplift_section.person_uplift(data, login, slug)
+    charts += uplift_charts
     charts += [
         (f"chart-{slug}-network", person_figures.network(data, login)),
         (f"chart-{slug}-trends", person_figures.trends(data, login, ctx.months)),
@@ -421,7 +423,7 @@ def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
         chart_div(f"chart-{slug}-others")
         if others_spec is not None
         else el("p", {"class": "muted"}, "Not enough data to compare their work for others with the team."),
-        uplift_slot(ctx, login),
+        uplift_html,
         _facts(ctx, login),
         el("h2", None, "All their numbers"),
         el(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzer.report import figures
+from analyzer.report import figures, uplift_section
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el
@@ -242,6 +242,7 @@ def team_page(data: ReportData) -> tuple[Markup, Charts]:
         newcomers(data, charts),
         ci(data, charts),
         distributions(data, charts),
+        uplift_section.team_section(data, charts),
     ]
     page = el(
         "section",

@@ -157,6 +157,20 @@ FORMULAS: dict[str, str] = {
         "weights 1 each), only with >= 3 families; interval = estimate +/- 1.645 * sqrt(sum w^2 "
         "se^2)/sum w, se from each component's interval."
     ),
+    "uplift": (
+        "Multiplier effect (observational evidence, not proof). Per merged human PR in the window, outcomes: "
+        "review rounds (as for mentee outcomes) and log hours from opening to merge. Exposure of the PR to "
+        "person r = 1 - exp(-sum exp(-age/90 days)) over r's earlier reviews of the PR's author (first review "
+        "per PR; history before the window counts). Model per outcome: y = author effect + repository x month "
+        "effect + log1p(size) + log1p(author's earlier PRs) + sum_r beta_r exposure_r + sum_r c_r [r reviews "
+        "this PR], fixed effects absorbed by alternating demeaning, OLS (statsmodels) with errors clustered by"
+        " author (CR1, t(G-1), absorbed repository-month levels counted). Effect at full exposure = beta_r / "
+        "counterfactual mean (rounds) or exp(beta_r) - 1 (time). Empirical Bayes towards no effect: tau2 by "
+        "moments (floored), w = tau2/(tau2 + se^2), robust 90 % interval (Armstrong, Kolesar & "
+        "Plagborg-Moller). Credited only when the interval excludes 0; 'insufficient data' below 8 exposed "
+        "authors. Assumes no unmeasured time-varying differences between authors who did and did not work "
+        "with r at that time, and that outcomes of one PR do not change who reviews the next."
+    ),
     "display": (
         "Below a family's minimum sample the status is 'insufficient' and the UI shows 'insufficient "
         "data (n = k)'. Minimums: considerate 20, harsh 30, thoroughness 10, rubber stamp 10, useful "
@@ -233,4 +247,9 @@ DEVIATIONS: list[str] = [
         "target, far cheaper)."
     ),
     ("Mentoring reach and breadth are counts without intervals (lo/hi are empty)."),
+    (
+        "Multiplier effect: ready-for-review is not collected, so time to merge runs from the PR's opening; "
+        "CI failure on the first push, rework within 14 days and newcomer milestones are not modelled yet; "
+        "docs the person wrote that a PR touches are not part of the exposure yet."
+    ),
 ]

@@ -193,6 +193,9 @@ class ScoringOptions:
     ci_window_days: int = 28
     ci_min_runs: int = 30
     ci_group_days: int = 3
+    # multiplier effect (docs/methodology.md, "Multiplier effect (uplift)")
+    min_uplift_authors: int = 8
+    uplift_decay_days: float = 90.0
     # combining (§6)
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # evidence rows kept per person and family
@@ -246,6 +249,8 @@ def options_from_config(config: Config, now: datetime | None) -> ScoringOptions:
         min_useful=scores.min_inline_comments_useful,
         min_upkeep=scores.min_code_prs_docs_upkeep,
         ci_min_runs=scores.min_runs_ci,
+        min_uplift_authors=scores.min_authors_uplift,
+        uplift_decay_days=scores.uplift_decay_days,
         weights={
             "empathy": w.empathy,
             "thoroughness": w.thoroughness,

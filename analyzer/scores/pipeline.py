@@ -20,7 +20,17 @@ import pandas as pd
 
 from analyzer.errors import StoreError
 from analyzer.frames.model import STR, TS, Frames, cast, has_dtype
-from analyzer.scores import ci_credit, docs_credit, empathy, episodes, incremental, mentee_outcomes, mentoring, profile
+from analyzer.scores import (
+    ci_credit,
+    docs_credit,
+    empathy,
+    episodes,
+    incremental,
+    mentee_outcomes,
+    mentoring,
+    profile,
+    uplift,
+)
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
 from analyzer.scores.options import ScoringOptions
@@ -182,6 +192,25 @@ SCORE_SCHEMAS: dict[str, dict[str, str]] = {
         "window_end": TS,
     },
     "newcomer_inflow": {"month": STR, "n_newcomers": I64, "n_helped": I64},
+    "uplift": {  # the multiplier effect per person and outcome (analyzer.scores.uplift)
+        "person": STR,
+        "outcome": STR,
+        "estimate": F,
+        "lo": F,
+        "hi": F,
+        "raw": F,
+        "raw_lo": F,
+        "raw_hi": F,
+        "n_authors": I64,
+        "n_prs": I64,
+        "min_n": I64,
+        "status": STR,
+        "credited": B,
+        "baseline": F,
+        "naive": F,
+        "naive_lo": F,
+        "naive_hi": F,
+    },
 }
 
 
@@ -202,6 +231,7 @@ class Scores:
     evidence: pd.DataFrame
     team: pd.DataFrame
     newcomer_inflow: pd.DataFrame
+    uplift: pd.DataFrame
     meta: dict[str, object]
 
 
@@ -289,6 +319,7 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
             pool.submit(ci_credit.ci_evidence, ci),
         ]
         edges_job = pool.submit(mentoring.review_edges, eps)
+        uplift_job = pool.submit(uplift.uplift_scores, frames, start, end, uplift.settings_from(options))
         people = _people(frames, comments, eps, start, end)
         inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
         families = pd.concat([job.result() for job in family_jobs], ignore_index=True)
@@ -310,6 +341,7 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
             "bots": frames.bots,
             "evidence": evidence,
             "newcomer_inflow": inflow,
+            "uplift": uplift_job.result(),
             "team": _team(frames, comments, eps, people, ci, int(inflow["n_newcomers"].sum())),
         }
     marks["tables"] = time.perf_counter() - clock

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import get_args, get_type_hints
 
 import pytest
 
 from analyzer.demo import DEMO_NOW, HOSTILE_STRINGS, generate_org
 from analyzer.errors import ConfigError
-from analyzer.fakegithub.model import OrgModel
+from analyzer.fakegithub.model import OrgModel, Trait
 from tests.demo.invariants import check_invariants
 
-TRAITS = ("mentor", "harsh_reviewer", "rubber_stamper", "docs_champion", "ci_improver", "newcomer")
+# every trait the model declares, the multiplier effect's ground truth (analyzer.demo.causal) included
+TRAITS = get_args(get_type_hints(Trait)["trait"])
 
 
 def test_same_seed_same_model() -> None:

@@ -17,7 +17,17 @@ def landing_charts(scores: Any, min_group_size: int = 5) -> int:
     heatmap = 1 if len(people) <= 40 else 0
     inflow = 1 if len(scores.newcomer_inflow) else 0
     ci = 1 if scores.ci_changes["credited"].any() else 0
-    return families + team + sharing + heatmap + inflow + ci
+    uplift = int(len(_uplift_ok(scores, people)) >= min_group_size)  # the distribution of effects
+    return families + team + sharing + heatmap + inflow + ci + uplift
+
+
+def _uplift_ok(scores: Any, people: set[str]) -> set[str]:
+    """People with a review-rounds multiplier effect (status ok)."""
+    table = getattr(scores, "uplift", None)
+    if table is None or table.empty:
+        return set()
+    ok = table[(table["outcome"] == "review_rounds") & (table["status"] == "ok") & table["person"].isin(people)]
+    return set(ok["person"])
 
 
 EXPLORATORY_OR_COMPOSITE = {"multiplier", "mentee_retention", "mentee_rounds_change"}
@@ -33,4 +43,5 @@ def person_charts(scores: Any, person: str, min_group_size: int = 5) -> int:
     sizes = ok.groupby("family")["estimate"].agg(["size", "std"])
     comparable = set(sizes[(sizes["size"] >= min_group_size) & (sizes["std"] > 0)].index)
     others = int(len(scores.people) >= min_group_size and bool(set(ok[ok["person"] == person]["family"]) & comparable))
-    return others + 2 + int((scores.ci_changes["person"] == person).any())
+    uplift = int(person in _uplift_ok(scores, set(scores.people["person"])))  # the multiplier chart
+    return others + 2 + int((scores.ci_changes["person"] == person).any()) + uplift

@@ -1,0 +1,436 @@
+"""The multiplier effect (uplift): how much better the people around each engineer get.
+
+docs/methodology.md, "Multiplier effect (uplift)", is the specification. In short, per outcome (``OUTCOMES``):
+
+    y_j = a_author + g_(repo, month) + b1 log1p(size) + b2 log1p(prior PRs)
+          + sum_r beta_r * exposure_(j, r) + sum_r c_r * [r reviews PR j] + e_j
+
+over merged human PRs of the window. Author and repository x month effects are absorbed by alternating
+demeaning (the within transform; Frisch-Waugh-Lovell), then statsmodels OLS with errors clustered by
+author. Exposure (``analyzer.scores.exposure``) is the decayed, saturating count of r's earlier reviews of
+the author; the current-review indicator keeps a strict reviewer's own rounds on the PR out of beta_r.
+beta_r becomes a relative effect at full exposure, and the relative effects of everyone are shrunk towards
+the team mean by empirical Bayes with robust intervals (Armstrong, Kolesar and Plagborg-Moller 2022).
+People with fewer than ``min_authors`` exposed authors get "insufficient data" and stay out of the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import statsmodels.api as sm
+from scipy import optimize, sparse
+from scipy import stats as sps
+from statsmodels.regression.linear_model import RegressionResults
+from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+
+from analyzer.frames.model import Frames
+from analyzer.scores.codes import bool_mask
+from analyzer.scores.exposure import DEFAULT_TAU_DAYS, exposure_matrix
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
+
+FloatArray = npt.NDArray[np.float64]
+EXPOSED = 0.05  # an author "worked with" r before a PR when the exposure is at least this
+NAIVE_EXPOSED = 1 - np.exp(-np.exp(-1.0))  # naive contrast: a review by r within the last tau
+UPLIFT_COLUMNS = (
+    "person",
+    "outcome",
+    "estimate",
+    "lo",
+    "hi",
+    "raw",
+    "raw_lo",
+    "raw_hi",
+    "n_authors",
+    "n_prs",
+    "min_n",
+    "status",
+    "credited",
+    "baseline",
+    "naive",
+    "naive_lo",
+    "naive_hi",
+)
+
+
+@dataclass(frozen=True)
+class UpliftSettings:
+    """The model's choices (config.toml [scores] uplift_*; the notebook varies them)."""
+
+    tau_days: float = DEFAULT_TAU_DAYS
+    min_authors: int = 8
+    level: float = 0.90
+    shrink: bool = True
+
+
+def settings_from(options: ScoringOptions) -> UpliftSettings:
+    """The scoring options' uplift knobs (a decay shorter than a day is read as one day)."""
+    return UpliftSettings(
+        tau_days=max(float(options.uplift_decay_days), 1.0), min_authors=options.min_uplift_authors, level=options.level
+    )
+
+
+@dataclass(frozen=True)
+class Design:
+    """Everything one fit needs, built once for all outcomes."""
+
+    prs: pd.DataFrame  # pr_outcomes rows in the window with a merge, in model order
+    exposure: npt.NDArray[np.float32]  # n_prs x n_people
+    reviewing: npt.NDArray[np.bool_]  # n_prs x n_people: the person reviewed the PR
+    people: pd.Index  # the people of the columns (everyone with an interaction)
+    n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
+    n_prs: npt.NDArray[np.int64]
+
+
+def interactions(frames: Frames, prs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (reviewer, PR): the reviewer's first review of a PR in ``prs`` (author, reviewer, at)."""
+    reviews = frames.reviews
+    keep = ~bool_mask(reviews["is_bot"]) & reviews[["pr_id", "person", "submitted_at"]].notna().all(axis=1).to_numpy()
+    rows = reviews.loc[keep, ["pr_id", "person", "submitted_at"]]
+    author = pd.Series(prs["person"].to_numpy(), index=prs["pr_id"].to_numpy())
+    rows = rows.assign(author=author.reindex(rows["pr_id"].to_numpy(dtype=np.int64)).to_numpy())
+    rows = rows[rows["author"].notna() & (rows["person"].astype(object) != rows["author"])]
+    first = rows.sort_values("submitted_at", kind="stable").drop_duplicates(["person", "pr_id"])
+    return pd.DataFrame(
+        {
+            "pr_id": first["pr_id"].to_numpy(dtype=np.int64),
+            "author": first["author"].astype(object).to_numpy(),
+            "person": first["person"].astype(object).to_numpy(),
+            "at": first["submitted_at"].to_numpy(),
+        }
+    )
+
+
+def build_design(frames: Frames, start: datetime, end: datetime, settings: UpliftSettings) -> Design:
+    """PR rows of the window, their exposure to everyone, and who reviewed them (history before the window
+    counts towards exposure)."""
+    every = pr_outcomes(frames)
+    met = interactions(frames, every)
+    created = every["created_at"]
+    in_window = (created >= pd.Timestamp(start)) & (created <= pd.Timestamp(end))
+    prs = every[in_window.to_numpy() & every["review_rounds"].notna().to_numpy()].reset_index(drop=True)
+    people = pd.Index(sorted(set(met["person"])), dtype=object)
+    authors = pd.Index(sorted(set(every["person"]) | set(met["author"])), dtype=object)
+    exposure = exposure_matrix(
+        authors.get_indexer(prs["person"]).astype(np.int64),
+        _ns(prs["created_at"]),
+        authors.get_indexer(met["author"]).astype(np.int64),
+        people.get_indexer(met["person"]).astype(np.int64),
+        _ns(met["at"]),
+        len(people),
+        settings.tau_days,
+        np.float32,  # values in [0, 1): float32 halves the stage's largest arrays
+    )
+    reviewing = np.zeros(exposure.shape, dtype=np.bool_)
+    row_of = pd.Series(np.arange(len(prs)), index=prs["pr_id"].to_numpy())
+    at_row = row_of.reindex(met["pr_id"].to_numpy()).to_numpy()
+    here = ~np.isnan(at_row)
+    reviewing[at_row[here].astype(np.intp), people.get_indexer(met["person"][here])] = True
+    exposed = exposure >= EXPOSED
+    author_code = authors.get_indexer(prs["person"])
+    n_authors = np.array([len(np.unique(author_code[exposed[:, k]])) for k in range(len(people))], dtype=np.int64)
+    return Design(prs, exposure, reviewing, people, n_authors, exposed.sum(axis=0).astype(np.int64))
+
+
+def _ns(times: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
+    values = pd.to_datetime(pd.Series(times), utc=True).to_numpy(dtype="datetime64[ns]")
+    return values.view(np.int64)
+
+
+DEMEAN_BLOCK = 64  # columns demeaned together: bounds the temporary to rows x 64
+
+
+def demean(
+    values: FloatArray,
+    groups: list[npt.NDArray[np.intp]],
+    tol: float = 1e-10,
+    max_iter: int = 500,
+    copy: bool = True,
+) -> FloatArray:
+    """Residuals of ``values`` (rows x columns) on the dummies of every grouping: alternating projections
+    (each pass subtracts the group means of one grouping) until nothing moves. Columns are independent,
+    so blocks of them are demeaned one after another; ``copy=False`` works in place (float64 input)."""
+    out = np.array(values, dtype=np.float64, copy=True) if copy or values.dtype != np.float64 else values
+    onehots = []
+    for codes in groups:
+        n_groups = int(codes.max()) + 1 if len(codes) else 0
+        dummy = sparse.csr_matrix((np.ones(len(codes)), (np.arange(len(codes)), codes)), shape=(len(codes), n_groups))
+        onehots.append((dummy, np.asarray(dummy.sum(axis=0)).ravel(), codes))
+    for start in range(0, out.shape[1], DEMEAN_BLOCK):
+        block = out[:, start : start + DEMEAN_BLOCK]
+        scale = max(float(np.abs(block).max()) if block.size else 0.0, 1.0)
+        for _ in range(max_iter):
+            moved = 0.0
+            for dummy, counts, codes in onehots:
+                means = (dummy.T @ block) / counts[:, None]
+                block -= means[codes]
+                moved = max(moved, float(np.abs(means).max()) if means.size else 0.0)
+            if moved <= tol * scale:
+                break
+    return out
+
+
+Basis = tuple[FloatArray, FloatArray]  # eigenvalues and eigenvectors of x'x
+
+
+def gram_basis(x: FloatArray) -> Basis:
+    """The eigendecomposition of x'x (k x k): computed once per design, shared by every outcome."""
+    values, vectors = np.linalg.eigh(x.T @ x)
+    return values, vectors
+
+
+def clustered_ols(y: FloatArray, x: FloatArray, clusters: npt.NDArray[np.intp], basis: Basis | None = None) -> Any:
+    """statsmodels OLS of ``y`` on ``x`` with errors clustered by ``clusters`` (CR1, t(G - 1)).
+
+    The same estimates and covariance as ``sm.OLS(y, x).fit(cov_type="cluster", ...)``, but statsmodels
+    fits the reduced system (R, z) with R'R = x'x and R'z = x'y (from the eigendecomposition of the small
+    k x k matrix x'x; rank-deficient directions dropped, as the pseudo-inverse does), so the costly
+    decomposition is of a k x k matrix rather than of the n x k design; the clustered covariance is then
+    statsmodels' sandwich on the full data with those estimates. (A direct fit spends most of the uplift
+    stage in one SVD of the n x k design: minutes on a million-comment corpus.)"""
+    values, vectors = basis if basis is not None else gram_basis(x)
+    keep = values > values.max(initial=0.0) * 1e-12
+    root = np.sqrt(values[keep])
+    reduced = sm.OLS((vectors[:, keep].T @ (x.T @ y)) / root, vectors[:, keep].T * root[:, None], hasconst=False)
+    with warnings.catch_warnings():  # collinear exposures: the pseudo-inverse's minimum-norm answer, as intended
+        warnings.simplefilter("ignore", SingularMatrixWarning)
+        fitted = reduced.fit()
+    full = sm.OLS(y, x, hasconst=False)
+    full.rank = int(keep.sum())  # known from the reduced fit: spares statsmodels a rank decomposition of x
+    return RegressionResults(
+        full,
+        fitted.params,
+        normalized_cov_params=fitted.normalized_cov_params,
+        cov_type="cluster",
+        cov_kwds={"groups": clusters, "use_correction": True, "df_correction": True},
+        use_t=True,
+    )
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Per modelled person: beta, its cluster-robust standard error, and the counterfactual mean."""
+
+    people: pd.Index
+    beta: FloatArray
+    se: FloatArray
+    baseline: FloatArray
+
+
+@dataclass(frozen=True)
+class Within:
+    """The within-transformed design shared by every outcome (the same merged PRs and regressors)."""
+
+    keep: npt.NDArray[np.bool_]  # PR rows in the model (authors with >= 2 PRs)
+    author: npt.NDArray[np.intp]  # cluster codes of the kept rows
+    repo_month: npt.NDArray[np.intp]
+    x: FloatArray  # demeaned regressors, usable columns only
+    usable: npt.NDArray[np.bool_]  # over [exposure..., reviewing..., log size, log prior PRs]
+    basis: Basis
+
+
+def within_design(design: Design, columns: npt.NDArray[np.intp]) -> Within | None:
+    """Demean the regressors once: exposure and current-review indicators of the people at ``columns``,
+    log1p(size) and log1p(earlier PRs), by author and by repository x month. None without two authors."""
+    prs = design.prs
+    author = pd.factorize(prs["person"])[0]
+    keep = np.bincount(author)[author] > 1  # one PR of an author carries no within-author information
+    month = prs["created_at"].dt.strftime("%Y-%m").to_numpy(dtype=object)
+    repo_month = pd.factorize(prs["repo"].astype(object).to_numpy() + "|" + month)[0]
+    if keep.sum() < 3 or len(np.unique(author[keep])) < 2:
+        return None
+    rows, k = np.flatnonzero(keep), len(columns)
+    x = np.empty((len(rows), 2 * k + 2))  # filled in place: the design is the stage's largest array
+    x[:, :k] = design.exposure[np.ix_(rows, columns)]
+    x[:, k : 2 * k] = design.reviewing[np.ix_(rows, columns)]
+    x[:, 2 * k] = np.log1p(prs["size"].to_numpy(dtype=float)[rows])
+    x[:, 2 * k + 1] = np.log1p(prs["prior_prs"].to_numpy(dtype=float)[rows])
+    codes, rm_codes = pd.factorize(author[keep])[0], pd.factorize(repo_month[keep])[0]
+    xd = demean(x, [codes, rm_codes], copy=False)
+    usable = np.linalg.norm(xd, axis=0) > 1e-8 * np.sqrt(len(xd))
+    xd = np.ascontiguousarray(xd[:, usable])
+    return Within(keep, codes, rm_codes, xd, usable, gram_basis(xd))
+
+
+def fit_outcome(
+    design: Design, within: Within | None, outcome: Outcome, columns: npt.NDArray[np.intp], level: float
+) -> Fit:
+    """The within-transformed OLS of one outcome on the exposure of the people at ``columns``."""
+    nan = np.full(len(columns), np.nan)
+    if within is None:
+        return Fit(design.people[columns], nan, nan.copy(), nan.copy())
+    raw_y = design.prs[outcome.name].to_numpy(dtype=float)[within.keep]
+    y = np.log(raw_y) if outcome.scale == "log" else raw_y
+    yd = demean(y[:, None], [within.author, within.repo_month])[:, 0]
+    result = clustered_ols(yd, within.x, within.author, within.basis)
+    params = np.full(len(within.usable), np.nan)
+    ses = params.copy()
+    params[within.usable] = result.params
+    # the absorbed repository x month levels are parameters too (author effects nest within the clusters),
+    # and inference with few clusters uses t(G - 1): folded into the standard error, so the normal
+    # quantiles of the shrinkage give the t interval when nothing is shrunk
+    n, k = len(yd), int(within.usable.sum())
+    absorbed = int(within.repo_month.max())
+    clusters = int(within.author.max()) + 1
+    quantile = 0.5 + level / 2
+    t_ratio = float(sps.t.ppf(quantile, max(clusters - 1, 1)) / sps.norm.ppf(quantile))
+    ses[within.usable] = result.bse * np.sqrt(max(n - k, 1) / max(n - k - absorbed, 1)) * t_ratio
+    beta, se = params[: len(columns)], ses[: len(columns)]
+    exposure = design.exposure[within.keep][:, columns]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = exposure.sum(axis=0)
+        if outcome.scale == "level":
+            baseline = (exposure * raw_y[:, None]).sum(axis=0) / weight - np.nan_to_num(beta) * (
+                (exposure**2).sum(axis=0) / weight
+            )
+        else:
+            baseline = np.exp((exposure * np.log(raw_y)[:, None]).sum(axis=0) / weight - np.nan_to_num(beta))
+    return Fit(design.people[columns], beta, se, baseline)
+
+
+def relative(fit: Fit, outcome: Outcome) -> tuple[FloatArray, FloatArray]:
+    """The effect at full exposure on the working scale of the shrinkage (relative change for level
+    outcomes, log ratio for log outcomes) and its standard error."""
+    if outcome.scale == "log":
+        return fit.beta, fit.se
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ok = fit.baseline > 0
+        return np.where(ok, fit.beta / fit.baseline, np.nan), np.where(ok, fit.se / fit.baseline, np.nan)
+
+
+def to_change(values: FloatArray, outcome: Outcome) -> FloatArray:
+    """Working scale -> relative change (-0.18: 18 % fewer)."""
+    return np.expm1(values) if outcome.scale == "log" else values
+
+
+def _non_coverage(m2: float, chi: float) -> float:
+    """Worst-case non-coverage of estimate +/- chi sd when the normalised bias b has E[b^2] = m2: the
+    concave envelope of r(t) = P(|Z - sqrt(t)| > chi) at m2 (a mixture of b = 0 and b^2 = t >= m2)."""
+
+    def r(t: FloatArray) -> FloatArray:
+        root = np.sqrt(t)
+        return np.asarray(sps.norm.cdf(-chi - root) + sps.norm.sf(chi - root), dtype=np.float64)
+
+    if m2 <= 0:
+        return float(r(np.zeros(1))[0])
+    grid = m2 * np.geomspace(1.0, 1e4, 400)
+    r0 = float(r(np.zeros(1))[0])
+    return float(np.max(r0 + (m2 / grid) * (r(grid) - r0)))
+
+
+@functools.lru_cache(maxsize=4096)
+def robust_critical_value(m2: float, level: float) -> float:
+    """The robust EBCI critical value cva(m2): the smallest chi whose worst-case non-coverage is 1 - level
+    (cached: ``shrink`` asks with m2 rounded to 3 significant digits)."""
+    alpha = 1 - level
+    hi = np.sqrt(max(m2, 0.0) / alpha) + sps.norm.ppf(1 - alpha / 2) + 5.0  # Chebyshev bounds it
+    return float(optimize.brentq(lambda chi: _non_coverage(m2, chi) - alpha, 1e-6, hi, xtol=1e-6))
+
+
+def shrink(estimate: FloatArray, se: FloatArray, level: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Empirical-Bayes estimates towards no effect (mu = 0) with robust 90 % intervals.
+
+    tau2 = max(mean(x^2 - se^2), 2 sum se^4 / (K sum se^2)) (the floor keeps the weights positive);
+    w = tau2 / (tau2 + se^2); estimate w x; half width cva(m2) w se, m2 = (1 - w) / w (the normalised
+    bias's second moment under the fitted tau2). Shrinking towards zero rather than the team mean: a claim
+    about a person starts from "no effect"."""
+    est, lo, hi = (np.full(len(estimate), np.nan) for _ in range(3))
+    ok = np.isfinite(estimate) & np.isfinite(se) & (se > 0)
+    if ok.sum() < 3:  # too few people to learn a spread from: no shrinkage
+        half = sps.norm.ppf(0.5 + level / 2) * se
+        return estimate.copy(), estimate - half, estimate + half
+    x, s2 = estimate[ok], se[ok] ** 2
+    mu = 0.0
+    tau2 = max(float(np.mean((x - mu) ** 2 - s2)), 2 * float((s2**2).sum()) / (len(x) * float(s2.sum())))
+    w = tau2 / (tau2 + s2)
+    post = mu + w * (x - mu)
+    m2 = [float(f"{(1 - wi) / wi:.3g}") for wi in w]  # the critical value is smooth in m2
+    half = np.array([robust_critical_value(m, level) for m in m2]) * w * np.sqrt(s2)
+    est[ok], lo[ok], hi[ok] = post, post - half, post + half
+    return est, lo, hi
+
+
+def naive_effects(design: Design, outcome: Outcome, level: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The naive before/after contrast per person: outcome of PRs opened within about tau after a review by
+    r against all other PRs, as a ratio of means (log outcomes: of geometric means), with a delta-method
+    interval; no author, time or size controls."""
+    y = design.prs[outcome.name].to_numpy(dtype=float)
+    if outcome.scale == "log":
+        y = np.log(y)
+    z = sps.norm.ppf(0.5 + level / 2)
+    exposed = design.exposure >= NAIVE_EXPOSED
+    n1 = exposed.sum(axis=0).astype(float)
+    n0 = len(y) - n1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s1 = (exposed * y[:, None]).sum(axis=0)
+        m1, m0 = s1 / n1, (y.sum() - s1) / n0
+        v1 = ((exposed * y[:, None] ** 2).sum(axis=0) - n1 * m1**2) / np.maximum(n1 - 1, 1) / n1
+        v0 = ((y**2).sum() - (exposed * y[:, None] ** 2).sum(axis=0) - n0 * m0**2) / np.maximum(n0 - 1, 1) / n0
+        if outcome.scale == "log":
+            diff, se = m1 - m0, np.sqrt(v1 + v0)
+            return np.expm1(diff), np.expm1(diff - z * se), np.expm1(diff + z * se)
+        ratio = m1 / m0
+        se = ratio * np.sqrt(v1 / m1**2 + v0 / m0**2)
+        return ratio - 1, ratio - 1 - z * se, ratio - 1 + z * se
+
+
+def uplift_table(design: Design, settings: UpliftSettings) -> pd.DataFrame:
+    """One row per (person with an interaction, outcome): see ``UPLIFT_COLUMNS``."""
+    frames = []
+    enough = design.n_authors >= settings.min_authors
+    columns = np.flatnonzero(enough)
+    z = sps.norm.ppf(0.5 + settings.level / 2)
+    within = within_design(design, columns) if len(columns) else None
+    for outcome in OUTCOMES:
+        k = len(design.people)
+        raw, raw_se, baseline = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+        if len(columns):
+            fit = fit_outcome(design, within, outcome, columns, settings.level)
+            raw[columns], raw_se[columns] = relative(fit, outcome)
+            baseline[columns] = fit.baseline
+        if settings.shrink:
+            est, lo, hi = shrink(raw, raw_se, settings.level)
+        else:
+            est, lo, hi = raw, raw - z * raw_se, raw + z * raw_se
+        naive, naive_lo, naive_hi = naive_effects(design, outcome, settings.level)
+        ok = enough & np.isfinite(est)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person": np.asarray(design.people, dtype=object),
+                    "outcome": outcome.name,
+                    "estimate": to_change(est, outcome),
+                    "lo": to_change(lo, outcome),
+                    "hi": to_change(hi, outcome),
+                    "raw": to_change(raw, outcome),
+                    "raw_lo": to_change(raw - z * raw_se, outcome),
+                    "raw_hi": to_change(raw + z * raw_se, outcome),
+                    "n_authors": design.n_authors,
+                    "n_prs": design.n_prs,
+                    "min_n": settings.min_authors,
+                    "status": np.where(ok, "ok", "insufficient"),
+                    "credited": ok & ((lo > 0) | (hi < 0)),
+                    "baseline": baseline,
+                    "naive": naive,
+                    "naive_lo": naive_lo,
+                    "naive_hi": naive_hi,
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    cleared = table["status"] != "ok"
+    table.loc[cleared, ["estimate", "lo", "hi", "raw", "raw_lo", "raw_hi"]] = np.nan
+    return table[list(UPLIFT_COLUMNS)]
+
+
+def uplift_scores(frames: Frames, start: datetime, end: datetime, settings: UpliftSettings) -> pd.DataFrame:
+    """The uplift table of one scoring run (the ``score_uplift`` table)."""
+    return uplift_table(build_design(frames, start, end, settings), settings)

@@ -1,0 +1,256 @@
+"""Simulation study of the multiplier-effect (uplift) model against the demo generator's ground truth.
+
+Each replicate generates a seeded demo org (``generate_org``; sizes and planted effect sizes vary), turns
+its model into the store-shaped tables the collector would write (``model_tables``: PRs, reviews, PR
+commits, with the same columns), builds frames with the product's ``build_frames`` and runs the uplift
+stage (``analyzer.scores.uplift``). The planted people's true effect is in ``model.traits``; everyone
+else's is zero. Printed, for the model and for the naive before/after contrast side by side:
+
+- coverage: share of (person, replicate) whose 90 % interval contains the true effect (target >= 85 %),
+  over everyone with a status of ok, and over the planted people alone;
+- false credit: share of no-effect people (not planted) whose interval excludes zero (target <= 10 %);
+- power: share of planted 20 % improvers/worseners, at the demo's size, credited with the right sign
+  (target >= 80 %);
+- confounded: share of replicates where the reviewer given only the strongest authors is credited
+  (target <= 10 %).
+
+With ``--speed N`` it instead times the uplift stage alone on the score_speed benchmark corpus of N comments
+(``benchmarks/score_speed.py`` builds it; 1,000,000 by default there) in a child process and prints its wall
+time and the child's peak memory (target: at most 30 s added, peak within 4 GB).
+
+Usage: python benchmarks/uplift_validity.py [--orgs 200] [--workers 2] [--save rows.csv]
+       python benchmarks/uplift_validity.py --speed 1000000
+"""
+
+from __future__ import annotations
+
+import os
+
+# one BLAS thread per worker process: the workers already use every core, and oversubscribed BLAS
+# threads made each small fit ~10x slower on a shared 2-core machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import multiprocessing as mp  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analyzer.demo import DEMO_NOW, generate_org  # noqa: E402
+from analyzer.demo.people import Person  # noqa: E402
+from analyzer.fakegithub.model import OrgModel  # noqa: E402
+from analyzer.frames import build_frames  # noqa: E402
+from analyzer.scores.options import ScoringOptions  # noqa: E402
+from analyzer.scores.uplift import UpliftSettings, build_design, uplift_table  # noqa: E402
+
+DEMO_SCALE = 1.0
+SCALES = (0.5, 0.75, 1.0, 1.0, 1.5, 3.0)  # the demo's size twice as often: power is judged there
+EFFECTS = (0.1, 0.2, 0.2, 0.3)  # planted |effect| of the improvers and the worsener
+WINDOW_DAYS = 548
+
+
+def model_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
+    """The store-shaped tables the uplift stage reads (PRs, reviews, PR commits), straight from the model."""
+    users = model.users
+    pulls = list(model.pulls.values())
+    prs = pd.DataFrame(
+        {
+            "pr_id": [p.id for p in pulls],
+            "repo": [p.repo for p in pulls],
+            "number": [p.number for p in pulls],
+            "title": [p.title for p in pulls],
+            "author": [p.author for p in pulls],
+            "author_type": [users[p.author].type if p.author in users else None for p in pulls],
+            "author_association": [p.author_association for p in pulls],
+            "state": ["MERGED" if p.merged_at else ("CLOSED" if p.closed_at else "OPEN") for p in pulls],
+            "draft": [p.draft for p in pulls],
+            "created_at": [p.created_at for p in pulls],
+            "closed_at": [p.closed_at for p in pulls],
+            "merged_at": [p.merged_at for p in pulls],
+            "additions": [sum(f.additions for f in p.files) for p in pulls],
+            "deletions": [sum(f.deletions for f in p.files) for p in pulls],
+            "changed_files": [len(p.files) for p in pulls],
+        }
+    )
+    pr_id = {(p.repo, p.number): p.id for p in pulls}
+    reviews = pd.DataFrame(
+        [
+            {
+                "review_id": r.id,
+                "pr_id": pr_id[(r.repo, r.pr_number)],
+                "author": r.author,
+                "author_type": users[r.author].type if r.author in users else None,
+                "state": r.state,
+                "body": r.body,
+                "submitted_at": r.submitted_at,
+            }
+            for r in model.reviews.values()
+        ]
+    )
+    commits = pd.DataFrame(
+        [
+            {
+                "pr_id": pr_id[(c.repo, c.pr_number)],
+                "sha": c.sha,
+                "author_login": c.author_login,
+                "author_email": c.author_email,
+                "committed_at": c.committed_at,
+            }
+            for p in pulls
+            for c in (model.commits[(p.repo, sha)] for sha in p.commit_shas)
+        ]
+    )
+    return {"prs": prs, "reviews": reviews, "pr_commits": commits}
+
+
+@dataclass(frozen=True)
+class Replicate:
+    seed: int
+    scale: float
+    effect: float
+
+
+def replicates(n: int) -> Iterator[Replicate]:
+    for index in range(n):
+        yield Replicate(1000 + index, SCALES[index % len(SCALES)], EFFECTS[(index // len(SCALES)) % len(EFFECTS)])
+
+
+def planted_org(rep: Replicate) -> OrgModel:
+    """The demo org with the improvers' and worsener's planted effect set to +/- ``rep.effect``."""
+    import analyzer.demo.generator as generator
+
+    original = generator.build_roster
+
+    def roster() -> list[Person]:
+        people = original()
+        return [replace(p, uplift=float(np.sign(p.uplift)) * rep.effect) if p.uplift else p for p in people]
+
+    generator.build_roster = roster  # type: ignore[assignment]
+    try:
+        return generate_org(seed=rep.seed, scale=rep.scale)
+    finally:
+        generator.build_roster = original
+
+
+def run_one(rep: Replicate) -> pd.DataFrame:
+    """Truth and both estimates per person of one replicate (review rounds only: the planted outcome)."""
+    started = time.perf_counter()
+    model = planted_org(rep)
+    options = ScoringOptions(now=DEMO_NOW, window_days=WINDOW_DAYS)
+    frames = build_frames(model_tables(model), options)
+    generated = time.perf_counter()
+    design = build_design(frames, frames.window_start, frames.window_end, UpliftSettings())
+    table = uplift_table(design, UpliftSettings())
+    fitted = time.perf_counter()
+    table = table[table["outcome"] == "review_rounds"].copy()
+    truth = {t.login: (t.trait, t.effect) for t in model.traits if t.effect is not None}
+    table["trait"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[0])
+    table["truth"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[1])
+    table["seed"], table["scale"], table["effect"] = rep.seed, rep.scale, rep.effect
+    table["gen_s"], table["fit_s"] = generated - started, fitted - generated
+    return table
+
+
+def _rates(rows: pd.DataFrame, lo: str, hi: str) -> dict[str, float]:
+    ok = rows[(rows["status"] == "ok") & rows[lo].notna() & rows[hi].notna()]
+    covered = (ok[lo] <= ok["truth"]) & (ok["truth"] <= ok[hi])
+    planted = ok["trait"].isin(["uplift_improver", "uplift_worsener"])
+    null = ok["truth"] == 0
+    credited = (ok[lo] > 0) | (ok[hi] < 0)
+    right_sign = (np.sign(ok[hi]) == np.sign(ok["truth"])) & (np.sign(ok[lo]) == np.sign(ok["truth"]))
+    at_demo = planted & (ok["scale"] == DEMO_SCALE) & (ok["effect"] == 0.2)
+    confounded = ok["trait"] == "uplift_confounded"
+    return {
+        "coverage (all people)": float(covered.mean()),
+        "coverage (planted people)": float(covered[planted].mean()),
+        "false credit (no effect)": float(credited[null].mean()),
+        "power (20 %, demo size)": float((credited & right_sign)[at_demo].mean()),
+        "confounded credited": float(credited[confounded].mean()),
+        **{
+            f"power (20 %, scale {scale:g})": float((credited & right_sign)[planted & (ok["scale"] == scale) & (ok["effect"] == 0.2)].mean())
+            for scale in sorted(set(SCALES))
+        },
+    }
+
+
+def _speed_child(n_comments: int, out: Any) -> None:
+    import resource
+    import sys
+    from pathlib import Path
+
+    from analyzer.scores.uplift import uplift_scores
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # score_speed.py sits beside this script
+    from score_speed import NOW, synthetic_tables
+
+    options = ScoringOptions(now=NOW)
+    frames = build_frames(synthetic_tables(n_comments), options)
+    started, cpu = time.perf_counter(), time.process_time()
+    table = uplift_scores(frames, frames.window_start, frames.window_end, UpliftSettings())
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.send({"wall": wall, "cpu": cpu, "peak_mb": peak, "prs": len(frames.prs), "rows": len(table)})
+
+
+def speed(n_comments: int) -> None:
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_speed_child, args=(n_comments, child))
+    proc.start()
+    result = parent.recv()
+    proc.join()
+    print(
+        f"uplift stage on {n_comments:,} comments ({result['prs']:,} PRs, {result['rows']:,} rows): "
+        f"{result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU (target <= 30 s; wall time grows with other "
+        f"load on the machine), peak memory of the process {result['peak_mb']:.0f} MB "
+        "(frames included; target: the whole scoring run within 4 GB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orgs", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--save", default="", help="write every (person, replicate) row to this CSV")
+    parser.add_argument("--speed", type=int, default=0, help="time the stage on the score_speed corpus instead")
+    args = parser.parse_args()
+    if args.speed:
+        speed(args.speed)
+        return
+    started = time.perf_counter()
+    with mp.get_context("fork").Pool(args.workers) as pool:
+        tables = pool.map(run_one, list(replicates(args.orgs)), chunksize=1)
+    rows = pd.concat(tables, ignore_index=True)
+    wall = time.perf_counter() - started
+    if args.save:
+        rows.to_csv(args.save, index=False)
+    model, raw, naive = _rates(rows, "lo", "hi"), _rates(rows, "raw_lo", "raw_hi"), _rates(rows, "naive_lo", "naive_hi")
+    targets = {
+        "coverage (all people)": ">= 0.85",
+        "coverage (planted people)": "(reported)",
+        "false credit (no effect)": "<= 0.10",
+        "power (20 %, demo size)": ">= 0.80",
+        "confounded credited": "<= 0.10",
+    }
+    targets |= {key: "(reported)" for key in model if key.startswith("power (20 %, scale")}
+    fits = rows.drop_duplicates("seed")
+    print(f"uplift validity: {args.orgs} seeded orgs (scales {sorted(set(SCALES))}, effects {sorted(set(EFFECTS))})")
+    print(f"{'figure':<30}{'model':>9}{'unshrunk':>10}{'naive':>9}  target")
+    for key, target in targets.items():
+        print(f"{key:<30}{model[key]:>9.3f}{raw[key]:>10.3f}{naive[key]:>9.3f}  {target}")
+    n_ok = int((rows["status"] == "ok").sum())
+    print(f"person estimates with status ok: {n_ok}; planted ok: {int(rows['trait'].str.startswith('uplift').sum())}")
+    print(
+        f"fit per org: median {fits['fit_s'].median():.3f} s, max {fits['fit_s'].max():.3f} s "
+        f"(generation median {fits['gen_s'].median():.2f} s); wall {wall:.0f} s"
+    )
+    print(f"ratio naive/model false credit: {naive['false credit (no effect)'] / max(model['false credit (no effect)'], 1e-9):.1f}x")
+
+
+if __name__ == "__main__":
+    main()

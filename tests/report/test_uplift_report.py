@@ -1,0 +1,106 @@
+"""The multiplier effect in the report: the sentences in plain words, and on the demo report (built by the
+real pipeline, ``demo_run``) the person pages' section and chart and the team's distribution, drawn in
+headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browsing import COUNT_DRAWN, DRAWN, assert_clean, open_report
+from playwright.sync_api import Browser
+
+from analyzer.demo import generate_org
+from analyzer.report.browser import page_key
+from analyzer.report.uplift_section import sentence
+from analyzer.scores.outcomes import OUTCOMES
+from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, read_scores
+from analyzer.scores.uplift import UPLIFT_COLUMNS
+
+ROUNDS, HOURS = OUTCOMES
+
+
+def row(**values: Any) -> dict[str, Any]:
+    """One uplift row with every declared column (defaults: an estimated, uncredited person)."""
+    base: dict[str, Any] = dict.fromkeys(UPLIFT_COLUMNS)
+    base |= {"outcome": "review_rounds", "status": "ok", "n_authors": 41, "min_n": 8, "credited": False}
+    return base | values
+
+
+def test_the_table_is_declared_once() -> None:
+    assert tuple(SCORE_SCHEMAS["uplift"]) == UPLIFT_COLUMNS
+
+
+def test_a_credited_decrease_reads_as_fewer_rounds_with_its_interval() -> None:
+    text = sentence("Maja", ROUNDS, row(estimate=-0.18, lo=-0.26, hi=-0.09, credited=True))
+    assert text == (
+        "Authors who worked with Maja needed 18 % fewer review rounds [9 %, 26 %] in the following three "
+        "months (n = 41 authors)."
+    )
+
+
+def test_a_credited_increase_reads_as_more() -> None:
+    text = sentence("Viktor", HOURS, row(outcome="hours_to_merge", estimate=0.3, lo=0.1, hi=0.5, credited=True))
+    assert "needed 30 % more time from review request to merge [10 %, 50 %]" in text
+
+
+def test_an_interval_spanning_zero_is_no_detectable_effect() -> None:
+    text = sentence("Tom", ROUNDS, row(estimate=-0.05, lo=-0.2, hi=0.1))
+    assert text.startswith("Review rounds: no detectable effect") and "[-20 %, +10 %]" in text
+    assert "fewer" not in text
+
+
+def test_below_the_minimum_is_insufficient_data_with_n() -> None:
+    text = sentence("Ana", ROUNDS, row(status="insufficient", n_authors=3))
+    assert text == "Review rounds: insufficient data (n = 3 authors; at least 8 needed)."
+    assert sentence("Ana", ROUNDS, None) == "Review rounds: insufficient data (n = 0 authors)."
+
+
+@pytest.fixture(scope="module")
+def scores(demo_run: Any) -> Scores:
+    return read_scores(demo_run.store)
+
+
+def _planted(trait: str) -> list[str]:
+    return [t.login for t in generate_org(seed=7, scale=1.0).traits if t.trait == trait]
+
+
+def test_demo_person_pages_show_the_multiplier_in_chromium(browser: Browser, demo_run: Any, scores: Scores) -> None:
+    rounds = scores.uplift[scores.uplift["outcome"] == "review_rounds"].set_index("person")
+    credited = [p for p in _planted("uplift_improver") if bool(rounds.loc[p, "credited"])]
+    assert credited, "the demo has no credited improver to show"
+    (null,) = _planted("uplift_busy_null")
+    few = rounds[rounds["status"] == "insufficient"].index.intersection(scores.people["person"])
+    w = open_report(browser, Path(demo_run.report))
+    page = w.page
+    page.wait_for_function(DRAWN, arg="team", timeout=60_000)
+    # the team view: the distribution of effects, drawn, and no name in it (never a ranking)
+    team_chart = page.locator("#chart-team-uplift")
+    assert team_chart.locator("svg.main-svg").count() >= 1
+    assert not any(name in team_chart.inner_text() for name in scores.people["display_name"].dropna())
+    for login, expected in [
+        (credited[0], "needed"),
+        (null, "no detectable effect"),
+        *[(p, "insufficient data") for p in list(few)[:1]],
+    ]:
+        key = page_key(login)
+        page.evaluate("key => { location.hash = '#' + key; }", key)
+        page.wait_for_function(DRAWN, arg=key, timeout=60_000)
+        section = page.locator(f"#page-person-{key[7:]} section.uplift")
+        words = section.inner_text()
+        assert expected in words, (login, words)
+        assert "Observational evidence, not proof" in words
+        drawn = page.evaluate(COUNT_DRAWN, f"#page-person-{key[7:]} section.uplift")
+        assert drawn == (1 if rounds.loc[login, "status"] == "ok" else 0), login
+    # the section sits right after the summary: before the tables of the page
+    key = page_key(credited[0])
+    order = page.evaluate(
+        "slug => { const b = document.querySelector('#page-person-' + slug + ' .person-body');"
+        " const kids = Array.from(b.children); return [kids.findIndex(k => k.matches('section.uplift')),"
+        " kids.findIndex(k => k.tagName === 'H2')]; }",
+        key[7:],
+    )
+    assert 0 < order[0] < order[1]
+    assert_clean(w)
+    page.close()
