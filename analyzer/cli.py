@@ -118,7 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="score the store; writes score_* tables and Parquet files",
                            description="Compute every per-person score (with its sample size and 90 % interval) "
                            "from the collected store, offline; writes score_* tables into the store and Parquet "
-                           "files. Run it after collect and before report.")
+                           "files. Run it after collect and before report. All tables of a run replace the "
+                           "previous ones at once (a kill or full disk leaves the previous scores); one score "
+                           "run per store at a time.")
     score.add_argument("--parquet-dir", help="where to write Parquet (default: store.parquet_dir)")
     score.add_argument("--no-cache", action="store_true",
                        help="score everything afresh, ignoring and not writing store.score_cache")
