@@ -39,6 +39,9 @@ def _needs_root() -> None:
         pytest.skip(f"needs {', '.join(missing)}")
     if find_chromium() is None:
         pytest.skip(CHROMIUM_HINT)
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+    if python is None or subprocess.run([python, "-c", "import ensurepip, venv"], capture_output=True).returncode:
+        pytest.skip("the system python3 cannot create a venv (Debian: apt-get install python3-venv)")
 
 
 @pytest.fixture(scope="module")
