@@ -4,7 +4,8 @@ Each replicate generates a seeded demo org (``generate_org``; sizes and planted 
 its model into the store-shaped tables the collector would write (``model_tables``: PRs, reviews, PR
 commits, with the same columns), builds frames with the product's ``build_frames`` and runs the uplift
 stage (``analyzer.scores.uplift``). The planted people's true effect is in ``model.traits``; everyone
-else's is zero. Printed, for the model and for the naive before/after contrast side by side:
+else's is zero. Printed, for the model (its shrunk intervals, and the same fit unshrunk) and for the naive
+before/after contrast side by side:
 
 - coverage: share of (person, replicate) whose 90 % interval contains the true effect (target >= 85 %),
   over everyone with a status of ok, and over the planted people alone;
