@@ -29,8 +29,8 @@ NETWORK_MAX_NEIGHBOURS = 30
 LABEL_CHARS = 18  # longer names are shortened on the chart (in full in the hover label)
 
 
-def short(name: str) -> str:
-    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
+def short(name: str, chars: int = LABEL_CHARS) -> str:
+    return name if len(name) <= chars else name[: chars - 1].rstrip() + "…"
 
 
 def network(data: ReportData, login: str) -> Spec:
@@ -251,9 +251,12 @@ def ci_impact(data: ReportData, login: str, series: dict[str, dict[str, list[Any
                     "type": "scatter",
                     "mode": "markers",
                     "ref": key,
-                    "name": plain(data.pseudo.text(f"{repo} {wf}")),
+                    # short in the legend (a phone-wide chart holds it); repository and path in full in the hover
+                    "name": plain(short(data.pseudo.text(f"{repo.rsplit('/', 1)[-1]} {wf.rsplit('/', 1)[-1]}"), 32)),
                     "marker": {"size": 4},
-                    "hovertemplate": "%{x|%Y-%m-%d}: run took %{y:.1f} min<extra></extra>",
+                    "hovertemplate": "%{x|%Y-%m-%d}: run took %{y:.1f} min<extra>"
+                    + plain(data.pseudo.text(f"{repo} {wf}"))
+                    + "</extra>",
                 }
             )
     shapes, notes = [], []

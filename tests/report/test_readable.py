@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browsing import DRAWN, assert_clean, open_report
@@ -45,7 +46,7 @@ INTERVALS = """sel => Array.from(document.querySelectorAll(sel + ' .js-plotly-pl
   const promised = title.replace(/<br>/g, ' ').includes('90 % interval');
   const withData = gd.data.filter(t => ((t.name || '').includes('90 % interval')
       && (t.x || []).filter(v => v !== null).length >= 2)
-    || (t.error_y && (t.error_y.array || []).some(v => v !== null && v > 0))).length;
+    || [t.error_x, t.error_y].some(e => e && (e.array || []).some(v => v !== null && v > 0))).length;
   const drawn = Array.from(gd.querySelectorAll('.scatterlayer path.js-line, .scatterlayer path.js-fill, g.errorbar path'))
     .filter(p => (p.getAttribute('d') || '').length > 2).length;
   return {id: gd.id, title: title, promised: promised, withData: withData, drawn: drawn};
@@ -154,5 +155,24 @@ def test_every_person_page_reads_in_a_minute(
         _check_page(page, section, f"{slug} at {width} width")
         promised += sum(c["promised"] for c in page.evaluate(INTERVALS, section))
     assert promised >= len(slugs)  # the "what they do for others" chart promises (and draws) intervals
+    assert_clean(w)
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+def test_every_demo_person_page_fits_with_units_and_intervals(browser: Browser, demo_run: Any, width: str) -> None:
+    """The same checks on the real pipeline's report (the demo org): real names, real CI workflows and
+    every section a person page can have."""
+    path = Path(demo_run.report)
+    slugs = sorted(unpack_people(path.read_text(encoding="utf-8")))
+    w = open_report(browser, path)
+    page = w.page
+    page.set_viewport_size({"width": WIDTHS[width][0], "height": WIDTHS[width][1]})
+    for slug in slugs:
+        page.evaluate("key => { location.hash = '#' + key; }", f"person/{slug}")
+        page.wait_for_function(DRAWN, arg=f"person/{slug}", timeout=60_000)
+        assert page.locator(f"#page-person-{slug} p.summary").count() == 1, slug
+        _check_page(page, f"#page-person-{slug}", f"demo {slug} at {width} width")
     assert_clean(w)
     page.close()

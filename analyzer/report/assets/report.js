@@ -29,24 +29,55 @@
 
   /* Chart titles are SVG text, which never wraps: on a narrow screen they are broken into lines
      (plotly's <br>) that fit the chart's width, and the top margin grows to hold them. */
-  function fitTitle(layout, width) {
-    var title = layout.title && layout.title.text;
-    var perLine = Math.max(20, Math.floor((width - 30) / 8));
-    if (!title || !width || title.length <= perLine) { return layout; }
+  function wrap(text, perLine) {
     var lines = [""];
-    title.split(" ").forEach(function (word) {
+    text.split(" ").forEach(function (word) {
       var last = lines[lines.length - 1];
       if (last && (last + " " + word).length > perLine) { lines.push(word); }
       else { lines[lines.length - 1] = last ? last + " " + word : word; }
     });
+    return lines;
+  }
+
+  /* Titles are SVG text, which never wraps: on a narrow screen the chart title and the x-axis title
+     (centred on a plot that the y labels may have made narrow) are broken into lines with plotly's <br>,
+     and the margins grow to hold them. */
+  function fitTitle(layout, width) {
+    if (!width) { return layout; }
+    var copy = Object.assign({}, layout);
     var margin = Object.assign({}, layout.margin || {});
-    margin.t = (margin.t || 40) + 16 * (lines.length - 1);
-    var copy = Object.assign({}, layout, {
-      title: Object.assign({}, layout.title, { text: lines.join("<br>") }),
-      margin: margin,
-      height: (layout.height || 300) + 16 * (lines.length - 1)
-    });
+    var extra = 0;
+    var title = layout.title && layout.title.text;
+    var lines = title ? wrap(title, Math.max(20, Math.floor((width - 30) / 8))) : [];
+    if (lines.length > 1) {
+      copy.title = Object.assign({}, layout.title, { text: lines.join("<br>") });
+      margin.t = (margin.t || 40) + 16 * (lines.length - 1);
+      extra += 16 * (lines.length - 1);
+    }
+    var axis = layout.xaxis && layout.xaxis.title && layout.xaxis.title.text;
+    var axisLines = axis ? wrap(axis, Math.max(12, Math.floor((width / 2 - 20) / 7))) : [];
+    if (axisLines.length > 1) {
+      copy.xaxis = Object.assign({}, layout.xaxis, {
+        title: Object.assign({}, layout.xaxis.title, { text: axisLines.join("<br>") })
+      });
+      margin.b = (margin.b || 40) + 14 * (axisLines.length - 1);
+      extra += 14 * (axisLines.length - 1);
+    }
+    if (!extra) { return layout; }
+    copy.margin = margin;
+    copy.height = (layout.height || 300) + extra;
     return copy;
+  }
+
+  /* On a narrow screen, many text labels beside points (the review network's names) overlap into an
+     unreadable heap: there the names move to the hover label only. */
+  var NARROW = 600, MAX_LABELS_NARROW = 12;
+  function fitLabels(data, width) {
+    if (!width || width >= NARROW) { return data; }
+    return data.map(function (trace) {
+      if (trace.mode !== "markers+text" || (trace.x || []).length <= MAX_LABELS_NARROW) { return trace; }
+      return Object.assign({}, trace, { mode: "markers" });
+    });
   }
 
   function openPerson(event) {
@@ -88,7 +119,7 @@
       drawing[key] = chartsFor(key, page).then(function (charts) { return Promise.all(charts.map(function (chart) {
         var spec = withSeries(chart[1]);
         var div = document.getElementById(chart[0]);
-        return Plotly.newPlot(div, spec.data, fitTitle(spec.layout, div.clientWidth), CONFIG)
+        return Plotly.newPlot(div, fitLabels(spec.data, div.clientWidth), fitTitle(spec.layout, div.clientWidth), CONFIG)
           .then(function (gd) { gd.on("plotly_click", openPerson); return gd; });
       })); }).then(function () {
         state.drawnPages[key] = true;
