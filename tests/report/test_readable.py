@@ -112,6 +112,11 @@ def test_team_view_fits_and_reaches_the_people_index(browser: Browser, report_pa
     page.wait_for_function("document.getElementById('people-index').getBoundingClientRect().top < innerHeight")
     first = page.locator("#people-index .directory a").first
     assert first.is_visible()
+    for other in ("methodology", "bots"):  # the text pages fit too (long formulas, tables)
+        page.evaluate("key => { location.hash = '#' + key; }", other)
+        page.wait_for_function("key => !document.getElementById('page-' + key).hidden", arg=other)
+        overflowing = page.evaluate(OVERFLOW, f"#page-{other}")
+        assert overflowing == [], f"{other} at {width} width: {overflowing}"
     assert_clean(w)
     page.close()
 
