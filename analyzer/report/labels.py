@@ -34,9 +34,9 @@ def percent(v: float) -> str:
     """A percentage with the decimals small rates need ('0.04 %', not '0.0 %')."""
     if v == 0:
         return "0 %"
-    if abs(v) < 0.01:
-        return "under 0.01 %"
-    return f"{v:.2f} %" if abs(v) < 1 else f"{v:.1f} %"
+    if abs(v) < 0.001:
+        return "under 0.001 %"
+    return f"{v:.2g} %" if abs(v) < 1 else f"{v:.1f} %"  # two significant digits below 1 %
 FAMILIES: dict[str, Family] = {
     "considerate": Family(
         "Considerate comments",
