@@ -70,3 +70,17 @@ def test_one_newcomer_definition_on_badges_stars_and_lists(report_path: Path, fa
                     assert (symbol == "star") == (other_login in newcomers), (login, other_login)
     # the team card counts the same people
     assert f"{len(newcomers & set(names))} of them newcomers in the window" in html
+
+
+def test_marks_only_when_the_interval_excludes_the_reference_and_follow_which_way_is_better() -> None:
+    from analyzer.report.compare import FAVOURABLE, TYPICAL, UNFAVOURABLE, comparison, comparison_words
+
+    above, around, below = {"lo": 0.04, "hi": 0.06}, {"lo": 0.01, "hi": 0.06}, {"lo": 0.001, "hi": 0.015}
+    assert comparison("harsh_rate", above, 0.02) == UNFAVOURABLE  # lower is better
+    assert comparison("harsh_rate", below, 0.02) == FAVOURABLE
+    assert comparison("useful_rate", above, 0.02) == FAVOURABLE  # higher is better
+    assert comparison("harsh_rate", around, 0.02) == TYPICAL
+    assert comparison("mentoring_reach", {"lo": None, "hi": None}, 0.0) == ""  # a count: never marked
+    assert comparison("harsh_rate", above, None) == ""  # no team reference (group too small): never marked
+    assert comparison_words("harsh_rate", UNFAVOURABLE).startswith("▼")
+    assert comparison_words("harsh_rate", FAVOURABLE).startswith("▲")
