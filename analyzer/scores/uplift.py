@@ -284,16 +284,25 @@ def fit_outcome(
     t_ratio = float(sps.t.ppf(quantile, max(clusters - 1, 1)) / sps.norm.ppf(quantile))
     ses[within.usable] = result.bse * np.sqrt(max(n - k, 1) / max(n - k - absorbed, 1)) * t_ratio
     beta, se = params[: len(columns)], ses[: len(columns)]
-    exposure = design.exposure[within.keep][:, columns]
+    exposure = design.exposure[np.ix_(np.flatnonzero(within.keep), columns)]
     with np.errstate(invalid="ignore", divide="ignore"):
-        weight = exposure.sum(axis=0)
+        weight = column_sums(exposure, np.ones(len(raw_y)))
         if outcome.scale == "level":
-            baseline = (exposure * raw_y[:, None]).sum(axis=0) / weight - np.nan_to_num(beta) * (
-                (exposure**2).sum(axis=0) / weight
-            )
+            squares = column_sums(exposure, np.ones(len(raw_y)), squared=True)
+            baseline = column_sums(exposure, raw_y) / weight - np.nan_to_num(beta) * squares / weight
         else:
-            baseline = np.exp((exposure * np.log(raw_y)[:, None]).sum(axis=0) / weight - np.nan_to_num(beta))
+            baseline = np.exp(column_sums(exposure, np.log(raw_y)) / weight - np.nan_to_num(beta))
     return Fit(design.people[columns], beta, se, baseline)
+
+
+def column_sums(matrix: npt.NDArray[Any], weights: FloatArray, squared: bool = False) -> FloatArray:
+    """weights @ matrix (or @ matrix**2) in float64, a block of columns at a time, so no rows x columns
+    float64 temporary is made (the exposure matrix is the stage's largest array)."""
+    out = np.empty(matrix.shape[1])
+    for start in range(0, matrix.shape[1], DEMEAN_BLOCK):
+        block = matrix[:, start : start + DEMEAN_BLOCK].astype(np.float64)
+        out[start : start + DEMEAN_BLOCK] = weights @ (block * block if squared else block)
+    return out
 
 
 def relative(fit: Fit, outcome: Outcome) -> tuple[FloatArray, FloatArray]:
@@ -370,10 +379,10 @@ def naive_effects(design: Design, outcome: Outcome, level: float) -> tuple[Float
     n1 = exposed.sum(axis=0).astype(float)
     n0 = len(y) - n1
     with np.errstate(invalid="ignore", divide="ignore"):
-        s1 = (exposed * y[:, None]).sum(axis=0)
+        s1, q1 = column_sums(exposed, y), column_sums(exposed, y**2)
         m1, m0 = s1 / n1, (y.sum() - s1) / n0
-        v1 = ((exposed * y[:, None] ** 2).sum(axis=0) - n1 * m1**2) / np.maximum(n1 - 1, 1) / n1
-        v0 = ((y**2).sum() - (exposed * y[:, None] ** 2).sum(axis=0) - n0 * m0**2) / np.maximum(n0 - 1, 1) / n0
+        v1 = (q1 - n1 * m1**2) / np.maximum(n1 - 1, 1) / n1
+        v0 = ((y**2).sum() - q1 - n0 * m0**2) / np.maximum(n0 - 1, 1) / n0
         if outcome.scale == "log":
             diff, se = m1 - m0, np.sqrt(v1 + v0)
             return np.expm1(diff), np.expm1(diff - z * se), np.expm1(diff + z * se)
