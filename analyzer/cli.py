@@ -27,6 +27,7 @@ examples:
   GITHUB_TOKEN=... analyzer run --org acme   # collect, score and report a real org
   analyzer collect --org acme --max-wait 600
   analyzer calibrate --csv labelled.csv --text-column body --label-column toxic --target harsh
+  analyzer calibrate --transfer               # leave-one-dataset-out report over ../shared/datasets
 
 The token is read from GITHUB_TOKEN or GH_TOKEN, or from --token-file; never from config.toml.
 """
@@ -144,14 +145,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     calibrate = sub.add_parser("calibrate", help="check the comment scorers against your own labelled CSV",
                                description="Cross-validate the harsh or useful comment scorer on your own "
-                               "labelled comments (a CSV) and compare it with the shipped weights.")
-    calibrate.add_argument("--csv", required=True, help="CSV file with one labelled comment per row")
-    calibrate.add_argument("--text-column", required=True, help="column holding the comment text")
-    calibrate.add_argument("--label-column", required=True, help="column holding the label")
+                               "labelled comments (a CSV) and compare it with the shipped weights; --fit "
+                               "writes weights fitted on your CSV; --transfer prints the leave-one-dataset-out "
+                               "report over the shared labelled sets.")
+    calibrate.add_argument("--csv", help="CSV file with one labelled comment per row")
+    calibrate.add_argument("--text-column", help="column holding the comment text (with --csv)")
+    calibrate.add_argument("--label-column", help="column holding the label (with --csv)")
     calibrate.add_argument("--positive", help="label value meaning positive (default: 1/true/yes)")
     calibrate.add_argument("--diff-column", help="optional column with the diff hunk of each comment")
-    calibrate.add_argument("--target", choices=["harsh", "useful"], required=True, help="which score to check")
+    calibrate.add_argument("--target", choices=["harsh", "useful"], help="which score to check (with --csv)")
     calibrate.add_argument("--folds", type=int, default=5, help="k for k-fold cross-validation (default: 5)")
+    calibrate.add_argument("--fit", metavar="WEIGHTS_JSON", help="fit the --target model on --csv and write a "
+                           "weights file (point [scores] comment_weights in config.toml at it)")
+    calibrate.add_argument("--transfer", action="store_true", help="leave-one-dataset-out report over the "
+                           "shared labelled sets, with in-set CV, length and VADER baselines")
+    calibrate.add_argument("--datasets", help="folder of the shared labelled sets (default: ../shared/datasets "
+                           "beside the source tree)")
     calibrate.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     calibrate.set_defaults(handler=_cmd_calibrate)
     return parser
@@ -286,10 +295,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from analyzer.scores.calibration import calibrate_csv
+    from analyzer.scores.calibration import calibrate_csv, fit_csv
 
     if args.folds < 2:
         raise ConfigError("--folds must be at least 2")
+    if args.transfer:
+        from analyzer.scores.transfer import default_datasets_dir, load_sets, transfer_report
+
+        folder = Path(args.datasets).expanduser() if args.datasets else default_datasets_dir()
+        for line in transfer_report(load_sets(folder), in_set_folds=args.folds).to_lines():
+            print(line)
+        if not args.csv:
+            return 0
+    missing = [flag for flag, value in (("--csv", args.csv), ("--text-column", args.text_column),
+               ("--label-column", args.label_column), ("--target", args.target)) if not value]
+    if missing:
+        raise ConfigError(f"calibrate needs {', '.join(missing)} (or --transfer alone); see analyzer calibrate --help")
+    if args.fit:
+        for line in fit_csv(args.csv, args.text_column, args.label_column, Path(args.fit), positive=args.positive,
+                            diff_column=args.diff_column, target=args.target, k=args.folds):
+            print(line)
+        return 0
     result = calibrate_csv(
         args.csv,
         text_column=args.text_column,
@@ -313,7 +339,15 @@ def _config(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     path = args.config
     if path is None and Path("config.toml").exists():
         path = "config.toml"
-    return load_config(path)
+    config = load_config(path)
+    if config.scores.comment_weights:  # refitted comment scorer weights (analyzer calibrate --fit)
+        from analyzer.scores.comments import use_weights
+
+        weights = Path(config.scores.comment_weights).expanduser()
+        if not weights.is_absolute() and config.source:  # relative to the config file, like its other paths
+            weights = Path(config.source).parent / weights
+        use_weights(weights, config.scores.comment_weights_sha256 or None)
+    return config
 
 
 def _with_source(config, args: argparse.Namespace):  # type: ignore[no-untyped-def]

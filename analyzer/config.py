@@ -129,6 +129,8 @@ class ScoresSection:
     min_runs_ci: int = 30
     min_authors_uplift: int = 8  # multiplier effect: distinct authors who worked with the person
     uplift_decay_days: float = 90.0  # multiplier effect: time constant of the exposure's decay
+    comment_weights: str = ""  # weights file from `analyzer calibrate --fit`; "": the shipped weights
+    comment_weights_sha256: str = ""  # optional pin of that file (printed by --fit); checked at load
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ the synthetic frames and runs the pipeline) for
      score_comments call per comment) on a sample, extrapolated linearly to the full corpus,
   3. re-scoring after 1 % new comments with the incremental cache (options.cache, a directory): only PRs
      whose items changed are recomputed and only new comments scored; team-level aggregates are rebuilt.
+  4. the same full run with the comment scorer as it was before issue 12 (named features only,
+     benchmarks/baseline_comment_weights.json), so the default model's cost is printed beside it.
 Targets: 1M comments <= 60 s and <= 4 GB peak; >= 10x the naive throughput; re-score <= 10 % of a full run.
 
 Usage: python benchmarks/score_speed.py [--comments 1000000] [--naive-sample 300]
@@ -32,6 +34,7 @@ from analyzer.frames import Frames, build_frames
 from analyzer.scores.options import ScoringOptions
 
 NOW = datetime(2024, 7, 1, tzinfo=UTC)
+BASELINE_WEIGHTS = Path(__file__).with_name("baseline_comment_weights.json")
 RESCORE_REPEATS = 3  # re-scores are short, so one busy moment skews them: median of three
 OPENERS = [
     "",
@@ -245,6 +248,11 @@ def _child(task: str, n: int, arg: int, cache_dir: str, out: Any) -> None:
     frames: Frames = build_frames(tables, opts)
     n_comments = len(tables["review_comments"]) + len(tables["issue_comments"]) + len(tables["reviews"])
     result: dict[str, float] = {"n": n_comments}
+    if task == "baseline":  # the named-feature scorer as shipped before issue 12
+        from analyzer.scores.comments import use_weights
+
+        use_weights(BASELINE_WEIGHTS)
+        task = "full"
     if task == "full":
         t = time.perf_counter()
         scores = score_all(frames, opts)
@@ -304,6 +312,7 @@ def main() -> None:
     parser.add_argument("--naive-sample", type=int, default=300)
     args = parser.parse_args()
     full = run("full", args.comments)
+    before = run("baseline", args.comments)
     naive = run("naive", 2_000, args.naive_sample)
     incr = run("incremental", args.comments)
     scattered = run("scattered", args.comments)
@@ -316,6 +325,11 @@ def main() -> None:
         f"per-PR stage (assembly, per-comment scoring, episode features) {full['stage']:.1f} s "
         f"({stage_rate:,.0f} comments/s); "
         f"peak RSS {full['peak_mb']:,.0f} MB (includes building the synthetic frames)"
+    )
+    print(
+        f"default comment model (hashed words + named cues) vs before issue 12 (named cues only), same corpus: "
+        f"{full['wall']:.1f} s vs {before['wall']:.1f} s wall ({full['wall'] / before['wall']:.2f}x); per-PR stage "
+        f"{full['stage']:.1f} s vs {before['stage']:.1f} s; peak RSS {full['peak_mb']:,.0f} MB vs {before['peak_mb']:,.0f} MB"
     )
     print(
         f"naive row-by-row .apply (one score_comments call per comment): measured on a "

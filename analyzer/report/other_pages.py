@@ -28,6 +28,13 @@ CAVEATS = [
 ]
 
 
+def _harsh_flag_precision() -> str:
+    """How precise the harsh flag was on labelled comments it never saw (issue 12; the weights in use)."""
+    from analyzer.scores.comments import active_models, harsh_flag_statement
+
+    return harsh_flag_statement(active_models())
+
+
 def load_methodology(methodology: dict[str, Any] | None) -> dict[str, Any]:
     """Formulas and deviations: given explicitly, else from analyzer.scores.methodology, else empty."""
     if methodology is not None:
@@ -209,7 +216,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             ),
         ),
         el("h2", None, "Caveats: please read before using any number"),
-        el("ul", None, [el("li", None, c) for c in CAVEATS]),
+        el("ul", None, [el("li", None, c) for c in [*CAVEATS, _harsh_flag_precision()]]),
     ]
     return el(
         "section",

@@ -2,18 +2,23 @@
 
 ``score_comments`` scores a whole column at once (Arrow RE2 kernels plus numpy), fast enough
 for a million comments in seconds. Weights come from ``comment_weights.json`` shipped next to
-this module (fitted by :mod:`analyzer.scores.calibration`; aggregate coefficients of named
-features only, no vocabulary from any dataset).
+this module and the hashed word weights it names (``comment_hashed.npz``), both fitted by
+:mod:`analyzer.scores.calibration` on the shared labelled sets and pinned by SHA-256: the JSON by
+``SHIPPED_WEIGHTS_SHA256`` below, the arrays by the JSON. They hold aggregate coefficients only (named
+features, and one float per hash bucket), no text from any dataset. ``use_weights`` swaps in a file
+written by ``analyzer calibrate --fit`` (config.toml ``[scores] comment_weights``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,12 +26,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analyzer.errors import CalibrationError
 from analyzer.text import lexicons as lx
 from analyzer.text.features import comment_features, diff_identifier_overlap
+from analyzer.text.ngrams import Occurrences, hashed_logit, occurrences
 from analyzer.text.normalize import as_arrow, contains, normalize_array
 
-# §1.2: e_c <= -0.6 is harsh whatever the model says.
-HARSH_CONSIDERATE_FLOOR = -0.6
+# The shipped comment_weights.json; it pins comment_hashed.npz in turn. Refitting the shipped weights
+# (calibration.write_shipped_weights) prints the new value to paste here.
+SHIPPED_WEIGHTS_SHA256 = "852606aa65916d237b2eab11f8c03411f66725b4be58d650449600870d4c7d32"
+# Harsh-comment rates are shown only where the flag's validated precision reaches this (issue 12).
+HARSH_FLAG_MIN_PRECISION = 0.70
+# The learned wording alone adds at least this much to the harsh log-odds: the evidence says so in words.
+HARSH_WORDING_LOGIT = 1.0
 CHUNK_ROWS = 50_000
 COMMENT_TYPES = ("praise", "question", "suggestion", "nit", "issue", "thought", "chore", "note", "other")
 OUTPUT_COLUMNS = (
@@ -90,54 +102,171 @@ MARKER_FEATURES = (
     ("link", "has_link"),
     ("question", "question"),
     ("diff_identifier", "shares_diff_identifier"),
+    ("harsh_wording", "harsh_wording"),
 )
 
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A named-feature linear model: ``intercept + sum(weights[name] * feature[name])``."""
+    """``intercept + sum(weights[name] * feature[name])``, plus the hashed word part when ``hashed`` is set.
+
+    ``hashed`` holds one weight per bucket of :mod:`analyzer.text.ngrams` (length ``2**bits``).
+    """
 
     intercept: float
     weights: dict[str, float]
     threshold: float = 0.5
+    hashed: np.ndarray | None = field(default=None, compare=False, repr=False)
 
-    def logit(self, features: pd.DataFrame) -> np.ndarray:
+    def named_logit(self, features: pd.DataFrame) -> np.ndarray:
         total = np.full(len(features), self.intercept, dtype=np.float64)
         for name, weight in self.weights.items():
             total += weight * features[name].to_numpy(dtype=np.float64)
         return total
 
-    def probability(self, features: pd.DataFrame) -> np.ndarray:
-        return _sigmoid(self.logit(features))
+    def wording_logit(self, occ: Occurrences | None, n_rows: int) -> np.ndarray:
+        if self.hashed is None or occ is None:
+            return np.zeros(n_rows, dtype=np.float64)
+        return hashed_logit(occ, self.hashed)
+
+    def logit(self, features: pd.DataFrame, occ: Occurrences | None = None) -> np.ndarray:
+        return np.asarray(self.named_logit(features) + self.wording_logit(occ, len(features)), dtype=np.float64)
+
+    def probability(self, features: pd.DataFrame, occ: Occurrences | None = None) -> np.ndarray:
+        return _sigmoid(self.logit(features, occ))
 
     def to_json(self) -> dict[str, Any]:
         return {"intercept": self.intercept, "threshold": self.threshold, "weights": dict(self.weights)}
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> LinearModel:
+    def from_json(data: dict[str, Any], hashed: np.ndarray | None = None) -> LinearModel:
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return LinearModel(float(data["intercept"]), weights, float(data.get("threshold", 0.5)))
+        return LinearModel(float(data["intercept"]), weights, float(data.get("threshold", 0.5)), hashed)
 
 
 @dataclass(frozen=True)
 class CommentModels:
-    """The three shipped models: considerate (tanh of weighted sum), harsh and useful (logistic)."""
+    """The three models: considerate (tanh of weighted sum), harsh and useful (logistic).
+
+    ``validation`` holds what the fit measured on data it never saw (leave-one-dataset-out), e.g.
+    ``{"harsh_flag": {"threshold": t, "precision": {set: p}, "recall": {set: r}}}``; ``sha256`` is the
+    weights file's digest ("" for models built in memory).
+    """
 
     considerate: LinearModel
     harsh: LinearModel
     useful: LinearModel
+    validation: dict[str, Any] = field(default_factory=dict, compare=False)
+    sha256: str = ""
+
+    def needs_words(self) -> bool:
+        return any(m.hashed is not None for m in (self.considerate, self.harsh, self.useful))
+
+    def harsh_flag_precision(self) -> float | None:
+        """The lowest precision of the harsh flag over the left-out validation sets (None: not measured)."""
+        precision = self.validation.get("harsh_flag", {}).get("precision", {})
+        return min(float(v) for v in precision.values()) if precision else None
+
+
+def harsh_flag_statement(models: CommentModels) -> str:
+    """One sentence for the report: how precise the harsh flag was in validation, and what follows."""
+    flag = models.validation.get("harsh_flag", {})
+    precision, recall = flag.get("precision", {}), flag.get("recall", {})
+    if not precision:
+        return (
+            "The harsh flag of these comment weights was never validated on labelled comments, so harsh-comment "
+            "rates are not shown."
+        )
+    low, high = min(precision.values()), max(precision.values())
+    found = f" It finds {100 * min(recall.values()):.0f}-{100 * max(recall.values()):.0f} % of them," if recall else ""
+    shown = (
+        "so harsh rates are shown, and they count clearly harsh comments only."
+        if low >= HARSH_FLAG_MIN_PRECISION
+        else f"below the {100 * HARSH_FLAG_MIN_PRECISION:.0f} % needed to be fair, so harsh rates are not shown."
+    )
+    return (
+        f"Harsh flag: checked by {flag.get('method', 'validation')} ({len(precision)} set(s)), "
+        f"{100 * low:.0f}-{100 * high:.0f} % of the comments it flagged were labelled harsh, toxic or negative."
+        f"{found} {shown}"
+    )
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)), dtype=np.float64)
 
 
-@cache
+MODEL_NAMES = ("considerate", "harsh", "useful")
+_ACTIVE: dict[str, CommentModels] = {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def models_from_bytes(weights_json: bytes, read_arrays: Any, expected_sha256: str | None, where: str) -> CommentModels:
+    """Models from a weights JSON, checking its SHA-256 (when expected) and that of its arrays file.
+
+    ``read_arrays(name)`` returns the bytes of the arrays file the JSON names.
+    """
+    digest = _digest(weights_json)
+    if expected_sha256 and digest != expected_sha256:
+        raise CalibrationError(
+            f"{where}: SHA-256 {digest[:12]}... does not match the pinned {expected_sha256[:12]}...; "
+            "the weights file was changed: refit it with `analyzer calibrate --fit` or restore it"
+        )
+    try:
+        data = json.loads(weights_json)
+        arrays: dict[str, np.ndarray] = {}
+        if "hashed" in data:
+            blob = read_arrays(data["hashed"]["file"])
+            if _digest(blob) != data["hashed"]["sha256"]:
+                raise CalibrationError(
+                    f"{where}: {data['hashed']['file']} does not match the SHA-256 in the weights file"
+                )
+            with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+                arrays = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files}
+        models = [LinearModel.from_json(data[name], arrays.get(name)) for name in MODEL_NAMES]
+    except (KeyError, ValueError, TypeError, OSError) as error:
+        raise CalibrationError(f"{where}: not a weights file written by analyzer ({type(error).__name__})") from None
+    considerate, harsh, useful = models
+    return CommentModels(considerate, harsh, useful, validation=dict(data.get("validation", {})), sha256=digest)
+
+
 def shipped_models() -> CommentModels:
-    """The models in ``comment_weights.json`` (loaded once; works without /work/shared)."""
-    text = resources.files("analyzer.scores").joinpath("comment_weights.json").read_text(encoding="utf-8")
-    data = json.loads(text)
-    return CommentModels(*(LinearModel.from_json(data[name]) for name in ("considerate", "harsh", "useful")))
+    """The shipped models (``comment_weights.json`` + ``comment_hashed.npz``), checked against their pins."""
+    if "shipped" not in _ACTIVE:
+        folder = resources.files("analyzer.scores")
+        _ACTIVE["shipped"] = models_from_bytes(
+            folder.joinpath("comment_weights.json").read_bytes(),
+            lambda name: folder.joinpath(name).read_bytes(),
+            SHIPPED_WEIGHTS_SHA256,
+            "analyzer/scores/comment_weights.json",
+        )
+    return _ACTIVE["shipped"]
+
+
+def load_models(path: str | Path, expected_sha256: str | None = None) -> CommentModels:
+    """Models from a weights file written by ``analyzer calibrate --fit`` (arrays file beside it)."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise CalibrationError(f"{path}: weights file not found; write one with `analyzer calibrate --fit`")
+    return models_from_bytes(
+        path.read_bytes(), lambda name: (path.parent / name).read_bytes(), expected_sha256, str(path)
+    )
+
+
+def use_weights(path: str | Path | None, expected_sha256: str | None = None) -> CommentModels:
+    """Make a weights file the default for scoring in this process (None: back to the shipped weights)."""
+    if path is None or str(path) == "":
+        _ACTIVE.pop("active", None)
+        return shipped_models()
+    _ACTIVE["active"] = load_models(path, expected_sha256)
+    return _ACTIVE["active"]
+
+
+def active_models() -> CommentModels:
+    """The models scoring uses: those set by ``use_weights``, else the shipped ones."""
+    return _ACTIVE.get("active") or shipped_models()
 
 
 def featurize(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> tuple[pa.Array, pd.DataFrame]:
@@ -153,12 +282,8 @@ def featurize(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> tuple[p
     body_chars = pc.utf8_length(raw).to_numpy(zero_copy_only=False).astype(np.float64)
     prose_chars = pc.utf8_length(prose).to_numpy(zero_copy_only=False).astype(np.float64)
     features["log_body_chars"] = np.log1p(body_chars)
-    features["chars_per_token"] = np.minimum(
-        prose_chars / np.maximum(features["n_tokens"].to_numpy(), 1.0), 12.0
-    )
-    features["line_anchor"] = contains(pc.utf8_lower(prose), r"\bline\s*\d+|\bl\d+\b|\blines?\s+\d+").astype(
-        np.float64
-    )
+    features["chars_per_token"] = np.minimum(prose_chars / np.maximum(features["n_tokens"].to_numpy(), 1.0), 12.0)
+    features["line_anchor"] = contains(pc.utf8_lower(prose), r"\bline\s*\d+|\bl\d+\b|\blines?\s+\d+").astype(np.float64)
     features["specific"] = _specific(features).astype(np.float64)
     return prose, features
 
@@ -169,29 +294,17 @@ def _specific(f: pd.DataFrame) -> np.ndarray:
     return np.asarray(np.logical_or.reduce([f[n].to_numpy() > 0 for n in names]), dtype=bool)
 
 
-def _destructive(f: pd.DataFrame) -> np.ndarray:
-    """Gunawardena et al.: negative evaluation AND no specificity (no code, rationale or question)."""
-    negative = (f["harsh_word"].to_numpy() > 0) | (f["person_targeted"].to_numpy() > 0)
-    informative = (
-        (f["specific"].to_numpy() > 0) | (f["rationale"].to_numpy() > 0) | (f["question"].to_numpy() > 0)
-    )
-    return np.asarray(negative & ~informative, dtype=bool)
-
-
-def _harsh_flag(
-    f: pd.DataFrame, harsh_prob: np.ndarray, considerate: np.ndarray, threshold: float
-) -> np.ndarray:
+def _harsh_flag(f: pd.DataFrame, harsh_prob: np.ndarray, threshold: float) -> np.ndarray:
+    """Harsh: the probability reaches the threshold chosen for precision on left-out sets, or an insult or
+    identity attack aimed at someone (docs/methodology.md). The old §1.2 rules (a very low considerate
+    score, a negative word without specifics) were dropped: on left-out sets they were mostly false alarms."""
     aimed_insult = (f["insult"].to_numpy() > 0) & (f["self_directed"].to_numpy() == 0)
-    lexical = aimed_insult | (f["identity_attack"].to_numpy() > 0)
-    aimed_profanity = (f["profanity"].to_numpy() > 0) & (f["person_targeted"].to_numpy() > 0)
-    rules = lexical | aimed_profanity | (considerate <= HARSH_CONSIDERATE_FLOOR) | _destructive(f)
+    rules = aimed_insult | (f["identity_attack"].to_numpy() > 0)
     return np.asarray((harsh_prob >= threshold) | rules, dtype=bool)
 
 
 def _cc_labels(prose: pa.Array) -> np.ndarray:
-    pattern = (
-        r"^\s*(?:\*\*)?(?P<label>" + "|".join(lx.CC_LABELS) + r")(?:\s*\([a-z ,\-]{0,40}\))?(?:\*\*)?\s*:"
-    )
+    pattern = r"^\s*(?:\*\*)?(?P<label>" + "|".join(lx.CC_LABELS) + r")(?:\s*\([a-z ,\-]{0,40}\))?(?:\*\*)?\s*:"
     found = pc.extract_regex(pc.utf8_lower(prose), pattern).field("label")
     return np.asarray(pc.fill_null(found, "").to_numpy(zero_copy_only=False), dtype=object)
 
@@ -199,9 +312,7 @@ def _cc_labels(prose: pa.Array) -> np.ndarray:
 def _comment_types(f: pd.DataFrame, labels: np.ndarray) -> pd.Categorical[str]:
     label_type = pd.Series(labels).map(lambda v: lx.CC_LABEL_TYPE.get(v, "")).to_numpy(dtype=object)
     col = {name: f[name].to_numpy() > 0 for name in f.columns}
-    praise = (
-        (col["deference"] | (col["positive"] & col["gratitude"])) & ~col["change_request"] & ~col["question"]
-    )
+    praise = (col["deference"] | (col["positive"] & col["gratitude"])) & ~col["change_request"] & ~col["question"]
     suggestion = col["has_suggestion"] | col["counterfactual"] | (col["hedge"] & col["change_request"])
     issue = col["negative"] | col["harsh_word"] | col["change_request"]
     inferred = np.select(
@@ -219,17 +330,26 @@ def _markers(f: pd.DataFrame) -> np.ndarray:
     for bit, (_, feature) in enumerate(MARKER_FEATURES):
         codes |= (f[feature].to_numpy() > 0).astype(np.int64) << bit
     unique, inverse = np.unique(codes, return_inverse=True)
-    names = [
-        ";".join(n for b, (n, _) in enumerate(MARKER_FEATURES) if code >> b & 1) for code in unique.tolist()
-    ]
+    names = [";".join(n for b, (n, _) in enumerate(MARKER_FEATURES) if code >> b & 1) for code in unique.tolist()]
     return np.asarray(names, dtype=object)[inverse.reshape(-1)] if len(f) else np.zeros(0, dtype=object)
+
+
+def model_scores(
+    prose: pa.Array, f: pd.DataFrame, m: CommentModels
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(considerate, harsh_prob, harsh flag, useful_prob); adds the ``harsh_wording`` column to ``f``."""
+    occ = occurrences(prose) if m.needs_words() else None
+    wording = m.harsh.wording_logit(occ, len(f))
+    f["harsh_wording"] = (wording >= HARSH_WORDING_LOGIT).astype(np.float64)
+    considerate = np.tanh(m.considerate.logit(f, occ))
+    harsh_prob = _sigmoid(m.harsh.named_logit(f) + wording)
+    flag = _harsh_flag(f, harsh_prob, m.harsh.threshold)
+    return considerate, harsh_prob, flag, m.useful.probability(f, occ)
 
 
 def score_features(prose: pa.Array, f: pd.DataFrame, models: CommentModels | None = None) -> pd.DataFrame:
     """Scores from an already computed feature frame (positional index)."""
-    m = models or shipped_models()
-    considerate = np.tanh(m.considerate.logit(f))
-    harsh_prob = m.harsh.probability(f)
+    considerate, harsh_prob, harsh, useful_prob = model_scores(prose, f, models or active_models())
     labels = _cc_labels(prose)
     return pd.DataFrame(
         {
@@ -244,14 +364,13 @@ def score_features(prose: pa.Array, f: pd.DataFrame, models: CommentModels | Non
             "has_question": f["question"].to_numpy() > 0,
             "has_rationale": f["rationale"].to_numpy() > 0,
             "shares_diff_identifier": f["shares_diff_identifier"].to_numpy() > 0,
-            "is_nit": (f["nit"].to_numpy() > 0)
-            | np.isin(labels, ["nit", "nitpick", "typo", "polish", "quibble"]),
+            "is_nit": (f["nit"].to_numpy() > 0) | np.isin(labels, ["nit", "nitpick", "typo", "polish", "quibble"]),
             "cc_label": labels,
             "comment_type": _comment_types(f, labels),
             "considerate": considerate,
             "harsh_prob": harsh_prob,
-            "harsh": _harsh_flag(f, harsh_prob, considerate, m.harsh.threshold),
-            "useful_prob": m.useful.probability(f),
+            "harsh": harsh,
+            "useful_prob": useful_prob,
             "specific": f["specific"].to_numpy() > 0,
             "markers": _markers(f),
         }

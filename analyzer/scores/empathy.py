@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from analyzer.scores.comments import HARSH_FLAG_MIN_PRECISION, active_models
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import (
     COMMENT_EVIDENCE_SOURCE,
@@ -61,6 +62,11 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
     )
     shrunk = shrink_means(stats["mean"], stats["var"], stats["n"], options.prior_min_n, options.level)
     rates = beta_binomial(stats["x"], stats["n"], options.prior_min_n, options.prior_strength_cap, options.level)
+    # A harsh rate built on an imprecise flag is unfair to the person: not shown unless validated precise.
+    precision = active_models().harsh_flag_precision()
+    harsh_status = None if precision is not None and precision >= HARSH_FLAG_MIN_PRECISION else np.full(
+        len(stats), "not_measurable", dtype=object
+    )
     return pd.concat(
         [
             family_rows(
@@ -86,6 +92,7 @@ def empathy_scores(comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFr
                 options.min_harsh,
                 "share of comments",
                 False,
+                harsh_status,
             ),
         ],
         ignore_index=True,

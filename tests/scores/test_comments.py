@@ -32,12 +32,14 @@ def test_insult_sets_harsh_but_self_deprecation_does_not() -> None:
     assert not score_comment("Oops, I'm such an idiot. Fixed the off-by-one in `parse_args`, thanks")["harsh"]
 
 
-def test_destructive_is_negative_and_non_specific() -> None:
+def test_vague_negative_reads_harsher_than_specific() -> None:
+    # (the old "destructive" rule that flagged every vague negative comment was dropped in issue 12: on
+    # left-out labelled sets it was mostly false alarms; the learned probability still ranks them apart)
     vague = score_comment("This whole thing is a mess.")
     specific = score_comment(
         "This is a mess: `parse_args` re-reads the file because the cache key ignores `mode`."
     )
-    assert vague["harsh"] is True
+    assert float(vague["harsh_prob"]) > float(specific["harsh_prob"])  # type: ignore[arg-type]
     assert specific["specific"] is True and vague["specific"] is False
 
 
