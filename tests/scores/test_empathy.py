@@ -128,3 +128,26 @@ def test_scores_match_grouping_by_name() -> None:
     assert fam.loc[("bo", "considerate"), "raw"] == pop.groupby("person")["considerate"].mean()["bo"]
     assert fam.loc[("cy", "harsh_rate"), "n"] == (pop["person"] == "cy").sum()
     assert set(fam.index.get_level_values("person")) == {"al", "bo", "cy", "dee"}
+
+
+def test_harsh_rate_is_withheld_when_the_flag_was_never_validated_as_precise() -> None:
+    from pathlib import Path
+
+    from analyzer.scores import comments
+
+    frames = frames_of(
+        OPTS,
+        prs=[pr(1, "alice")],
+        review_comments=[rc(1, 1, "bob", "thanks, this reads much better now")],
+        issue_comments=[ic(4, 1, "bob", "this is a stupid way to do it")],
+    )
+    shipped = score_all(frames, OPTS, scorer=stand_in_scorer).family_scores.set_index(["person", "family"])
+    assert shipped.loc[("bob", "harsh_rate"), "status"] != "not_measurable"  # shipped: precision >= 0.70
+    # the pre-issue-12 weights carry no validation figures: no harsh rate is shown with them
+    comments.use_weights(Path(__file__).resolve().parents[2] / "benchmarks" / "baseline_comment_weights.json")
+    try:
+        withheld = score_all(frames, OPTS, scorer=stand_in_scorer).family_scores.set_index(["person", "family"])
+    finally:
+        comments.use_weights(None)
+    assert withheld.loc[("bob", "harsh_rate"), "status"] == "not_measurable"
+    assert withheld.loc[("bob", "considerate"), "status"] == shipped.loc[("bob", "considerate"), "status"]
