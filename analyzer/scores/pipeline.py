@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -480,12 +480,20 @@ def _parquet_writer(frame: pd.DataFrame, label: str) -> Callable[[Path], None]:
     return write
 
 
-def _sql_table(frame: pd.DataFrame) -> tuple[list[str], list[str], Iterable[tuple[object, ...]]]:
+SQL_CHUNK = 50_000  # rows converted to Python values at a time (a million rows at once would cost ~1 GB)
+
+
+def _sql_table(frame: pd.DataFrame) -> tuple[list[str], list[str], Iterator[tuple[object, ...]]]:
     """Columns, SQLite types and rows (Python values, None for missing) of a ``_to_sql_text`` frame."""
     columns = [str(c) for c in frame.columns]
     types = [_sql_type(frame[c]) for c in frame.columns]
-    values = [_python_values(frame[c]) for c in frame.columns]
-    return columns, types, zip(*values, strict=True) if values else iter(())
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for start in range(0, len(frame), SQL_CHUNK):
+            chunk = frame.iloc[start : start + SQL_CHUNK]
+            yield from zip(*(_python_values(chunk[c]) for c in chunk.columns), strict=True)
+
+    return columns, types, rows()
 
 
 def _sql_type(series: pd.Series) -> str:
