@@ -174,21 +174,22 @@ def harsh_flag_statement(models: CommentModels) -> str:
     precision, recall = flag.get("precision", {}), flag.get("recall", {})
     if not precision:
         return (
-            "The harsh flag of these comment weights was never validated on labelled comments, so harsh-comment "
-            "rates are not shown."
+            "The harsh flag of the comment weights in use was never checked on labelled comments, so "
+            "harsh-comment rates are not shown."
         )
-    low, high = min(precision.values()), max(precision.values())
-    found = f" It finds {100 * min(recall.values()):.0f}-{100 * max(recall.values()):.0f} % of them," if recall else ""
-    shown = (
-        "so harsh rates are shown, and they count clearly harsh comments only."
-        if low >= HARSH_FLAG_MIN_PRECISION
-        else f"below the {100 * HARSH_FLAG_MIN_PRECISION:.0f} % needed to be fair, so harsh rates are not shown."
+    low, high = 100 * min(precision.values()), 100 * max(precision.values())
+    checked = f"The harsh flag was checked on {len(precision)} labelled set(s) of comments ({flag.get('method', '')}): "
+    found = (
+        f", and it found {100 * min(recall.values()):.0f}-{100 * max(recall.values()):.0f} % of those" if recall else ""
     )
-    return (
-        f"Harsh flag: checked by {flag.get('method', 'validation')} ({len(precision)} set(s)), "
-        f"{100 * low:.0f}-{100 * high:.0f} % of the comments it flagged were labelled harsh, toxic or negative."
-        f"{found} {shown}"
-    )
+    if low >= 100 * HARSH_FLAG_MIN_PRECISION:
+        verdict = (
+            ". Harsh rates are shown; they count clearly harsh comments only (a floor, not every negative comment)."
+        )
+    else:
+        verdict = f", below the {100 * HARSH_FLAG_MIN_PRECISION:.0f} % needed to be fair, so harsh rates are not shown."
+    share = f"{low:.0f}-{high:.0f} % of the comments it flagged were labelled harsh, toxic or negative"
+    return f"{checked}{share}{found}{verdict}"
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
