@@ -385,18 +385,12 @@ def _facts(ctx: PersonContext, login: str) -> Markup:
     return el("p", {"class": "muted"}, facts, profile_link)
 
 
-def uplift_slot(ctx: PersonContext, login: str) -> Markup:
-    """SLOT for issue 13: the per-person uplift section (analyzer/report/uplift_section.py) sits here,
-    right after the summary and the chart of what the person does for others. Returns "" while that
-    module or its table is absent, so the page reads the same without it."""
-    return Markup("")
-
-
 def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
     """The inner HTML of one person's page (already escaped) and its chart specs.
 
     Order matters: a plain-language summary first, then one chart of what the person does for others,
-    then the uplift slot, and only then the tables."""
+    then the uplift section (issue 13: do the people they work with get better?), and only then the
+    tables."""
     data, slug = ctx.data, ctx.data.slugs[login]
     records = {text(r["family"]): r for r in ctx.scores.get(login, [])}
     charts: Charts = []
@@ -423,7 +417,7 @@ def person_page(ctx: PersonContext, login: str) -> tuple[Markup, Charts]:
         chart_div(f"chart-{slug}-others")
         if others_spec is not None
         else el("p", {"class": "muted"}, "Not enough data to compare their work for others with the team."),
-        uplift_html,
+        uplift_html,  # the uplift section's slot: right after the summary and the chart ("" without data)
         _facts(ctx, login),
         el("h2", None, "All their numbers"),
         el(
