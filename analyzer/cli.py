@@ -30,6 +30,8 @@ examples:
   analyzer calibrate --transfer               # leave-one-dataset-out report over ../shared/datasets
 
 The token is read from GITHUB_TOKEN or GH_TOKEN, or from --token-file; never from config.toml.
+Several tokens: repeat --token-file (or github.token_files); as a GitHub App: github.app_id and
+github.app_private_key_file in config.toml. Each credential keeps its own rate limit (docs/scaling.md).
 """
 
 
@@ -179,7 +181,9 @@ def _source_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--org", action="append", default=[], help="organization login (repeatable)")
     parser.add_argument("--repo", action="append", default=[], help="OWNER/NAME repository (repeatable)")
     parser.add_argument("--base-url", help="API URL, e.g. https://ghe.example.com/api/v3 for Enterprise")
-    parser.add_argument("--token-file", help="file holding the token (else GITHUB_TOKEN / GH_TOKEN)")
+    parser.add_argument("--token-file", action="append", default=[],
+                        help="file holding a token (else GITHUB_TOKEN / GH_TOKEN); repeat it to collect with several "
+                             "tokens side by side, each with its own rate limit (docs/scaling.md)")
     parser.add_argument("--max-wait", type=float, help="longest rate-limit wait in seconds before stopping")
 
 
@@ -242,6 +246,12 @@ def _cmd_collect(args: argparse.Namespace) -> int:
         f"{budget.graphql_points} GraphQL points; budget left: REST {budget.rest_remaining}, "
         f"GraphQL {budget.graphql_remaining}"
     )
+    if len(result.credentials) > 1:
+        for use in result.credentials:
+            spent = use.budget
+            print(f"  {use.label}: {len(use.repos)} repositories, {spent.graphql_requests} GraphQL +"
+                  f" {spent.rest_requests} REST requests; left: REST {spent.rest_remaining},"
+                  f" GraphQL {spent.graphql_remaining}")
     for line in _gap_lines(result.gaps):
         print(line)
     return 0
@@ -361,7 +371,7 @@ def _with_source(config, args: argparse.Namespace):  # type: ignore[no-untyped-d
 
         github = replace(github, base_url=check_base_url(args.base_url, "--base-url"))
     if args.token_file:
-        github = replace(github, token_file=args.token_file)
+        github = replace(github, token_file=args.token_file[0], token_files=tuple(args.token_file[1:]))
     return replace(config, github=github)
 
 

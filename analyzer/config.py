@@ -53,6 +53,10 @@ class GitHubSection:
     include: tuple[str, ...] = ("*",)
     exclude: tuple[str, ...] = ()
     token_file: str = ""
+    token_files: tuple[str, ...] = ()  # several tokens: one file each, collected in parallel (docs/scaling.md)
+    app_id: int = 0  # a GitHub App to collect as (0: none); its key file below, never the key itself
+    app_private_key_file: str = ""
+    app_installation_id: int = 0  # 0: found from the organisation
     seconds_between_requests: float = 0.25
     page_size: int = 50  # PRs on the first GraphQL page
     max_page_size: int = 100  # pages grow up to this while GitHub answers them quickly
@@ -182,7 +186,8 @@ INT_RANGES: dict[str, tuple[int, int | None]] = {
     "scores.min_authors_uplift": (2, None),  # an effect needs at least two authors to vary between
 }
 # paths in which "~" means the home folder
-PATH_KEYS = {"store.path", "store.parquet_dir", "store.score_cache", "report.output", "github.token_file"}
+PATH_KEYS = {"store.path", "store.parquet_dir", "store.score_cache", "report.output", "github.token_file",
+             "github.app_private_key_file"}
 # the times analyzer accepts for --now and [window]: anything GitHub can hold, and within what the
 # frames' nanosecond timestamps represent (1677-2262) with a window of up to 100 years before it
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzer.collector import CollectResult, ProgressEvent, collect, resolve_token
+from analyzer.collector import CollectResult, ProgressEvent, SystemClock, collect
+from analyzer.collector.credentials import resolve_credentials
 from analyzer.config import Config, check_base_url
-from analyzer.errors import AuthError, StoreError
+from analyzer.errors import StoreError
 from analyzer.outputs import check_file_target, check_folder_target
 
 if TYPE_CHECKING:
@@ -49,44 +50,31 @@ def collect_from_config(
     config: Config,
     *,
     store: str | Path | None = None,
-    token_file: str | None = None,
+    token_file: str | Sequence[str] | None = None,
     now: datetime | None = None,
     max_wait: float | None = None,
     progress: Say = _quiet,
 ) -> CollectResult:
-    """Collect what ``config.github`` names, with the token from the environment or a token file.
-    Everything the user gave is checked before the first request: the base URL, the token, the window
-    and the store path (a folder, a path under a file or on read-only media fails here, in one line)."""
+    """Collect what ``config.github`` names with every credential given: the token from the environment
+    or the token file(s) (``token_file``: the command line's, one or several), and a GitHub App
+    (docs/scaling.md). Everything the user gave is checked before the first request: the base URL, the
+    tokens and App key, the window and the store path (a folder, a path under a file or on read-only
+    media fails here, in one line)."""
     check_base_url(config.github.base_url)
     target = check_file_target(store or config.store.path, "the store", "--store (or store.path)")
-    token = _checked_token(token_file or config.github.token_file or None)
+    clock = SystemClock()
+    files = [token_file] if isinstance(token_file, str) else list(token_file or ())
+    credentials = resolve_credentials(config.github, clock, files)
     start, end = config.window.bounds(now or datetime.now(tz=UTC))
     return collect(
         config.github,
         target,
-        token=token,
+        credentials=credentials,
         window=(start.timestamp(), end.timestamp()),
+        clock=clock,
         progress=_collect_printer(progress),
         max_wait=max_wait,
     )
-
-
-def _checked_token(token_file: str | None) -> str:
-    """The token, refused in one line (never echoed) when it cannot be one: GitHub tokens are
-    printable ASCII without spaces, and HTTP headers carry nothing else."""
-    where = f"the token file {Path(token_file).expanduser()}" if token_file else "the token"
-    try:
-        token = resolve_token(token_file)
-    except UnicodeDecodeError as exc:
-        raise AuthError(f"{where} is not text (binary data?); write only the token into it") from exc
-    except OSError as exc:  # a folder, no permission
-        raise AuthError(f"cannot read {where}: {exc.strerror or exc}; point --token-file at a file") from exc
-    if not (token.isascii() and token.isprintable()) or any(c.isspace() for c in token):
-        raise AuthError(
-            f"{where} holds characters no GitHub token has (non-ASCII, control characters or spaces);"
-            " copy the token again, alone"
-        )
-    return token
 
 
 def scoring_options(config: Config, now: datetime) -> Any:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,9 +26,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 import requests
-from github import Auth, Github, GithubException
+from github import Github, GithubException
 
 from analyzer.collector.clock import Clock, parse_iso
+from analyzer.collector.credentials import Credential, TokenCredential
 from analyzer.errors import (
     AccessError,
     AuthError,
@@ -73,19 +75,15 @@ def check_base_url(url: str) -> None:
         )
 
 
-def check_token(token: str | None) -> None:
-    """A token with a line break, space or control character would reach an HTTP header (and an error)."""
-    if token is not None and any(not ch.isprintable() or ch.isspace() for ch in token):
-        raise AuthError(
-            "the GitHub token contains a line break, space or other control character (it is not shown);"
-            " copy it again into GITHUB_TOKEN or the token file, one line, nothing else"
-        )
+class Cancelled(Exception):
+    """Internal: another credential's worker failed, or the run was interrupted; stop before the next request."""
 
 
 @dataclass
 class ClientOptions:
     base_url: str
-    token: str | None
+    token: str | None = None
+    credential: Credential | None = None  # instead of ``token``: a labelled token or a GitHub App installation
     seconds_between_requests: float | None = 0.25
     timeout: float = 30.0
     max_retries: int = 5
@@ -128,14 +126,15 @@ class GitHubClient:
 
     def __init__(self, options: ClientOptions, clock: Clock) -> None:
         check_base_url(options.base_url)
-        check_token(options.token)
+        self.credential = options.credential or (TokenCredential(options.token) if options.token else None)
         self.options = options
+        self.cancel: threading.Event | None = None  # set by the pool: stop at the next request or wait
         self.clock = clock
         self.budget = Budget()
         self.missing_fields: set[str] = set()  # fields this server's schema lacks (GitHub Enterprise Server)
         self._answered = False  # whether this server ever answered like the GitHub API
         self._secondary_hits = 0  # secondary rate limits in a row: each waits longer
-        auth = Auth.Token(options.token) if options.token else None
+        auth = self.credential.auth() if self.credential else None
         self.github = Github(
             auth=auth,
             base_url=options.base_url.rstrip("/"),
@@ -148,7 +147,19 @@ class GitHubClient:
             lazy=True,
         )
         self.requester = self.github.requester
-        self._expected_cost = 1
+        # GraphQL points each query cost last time (a new one: the dearest so far): GitHub refuses a query
+        # the budget cannot pay for, so the wait for a reset must come before it
+        self._expected_cost: dict[str, int] = {}
+        self._dearest = 1
+
+    def _before_request(self, kind: str, need: int = 1) -> None:
+        """Stop if told to, wait for the budget, then make sure the credential is fresh (after the wait:
+        an hour's wait outlives an installation token)."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
+        self._wait_for_budget(kind, need)
+        if self.credential is not None:
+            self.credential.before_request()
 
     # -- public calls ----------------------------------------------------------------------------
 
@@ -169,7 +180,7 @@ class GitHubClient:
         self.budget.queries.append(query)
 
         def call() -> dict[str, Any]:
-            self._wait_for_budget("graphql", need=self._expected_cost)
+            self._before_request("graphql", need=self._expected_cost.get(query, self._dearest))
             self.budget.graphql_requests += 1
             sent = self._dialect(query)
             status, headers, text = self.requester.requestJson(
@@ -181,7 +192,7 @@ class GitHubClient:
                 raise RetryableError("an answer that is not a JSON object", self._backoff())
             data = body.get("data")
             if isinstance(data, dict) and isinstance(data.get("rateLimit"), dict):
-                self._note_graphql_rate(data["rateLimit"])
+                self._note_graphql_rate(data["rateLimit"], query)
             problems = [e for e in body.get("errors") or [] if isinstance(e, dict)]
             if problems:
                 usable = isinstance(data, dict) and any(v is not None for k, v in data.items() if k != "rateLimit")
@@ -248,7 +259,7 @@ class GitHubClient:
         url = self._rest_url(path)
 
         def call() -> tuple[dict[str, Any], Any]:
-            self._wait_for_budget("rest")
+            self._before_request("rest")
             self.budget.rest_requests += 1
             status, headers, text = self.requester.requestJson("GET", url, parameters=params)
             body = self._decode(status, headers, text)
@@ -267,7 +278,7 @@ class GitHubClient:
         url = self._rest_url(path)
 
         def call() -> tuple[dict[str, Any], str]:
-            self._wait_for_budget("rest")
+            self._before_request("rest")
             self.budget.rest_requests += 1
             status, headers, text = self.requester.requestJson("GET", url, parameters=params)
             if status >= 400 or not self._answered:
@@ -346,8 +357,12 @@ class GitHubClient:
         errors: list[Any] = raw_errors if isinstance(raw_errors, list) else []
         error_types = {str(e.get("type", "")) for e in errors if isinstance(e, dict)}
         if status == 401:
+            if self.credential is not None and self.credential.renew():  # an installation token GitHub let lapse
+                return RetryableError("an expired installation token", 0.0)
+            label = self.credential.label if self.credential else "no token"
             return AuthError(
-                "GitHub rejected the token (401 Bad credentials): create a new token and set GITHUB_TOKEN"
+                f"GitHub rejected the token ({label}; 401 Bad credentials): create a new token and set"
+                " GITHUB_TOKEN or the token file"
             )
         if "SAML" in message or any("SAML" in str(e.get("message", "")) for e in errors if isinstance(e, dict)):
             return AccessError(
@@ -406,7 +421,16 @@ class GitHubClient:
                 seconds,
             )
         self.budget.waited_seconds += seconds
-        self.clock.sleep(seconds)
+        if self.cancel is None:
+            self.clock.sleep(seconds)
+            return
+        left = seconds
+        while left > 0:  # in slices, so that another worker's failure or Ctrl-C ends the wait
+            if self.cancel.is_set():
+                raise Cancelled
+            step = min(left, 1.0)
+            self.clock.sleep(step)
+            left -= step
 
     # -- budget bookkeeping ----------------------------------------------------------------------
 
@@ -438,10 +462,11 @@ class GitHubClient:
         else:
             self.budget.graphql_remaining, self.budget.graphql_reset = remaining, reset
 
-    def _note_graphql_rate(self, rate: dict[str, Any]) -> None:
+    def _note_graphql_rate(self, rate: dict[str, Any], query: str) -> None:
         cost = int(rate.get("cost") or 0)
         self.budget.graphql_points += cost
-        self._expected_cost = max(self._expected_cost, cost)
+        self._expected_cost[query] = max(self._expected_cost.get(query, 0), cost)
+        self._dearest = max(self._dearest, cost)
         if rate.get("remaining") is not None:
             self.budget.graphql_remaining = int(rate["remaining"])
         if rate.get("resetAt"):

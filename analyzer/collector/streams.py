@@ -29,7 +29,7 @@ from analyzer.collector.rows import (
     repo_row,
     run_row,
 )
-from analyzer.collector.writer import PageWriter
+from analyzer.collector.writer import WriterLane
 from analyzer.errors import CollectionError
 from analyzer.store.store import Store, SyncState
 
@@ -83,7 +83,7 @@ class RepoSync:
         window: SyncWindow,
         page_size: int,
         progress: ProgressFn,
-        writer: PageWriter,
+        writer: WriterLane,
         max_page_size: int | None = None,
         run_id: int | None = None,
     ) -> None:
@@ -112,11 +112,7 @@ class RepoSync:
 
     def run(self) -> dict[str, int]:
         """Sync every stream; returns item counts. All writes have committed when it returns."""
-        self.writer.drain()
-        self._states = {
-            stream: self.store.sync_state(self.repo, stream) for stream in ("pulls", "commits", "workflow_runs")
-        }
-        open_gaps = self.store.open_gaps(self.repo)
+        self._states, open_gaps = self.writer.read(self._read_start)
         self._open_gap_prs = sorted({int(g["pr_number"]) for g in open_gaps if g["pr_number"] is not None})
         self._open_unnumbered = any(g["pr_number"] is None for g in open_gaps)
         self.writer.submit(partial(self._write_repo, repo_row(self.node, self.now_iso())))
@@ -129,6 +125,11 @@ class RepoSync:
         self.writer.drain()
         self.seconds["files"] += time.perf_counter() - started
         return self.counts
+
+    def _read_start(self) -> tuple[dict[str, SyncState], list[dict[str, Any]]]:
+        """On the writer thread: where each stream stands, and the repository's open gaps."""
+        streams = ("pulls", "commits", "workflow_runs")
+        return {s: self.store.sync_state(self.repo, s) for s in streams}, self.store.open_gaps(self.repo)
 
     def _write_repo(self, row: JSON) -> None:
         with self.store.transaction():
@@ -467,7 +468,8 @@ class RepoSync:
             except TruncatedPage:
                 # the writer is idle now (the failed write and those queued behind it have ended): readable
                 self.client.budget.retries += 1
-                self._states["workflow_runs"] = self.store.sync_state(self.repo, "workflow_runs")
+                self._states["workflow_runs"] = self.writer.read(partial(self.store.sync_state, self.repo,
+                                                                         "workflow_runs"))
         raise CollectionError(
             f"GitHub kept sending truncated workflow-run pages for {self.repo}; run the same command"
             " again later: it resumes where it stopped"
@@ -548,8 +550,8 @@ class RepoSync:
     # -- files of commits pushed straight to the default branch (REST, one request each) ----------
 
     def sync_commit_files(self) -> None:
-        self.writer.drain()  # the history pages just written name the commits
-        shas = self.store.commits_missing_files(self.repo)
+        # after the history pages just written, which name the commits
+        shas = self.writer.read(partial(self.store.commits_missing_files, self.repo))
         for done, sha in enumerate(shas, start=1):
             files: list[JSON] = []
             url: str | None = f"/repos/{self.repo}/commits/{sha}"

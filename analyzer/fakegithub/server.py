@@ -10,6 +10,9 @@ Behaviour choices, where GitHub varies:
   HTTP 200 with ``data: null`` and an error of type ``FORBIDDEN`` (what GitHub's GraphQL does).
   ``/rate_limit`` stays reachable.
 - Faults never consume budget; 401s and 304s neither. Every other answered request does.
+- Budgets are per credential, as on GitHub: each personal token has its own buckets (``token_limits``
+  may give one its own size), every token of an App installation shares the installation's
+  (``apps.py``). ``RequestRecord.credential`` names whose budget a request used, never the token.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from analyzer.fakegithub import graphql_api
+from analyzer.fakegithub import apps, graphql_api
 from analyzer.fakegithub.faults import (
     ABUSE_MESSAGE,
     GRAPHQL_RATE_LIMIT_MESSAGE,
@@ -93,6 +96,7 @@ class RequestRecord:
     graphql_variables: dict[str, Any] | None = None
     fault: str | None = None
     cost: int = 0  # GraphQL points or REST requests charged
+    credential: str | None = None  # whose budget: "token:<sha256 prefix>", "installation:<id>", "app:<id>"
 
 
 @dataclass
@@ -146,6 +150,8 @@ class FakeGitHub:
         clock: Clock | None = None,
         per_page_max: int = 100,
         web_url: str | None = None,
+        app: apps.FakeApp | None = None,
+        token_limits: dict[str, RateLimits] | None = None,
     ) -> None:
         self.model = model
         # Web links (html_url, GraphQL url) may name a fixed host so that output built from them is
@@ -157,6 +163,14 @@ class FakeGitHub:
         self.clock: Clock = clock or SystemClock()
         self.limits = rate_limit or RateLimits()
         self.rate_limiter = RateLimiter(self.limits, self.clock)
+        self.app = app  # a GitHub App whose installations may collect (apps.py)
+        self.token_limits = dict(token_limits or {})  # personal token -> its own bucket sizes
+        self._limiters: dict[str, RateLimiter] = {}
+        self._limiters_lock = threading.Lock()
+        # requests being answered, per credential and in all: GitHub asks for serial requests per token
+        self.in_flight: dict[str, int] = {}
+        self.peak_in_flight: dict[str, int] = {}  # the most a credential ever had at once
+        self.peak_concurrency = 0  # the most requests answered at once, all credentials together
         self.per_page_max = per_page_max
         self.faults = FaultPlan()
         self.fidelity = Fidelity()  # real-GitHub shapes on demand (fidelity.py); all off by default
@@ -256,26 +270,45 @@ class FakeGitHub:
         )
         if is_graphql:
             record.graphql_query, record.graphql_variables = _graphql_payload(request)
-        fault = self.faults.take(path, is_graphql)
-        if fault is not None:
-            record.fault = fault.kind
-            response = self._fault_response(fault, request, record, rest_path, environ)
-        else:
-            try:
-                answer = self._answer(request, record, rest_path, is_graphql)
-            except Exception:  # a bug in the fake: answer like GitHub would, keep the traceback
-                self.errors.append(traceback.format_exc())
-                answer = Answer(500, {"message": "Server Error"})
-            response = self._to_response(answer, record)
+        record.credential = self._credential(request)
+        self._count_in_flight(record.credential, +1)
+        try:
+            response = self._respond(request, record, rest_path, is_graphql, environ)
+        finally:
+            self._count_in_flight(record.credential, -1)
         record.status = response.status_code
         record.headers = dict(response.headers.items())
         with self._log_lock:
             self.log.append(record)
         return response(environ, start_response)
 
+    def _respond(
+        self, request: Request, record: RequestRecord, rest_path: str | None, is_graphql: bool,
+        environ: dict[str, Any],
+    ) -> Response:
+        fault = self.faults.take(request.path, is_graphql)
+        if fault is not None:
+            record.fault = fault.kind
+            return self._fault_response(fault, request, record, rest_path, environ)
+        try:
+            answer = self._answer(request, record, rest_path, is_graphql)
+        except Exception:  # a bug in the fake: answer like GitHub would, keep the traceback
+            self.errors.append(traceback.format_exc())
+            answer = Answer(500, {"message": "Server Error"})
+        return self._to_response(answer, record)
+
+    def _count_in_flight(self, credential: str | None, step: int) -> None:
+        key = credential or "-"
+        with self._log_lock:
+            self.in_flight[key] = self.in_flight.get(key, 0) + step
+            self.peak_in_flight[key] = max(self.peak_in_flight.get(key, 0), self.in_flight[key])
+            self.peak_concurrency = max(self.peak_concurrency, sum(self.in_flight.values()))
+
     def _answer(
         self, request: Request, record: RequestRecord, rest_path: str | None, is_graphql: bool
     ) -> Answer:
+        if self.app is not None and rest_path is not None and apps_route(rest_path) is not None:
+            return self._app_answer(request, record, rest_path)
         auth = self._check_auth(request)
         if auth is not None:
             return auth
@@ -286,7 +319,7 @@ class FakeGitHub:
         if rest_path is None or request.method not in ("GET", "HEAD"):
             return Answer(404, error_body("Not Found"))
         if rest_path == "/rate_limit":
-            return self._rate_limit_answer()
+            return self._rate_limit_answer(record)
         if self.model.sso_protected:
             return Answer(
                 403,
@@ -304,6 +337,8 @@ class FakeGitHub:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() in ("token", "bearer") and token.strip() in self.tokens:
             return None
+        if self.app is not None and self.app.installation_of(token.strip(), self.clock.now()) is not None:
+            return None  # a live installation token; an expired one is "Bad credentials" like GitHub's
         return Answer(
             401,
             {
@@ -312,6 +347,102 @@ class FakeGitHub:
                 "status": "401",
             },
         )
+
+    # ---- credentials and their budgets ---------------------------------------------------------
+
+    def _credential(self, request: Request) -> str | None:
+        """Whose budget a request spends (a label, never the token); None: nobody known."""
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        token = given.strip()
+        if not token or scheme.lower() not in ("token", "bearer"):
+            return None
+        if self.tokens is not None and token in self.tokens:
+            return token_label(token)
+        if self.app is not None:
+            installation = self.app.installation_of(token, self.clock.now())
+            if installation is not None:
+                return f"installation:{installation}"
+            if token.count(".") == 2:
+                return f"app:{self.app.id}"
+        return None
+
+    def budget(self, credential: str | None) -> RateLimiter:
+        """The buckets of ``credential`` (a label from ``RequestRecord.credential``).
+
+        When the server accepts one personal token, that token's buckets are ``rate_limiter``.
+        """
+        if credential is None or (self.tokens is not None and len(self.tokens) == 1
+                                   and credential == token_label(next(iter(self.tokens)))):
+            return self.rate_limiter
+        with self._limiters_lock:
+            found = self._limiters.get(credential)
+            if found is None:
+                found = RateLimiter(self._limits_of(credential), self.clock)
+                self._limiters[credential] = found
+            return found
+
+    def _limits_of(self, credential: str) -> RateLimits:
+        for token, limits in self.token_limits.items():
+            if token_label(token) == credential:
+                return limits
+        if credential.startswith("installation:") and self.app is not None:
+            return apps.limits_for(self.app, self.limits, len(self.model.repos), len(self.model.members))
+        return self.limits
+
+    def _app_answer(self, request: Request, record: RequestRecord, rest_path: str) -> Answer:
+        """The App endpoints: a JWT for ``/app/...`` and the installation lookups; an installation
+        token for ``/installation/repositories``."""
+        assert self.app is not None
+        app = self.app
+        template, args = apps_route(rest_path) or ("", {})
+        record.operation = template
+        method = "POST" if template.endswith("/access_tokens") else "GET"
+        if request.method != method:
+            return Answer(404, error_body("Not Found"))
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        renderer = self._renderer()
+        account = renderer.org_as_user()
+        if template == "/installation/repositories":
+            installation = app.installation_of(token.strip(), self.clock.now())
+            if installation is None:
+                return Answer(403, {"message": "You must authenticate with an installation access token in order to"
+                                               " list repositories for an installation.", "documentation_url": DOCS,
+                                    "status": "403"})
+            repos = sorted(self.model.repos.values(), key=lambda r: r.name)
+            chunk, headers = _View(self, request, renderer).paginate(repos)
+            return Answer(200, {"total_count": len(repos), "repository_selection": "all",
+                                "repositories": [renderer.repository(r) for r in chunk]}, headers)
+        try:
+            if scheme.lower() != "bearer":
+                raise apps.JwtRefused("A JSON web token could not be decoded")
+            apps.verify_jwt(app, token.strip(), self.clock.now())
+        except apps.JwtRefused as refused:
+            return Answer(401, {"message": str(refused), "documentation_url": DOCS, "status": "401"})
+        api, root = self.base_url, self.web_url or self.root_url
+        if template == "/app":
+            return Answer(200, apps.app_body(app, account, root))
+        found: apps.Installation | None = None
+        if "installation_id" in args:
+            found = app.installations.get(int(args["installation_id"]))
+        elif "org" in args or "owner" in args:
+            login = str(args.get("org") or args.get("owner"))
+            found = next((i for i in app.installations.values() if i.account.lower() == login.lower()), None)
+            if "repo" in args and str(args["repo"]) not in self.model.repos:
+                found = None
+        if template == "/app/installations":
+            everything = [apps.installation_body(app, i, account, api, root, self.model.id)
+                          for i in sorted(app.installations.values(), key=lambda i: i.id)]
+            chunk, headers = _View(self, request, renderer).paginate(everything)
+            return Answer(200, chunk, headers)
+        if found is None:
+            return Answer(404, error_body("Not Found"))
+        if template.endswith("/access_tokens"):
+            wanted = apps.requested_permissions(_json_body(request), found.permissions)
+            if isinstance(wanted, str):
+                return Answer(422, {"message": wanted, "documentation_url": DOCS, "status": "422"})
+            token_value, issued = app.mint(found.id, self.clock.now())
+            return Answer(201, apps.token_body(token_value, issued, wanted))
+        return Answer(200, apps.installation_body(app, found, account, api, root, self.model.id))
 
     def _to_response(self, answer: Answer, record: RequestRecord) -> Response:
         record.body = answer.body
@@ -325,7 +456,8 @@ class FakeGitHub:
             **answer.headers,
         }
         if "x-ratelimit-limit" not in headers:  # GitHub sends them on every response
-            bucket = self.rate_limiter.graphql if record.kind == "graphql" else self.rate_limiter.core
+            limiter = self.budget(record.credential)
+            bucket = limiter.graphql if record.kind == "graphql" else limiter.core
             headers.update(rate_headers(bucket.state()))
         return Response(data, status=answer.status, headers=headers)
 
@@ -341,7 +473,7 @@ class FakeGitHub:
         return str(template)
 
     def _rest(self, request: Request, record: RequestRecord, rest_path: str) -> Answer:
-        core = self.rate_limiter.core
+        core = self.budget(record.credential).core
         answer = self._render_rest(request, rest_path)
         if answer.status == 200 and answer.body is not None:
             answer.encoded = _encode(answer.body)
@@ -351,7 +483,7 @@ class FakeGitHub:
                 # Conditional hits are free on GitHub's primary limit.
                 return Answer(304, None, {**answer.headers, **rate_headers(core.state())})
         if not core.try_charge(1):
-            return self._exhausted_rest()
+            return self._exhausted_rest(record)
         record.cost = 1
         answer.headers.update(rate_headers(core.state()))
         return answer
@@ -387,13 +519,14 @@ class FakeGitHub:
             self._index, self._index_key = build_index(self.model), key
         return Renderer(self.model, Urls(self.web_url or self.root_url, self.base_url, self.model.login), self._index)
 
-    def _rate_limit_answer(self) -> Answer:
-        core, gql = self.rate_limiter.core.state(), self.rate_limiter.graphql.state()
+    def _rate_limit_answer(self, record: RequestRecord) -> Answer:
+        limiter = self.budget(record.credential)
+        core, gql = limiter.core.state(), limiter.graphql.state()
         body = rate_limit_overview(core, gql, int(self.clock.now()) + 60)
         return Answer(200, body, rate_headers(core))
 
-    def _exhausted_rest(self) -> Answer:
-        state = self.rate_limiter.core.state()
+    def _exhausted_rest(self, record: RequestRecord) -> Answer:
+        state = self.budget(record.credential).core.state()
         body = {
             "message": PRIMARY_LIMIT_MESSAGE + " If you reach out to GitHub Support for help, please "
             "include the request ID 0000:1111:2222:3333:44444444 and timestamp "
@@ -407,7 +540,7 @@ class FakeGitHub:
     # ---- GraphQL ------------------------------------------------------------------------------
 
     def _graphql(self, request: Request, record: RequestRecord) -> Answer:
-        bucket = self.rate_limiter.graphql
+        bucket = self.budget(record.credential).graphql
         if record.graphql_query is None:
             return Answer(
                 200,
@@ -430,7 +563,7 @@ class FakeGitHub:
             return Answer(200, prepared, rate_headers(bucket.state()))
         points = prepared.cost.points
         if not bucket.try_charge(points):
-            return self._graphql_rate_limited()
+            return self._graphql_rate_limited(record)
         record.cost = points
         state = bucket.state()
         rate = graphql_api.RateInfo(
@@ -441,8 +574,8 @@ class FakeGitHub:
             body = self.fidelity.reshape(body, self.model, self.clock.now())
         return Answer(200, body, rate_headers(state))
 
-    def _graphql_rate_limited(self) -> Answer:
-        headers = rate_headers(self.rate_limiter.graphql.state())
+    def _graphql_rate_limited(self, record: RequestRecord) -> Answer:
+        headers = rate_headers(self.budget(record.credential).graphql.state())
         headers["x-ratelimit-remaining"] = "0"
         return Answer(200, {"errors": [{"type": "RATE_LIMITED", "message": PRIMARY_LIMIT_MESSAGE}]}, headers)
 
@@ -457,9 +590,8 @@ class FakeGitHub:
         environ: dict[str, Any],
     ) -> Response:
         kind = fault.kind
-        state = (
-            self.rate_limiter.graphql.state() if record.kind == "graphql" else self.rate_limiter.core.state()
-        )
+        limiter = self.budget(record.credential)
+        state = limiter.graphql.state() if record.kind == "graphql" else limiter.core.state()
         headers = rate_headers(state)
         if kind in ("500", "502", "503"):
             messages = {"500": "Server Error", "502": "Bad Gateway", "503": "Service Unavailable"}
@@ -476,7 +608,7 @@ class FakeGitHub:
             }
             return self._to_response(Answer(int(kind[:3]), body, headers), record)
         if kind == "graphql_rate_limited":
-            answer = self._graphql_rate_limited() if record.kind == "graphql" else self._exhausted_rest()
+            answer = self._graphql_rate_limited(record) if record.kind == "graphql" else self._exhausted_rest(record)
             return self._to_response(answer, record)
         if kind == "graphql_rate_limit":
             error = {"type": "RATE_LIMIT", "code": "graphql_rate_limit", "message": GRAPHQL_RATE_LIMIT_MESSAGE}
@@ -510,6 +642,43 @@ class FakeGitHub:
         data = _encode(full)
         cut = data[: max(1, len(data) // 2)]
         return Response(cut, status=200, headers={"Content-Type": "application/json; charset=utf-8"})
+
+
+DOCS = "https://docs.github.com/rest/apps/apps"
+_APP_ROUTES = Map(
+    [
+        Rule("/app", endpoint="/app"),
+        Rule("/app/installations", endpoint="/app/installations"),
+        Rule("/app/installations/<int:installation_id>", endpoint="/app/installations/{installation_id}"),
+        Rule("/app/installations/<int:installation_id>/access_tokens",
+             endpoint="/app/installations/{installation_id}/access_tokens"),
+        Rule("/orgs/<org>/installation", endpoint="/orgs/{org}/installation"),
+        Rule("/repos/<owner>/<repo>/installation", endpoint="/repos/{owner}/{repo}/installation"),
+        Rule("/installation/repositories", endpoint="/installation/repositories"),
+    ],
+    strict_slashes=False,
+)
+
+
+def apps_route(rest_path: str) -> tuple[str, dict[str, Any]] | None:
+    """The App operation (OpenAPI template) a path names, with its arguments; None for other paths."""
+    try:
+        template, args = _APP_ROUTES.bind("fake").match(rest_path, method="GET")
+    except HTTPException:
+        return None
+    return str(template), dict(args)
+
+
+def token_label(token: str) -> str:
+    """A personal token's name in logs: a short hash, never the token."""
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(request.get_data(cache=True) or b"{}")
+    except ValueError:
+        return None
 
 
 def _reset(environ: dict[str, Any]) -> None:
