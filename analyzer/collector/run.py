@@ -191,8 +191,12 @@ def _collect_into(
         try:
             # The writer finishes (or fails) every pending page before the run's status is written.
             with PageWriter() as writer:
-                _Pool(clients, store, writer, repo_nodes, sync_window, github, progress or _silent, run_id,
-                      result).run()
+                try:
+                    _Pool(clients, store, writer, repo_nodes, sync_window, github, progress or _silent, run_id,
+                          result).run()
+                finally:  # an App's label names its installation once it has been looked up
+                    for use, client in zip(result.credentials, clients, strict=True):
+                        use.label = client.credential.label if client.credential else use.label
         except RateLimitWaitTooLong as exc:
             result.status = "stopped"
             _finish(store, run_id, _total(result), "stopped", str(exc), the_clock)

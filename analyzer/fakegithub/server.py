@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
@@ -292,6 +292,8 @@ class FakeGitHub:
             return self._fault_response(fault, request, record, rest_path, environ)
         try:
             answer = self._answer(request, record, rest_path, is_graphql)
+        except ClientDisconnected:  # the client went away mid-request (killed): nobody reads the answer
+            answer = Answer(400, error_body("Bad Request", 400))
         except Exception:  # a bug in the fake: answer like GitHub would, keep the traceback
             self.errors.append(traceback.format_exc())
             answer = Answer(500, {"message": "Server Error"})
@@ -692,7 +694,7 @@ def _reset(environ: dict[str, Any]) -> None:
 def _graphql_payload(request: Request) -> tuple[str | None, dict[str, Any] | None]:
     try:
         payload = json.loads(request.get_data(cache=True) or b"{}")
-    except ValueError:
+    except (ValueError, ClientDisconnected):
         return None, None
     if not isinstance(payload, dict):
         return None, None

@@ -1,0 +1,62 @@
+"""`kill -9` of a collector working with three token files and a GitHub App at once (four threads, one
+store writer): whatever moment it dies, the store is consistent, and the next run resumes to ground truth."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from analyzer.fakegithub import FakeGitHub
+from analyzer.fakegithub.server import token_label
+from tests.collector.app_keys import APP_ID, INSTALLATION_ID, app_for, private_pem
+from tests.collector.helpers import assert_matches
+from tests.collector.many_repos import org_with_repos
+from tests.collector.test_kill_resume import _assert_consistent, _run_and_kill
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TOKENS = [f"ghp_killPool{i}DoNotLeak{i * 11}abcdefghijklmnopq" for i in range(1, 4)]
+
+
+def test_kill_9_of_a_pool_of_tokens_and_an_app_then_resume(tmp_path: Path) -> None:
+    org = org_with_repos(40)
+    for i, token in enumerate(TOKENS, start=1):
+        (tmp_path / f"token{i}").write_text(token + "\n")
+    (tmp_path / "app.pem").write_text(private_pem())
+    (tmp_path / "config.toml").write_text(
+        "[github]\nseconds_between_requests = 0\npage_size = 5\nmax_page_size = 5\ntimeout = 10\n"
+        f'token_files = ["token1", "token2", "token3"]\napp_id = {APP_ID}\napp_private_key_file = "app.pem"\n'
+        '[window]\nsince = "2000-01-01"\n'
+    )
+    store = tmp_path / "s.sqlite"
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    rng = random.Random(15)
+    kills = attempts = 0
+    with FakeGitHub(org, tokens=set(TOKENS), app=app_for(org.login), latency=0.01) as server:
+        command = [sys.executable, "-m", "analyzer", "collect", "--config", str(tmp_path / "config.toml"),
+                   "--org", org.login, "--base-url", server.base_url, "--store", str(store)]
+        while kills < 5 and attempts < 20:
+            attempts += 1
+            kills += _run_and_kill(command, env, tmp_path, rng)
+            if store.exists():
+                _assert_consistent(org, store)
+        final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        assert server.errors == []
+    assert kills >= 4, f"only {kills} kills landed mid-run in {attempts} attempts"
+    assert final.returncode == 0, final.stderr
+    assert_matches(org, store)
+    used = Counter(r.credential for r in server.log if r.cost > 0)
+    for label in [*(token_label(t) for t in TOKENS), f"installation:{INSTALLATION_ID}"]:
+        assert used[label] > 0, (label, used)
+    for label, peak in server.peak_in_flight.items():
+        assert peak == 1 or label.startswith("app:") or label == "-", (label, peak)
+    # the summary names each credential by where it came from, never by its secret
+    assert "token file token2" in final.stdout and f"GitHub App {APP_ID} installation {INSTALLATION_ID}" in final.stdout
+    conn = sqlite3.connect(store)
+    statuses = [r[0] for r in conn.execute("SELECT status FROM collection_runs ORDER BY run_id")]
+    assert statuses[-1] == "ok" and "running" not in statuses and statuses.count("interrupted") >= 1
