@@ -8,6 +8,7 @@ and each credential's requests were serial while different credentials ran side 
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from analyzer.collector import collect
 from analyzer.collector.credentials import AppCredential, AppSettings, TokenCredential
+from analyzer.errors import AuthError, RateLimitWaitTooLong
 from analyzer.fakegithub import FakeClock, FakeGitHub, RateLimits
 from analyzer.fakegithub.apps import FakeApp
 from analyzer.fakegithub.model import OrgModel
@@ -137,3 +139,54 @@ def test_an_installation_token_github_calls_expired_early_is_replaced_once(org40
     assert_matches(small, tmp_path / "s.sqlite")
     assert credential.minted >= 2
     assert any(r.status == 401 for r in server.log)  # the lapsed token was refused, then replaced
+
+
+def test_a_credential_out_of_budget_for_too_long_hands_its_repositories_to_the_others(
+    tiny_org: OrgModel, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    starved, rich = TOKENS[0], TOKENS[1]
+    with FakeGitHub(tiny_org, tokens={starved, rich}, clock=clock,
+                    token_limits={starved: RateLimits(rest_limit=2)}) as server:
+        result = collect(
+            github_for(server, tiny_org, max_wait=60.0),  # an hour's wait is too long: the starved token stops
+            tmp_path / "s.sqlite",
+            credentials=[TokenCredential(starved, "starved"), TokenCredential(rich, "rich")],
+            window=WINDOW,
+            clock=clock,
+        )
+    assert_matches(tiny_org, tmp_path / "s.sqlite")
+    assert result.status == "ok"
+    by_label = {u.label: u for u in result.credentials}
+    # the starved token started a repository, ran dry, and the rich one finished it and the rest
+    assert by_label["starved"].budget.rest_requests >= 2
+    assert sorted(by_label["rich"].repos + by_label["starved"].repos) == sorted(result.repos)
+    assert len(by_label["rich"].repos) > len(by_label["starved"].repos)
+    assert not [r for r in server.log if _refused_for_budget(r)]
+
+
+def test_when_every_credential_is_out_of_budget_the_run_stops_resumably(tiny_org: OrgModel, tmp_path: Path) -> None:
+    clock = FakeClock()
+    small = RateLimits(rest_limit=3, graphql_limit=20)
+    with FakeGitHub(tiny_org, tokens=set(TOKENS[:2]), clock=clock, token_limits={t: small for t in TOKENS}) as server:
+        github = github_for(server, tiny_org, max_wait=60.0)
+        pool = [TokenCredential(t, f"token {i}") for i, t in enumerate(TOKENS[:2], start=1)]
+        with pytest.raises(RateLimitWaitTooLong):
+            collect(github, tmp_path / "s.sqlite", credentials=pool, window=WINDOW, clock=clock)
+        clock.advance(3600)  # an hour later, the same command resumes and finishes
+        collect(github_for(server, tiny_org), tmp_path / "s.sqlite", credentials=pool, window=WINDOW, clock=clock)
+    assert_matches(tiny_org, tmp_path / "s.sqlite")
+    statuses = [r[0] for r in sqlite3.connect(tmp_path / "s.sqlite").execute(
+        "SELECT status FROM collection_runs ORDER BY run_id")]
+    assert statuses[0] == "stopped" and statuses[-1] == "ok"
+
+
+def test_a_token_github_rejects_stops_every_worker_with_one_line_naming_it(tiny_org: OrgModel, tmp_path: Path) -> None:
+    with FakeGitHub(tiny_org, tokens={TOKENS[0]}, latency=0.003) as server:
+        pool = [TokenCredential(TOKENS[0], "token file a"), TokenCredential(TOKENS[1], "token file b")]
+        with pytest.raises(AuthError) as caught:
+            collect(github_for(server, tiny_org), tmp_path / "s.sqlite", credentials=pool, window=WINDOW)
+    assert "token file b" in str(caught.value) and "401" in str(caught.value)
+    assert TOKENS[1] not in str(caught.value)
+    statuses = [r[0] for r in sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT status FROM collection_runs")]
+    assert statuses == ["failed"]
