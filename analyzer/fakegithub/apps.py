@@ -60,6 +60,7 @@ class FakeApp:
     installation_limits: RateLimits | None = None  # None: GitHub's formula over the org's size
     token_lifetime: float = TOKEN_LIFETIME
     issued: dict[str, IssuedToken] = field(default_factory=dict)  # token -> installation, expiry
+    jwts: list[str] = field(default_factory=list)  # every JWT accepted (tests check that none leaks)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def install(self, installation_id: int, account: str) -> Installation:

@@ -418,6 +418,7 @@ class FakeGitHub:
             if scheme.lower() != "bearer":
                 raise apps.JwtRefused("A JSON web token could not be decoded")
             apps.verify_jwt(app, token.strip(), self.clock.now())
+            app.jwts.append(token.strip())
         except apps.JwtRefused as refused:
             return Answer(401, {"message": str(refused), "documentation_url": DOCS, "status": "401"})
         api, root = self.base_url, self.web_url or self.root_url

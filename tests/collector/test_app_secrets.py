@@ -46,8 +46,8 @@ def test_pool_tokens_app_key_and_installation_tokens_never_reach_store_logs_or_o
         assert code == 0 and server.errors == []
         used = {r.credential for r in server.log if r.cost}
     minted = list(app.issued)
-    assert len(used) == 3 and minted  # both tokens and the App really collected
-    secrets = [*TOKENS, *minted, *_secret_lines(private_pem())]
+    assert len(used) == 3 and minted and app.jwts  # both tokens and the App really collected
+    secrets = [*TOKENS, *minted, *app.jwts, *_secret_lines(private_pem())]
     out = capsys.readouterr()
     for path in tmp_path.rglob("*"):
         if path.is_file() and path.name not in ("t1", "t2", "app.pem"):
