@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -60,3 +61,32 @@ def test_kill_9_of_a_pool_of_tokens_and_an_app_then_resume(tmp_path: Path) -> No
     conn = sqlite3.connect(store)
     statuses = [r[0] for r in conn.execute("SELECT status FROM collection_runs ORDER BY run_id")]
     assert statuses[-1] == "ok" and "running" not in statuses and statuses.count("interrupted") >= 1
+
+
+def test_ctrl_c_stops_every_worker_promptly_and_the_run_says_interrupted(tmp_path: Path) -> None:
+    org = org_with_repos(16)
+    for i, token in enumerate(TOKENS, start=1):
+        (tmp_path / f"token{i}").write_text(token)
+    (tmp_path / "config.toml").write_text('[github]\nseconds_between_requests = 0\n[window]\nsince = "2000-01-01"\n')
+    store = tmp_path / "s.sqlite"
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    with FakeGitHub(org, tokens=set(TOKENS), latency=0.03) as server:
+        command = [sys.executable, "-m", "analyzer", "collect", "--org", org.login, "--base-url", server.base_url,
+                   "--store", str(store), "--token-file", "token1", "--token-file", "token2", "--token-file", "token3"]
+        proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "page" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and len(err.strip().splitlines()) >= 1
+        conn = sqlite3.connect(store)
+        assert [r[0] for r in conn.execute("SELECT status FROM collection_runs")] == ["interrupted"]
+        conn.close()
+        final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert_matches(org, store)
