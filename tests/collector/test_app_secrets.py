@@ -115,3 +115,16 @@ def test_the_key_of_another_app_is_refused_in_one_line(
     assert "401" in err and "github.app_private_key_file" in err and "clock" in err
     assert not any(line in err for line in _secret_lines(other))
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_an_app_id_without_a_key_file_is_one_line(
+    tiny_org: OrgModel, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for config, needle in ((f"[github]\napp_id = {APP_ID}\n", "is not"), (
+            f'[github]\napp_id = {APP_ID}\napp_private_key_file = "missing.pem"\n', "missing.pem")):
+        (tmp_path / "config.toml").write_text(config)
+        code = main(["collect", "--org", tiny_org.login, "--base-url", "http://127.0.0.1:9", "--store", "s.sqlite"])
+        err = capsys.readouterr().err
+        assert code != 0 and len(err.strip().splitlines()) == 1 and "github.app_private_key_file" in err, err
+        assert needle in err

@@ -190,3 +190,14 @@ def test_a_token_github_rejects_stops_every_worker_with_one_line_naming_it(tiny_
     assert TOKENS[1] not in str(caught.value)
     statuses = [r[0] for r in sqlite3.connect(tmp_path / "s.sqlite").execute("SELECT status FROM collection_runs")]
     assert statuses == ["failed"]
+
+
+def test_an_app_on_enterprise_server_under_api_v3(tiny_org: OrgModel, tmp_path: Path) -> None:
+    clock = FakeClock()
+    with FakeGitHub(tiny_org, prefix="/api/v3", tokens=set(), clock=clock, app=app_for(tiny_org.login)) as server:
+        github = github_for(server, tiny_org)
+        credential = AppCredential(AppSettings(APP_ID, private_pem(), tiny_org.login), github.base_url, clock)
+        collect(github, tmp_path / "s.sqlite", credentials=[credential], window=WINDOW, clock=clock)
+    assert_matches(tiny_org, tmp_path / "s.sqlite")
+    assert {r.path for r in server.log if "installation" in r.path} == {
+        f"/api/v3/orgs/{tiny_org.login}/installation", f"/api/v3/app/installations/{INSTALLATION_ID}/access_tokens"}
