@@ -282,6 +282,9 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
         docs_job = pool.submit(docs_credit.doc_changes, frames, options, start, end)  # frames only
         ci_job = pool.submit(ci_credit.ci_changes, frames, options, start, end)
         series_job = pool.submit(ci_credit.ci_series, frames)
+        # frames only, and the longest team-level step on a big corpus: started first, so it overlaps the
+        # per-PR stage on the main thread
+        uplift_job = pool.submit(uplift.uplift_scores, frames, start, end, uplift.settings_from(options))
         if options.cache is not None:
             per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache)
             comments, base = per_pr.comments, per_pr.episodes
@@ -319,7 +322,6 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
             pool.submit(ci_credit.ci_evidence, ci),
         ]
         edges_job = pool.submit(mentoring.review_edges, eps)
-        uplift_job = pool.submit(uplift.uplift_scores, frames, start, end, uplift.settings_from(options))
         people = _people(frames, comments, eps, start, end)
         inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
         families = pd.concat([job.result() for job in family_jobs], ignore_index=True)
