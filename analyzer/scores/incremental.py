@@ -149,6 +149,12 @@ class PerPr:
     stats: dict[str, int]
 
 
+# runs the per-PR stage: (frames, options, start, end, scorer, known scores, with_keys) -> PerPr
+PerPrStage = Callable[
+    [Frames, ScoringOptions, datetime, datetime, CommentScorer, "pd.DataFrame | None", bool], PerPr
+]
+
+
 def fix_dtypes(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     """Exactly ``dtypes``' columns, cast only where the dtype differs (cheap on already-typed frames)."""
     out: dict[str, pd.Series] = {}
@@ -532,9 +538,12 @@ def cached_per_pr_stage(
     end: datetime,
     scorer: CommentScorer,
     folder: Path,
+    stage: PerPrStage | None = None,
 ) -> PerPr:
     """``per_pr_stage`` over only the PRs whose content changed since the cached run in ``folder``;
-    the others' rows come from the cache, which is then updated."""
+    the others' rows come from the cache, which is then updated. ``stage`` runs the per-PR stage
+    (default ``per_pr_stage`` in this process; ``analyzer.scores.distributed`` runs it on a cluster)."""
+    run_stage = stage or per_pr_stage
     cache = Cache(folder)
     key = global_key(frames, options)
     # a helper thread hashes the PRs while the cache is mapped, and later splices the episodes and
@@ -544,7 +553,7 @@ def cached_per_pr_stage(
         state = cache.read(key)
         prints = prints_job.result()
         if state is None:
-            fresh = per_pr_stage(frames, options, start, end, scorer, with_keys=True)
+            fresh = run_stage(frames, options, start, end, scorer, None, True)
             comments, eps = canonical_order(fresh.comments, fresh.episodes)
             cache.write_base(key, prints, comments, eps)
             stats = {**fresh.stats, "prs_recomputed": len(prints), "prs_cached": 0}
@@ -554,7 +563,7 @@ def cached_per_pr_stage(
         touched = prints.index.difference(pd.Index(unchanged))
         known = _known_scores(state, state.keys.index.to_numpy()[~same])
         recompute = touched.to_numpy(dtype=np.int64)
-        fresh = per_pr_stage(restrict(frames, recompute), options, start, end, scorer, known, with_keys=True)
+        fresh = run_stage(restrict(frames, recompute), options, start, end, scorer, known, True)
         fresh_comments, fresh_eps = canonical_order(fresh.comments, fresh.episodes)
         eps_job = helper.submit(_merged, state, unchanged, "episodes", fresh_eps, tuple(EPISODE_BASE_DTYPES))
         removed = len(state.keys) - int(same.sum())

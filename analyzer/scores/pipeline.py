@@ -263,16 +263,25 @@ def _default_scorer() -> CommentScorer:
     return score_comments
 
 
-def score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | None = None) -> Scores:
+def score_all(
+    frames: Frames,
+    options: ScoringOptions,
+    scorer: CommentScorer | None = None,
+    stage: incremental.PerPrStage | None = None,
+) -> Scores:
     """Compute every score table for ``frames``; ``scorer`` defaults to analyzer.scores.comments.
+    ``stage`` runs the per-PR stage (default: in this process; ``analyzer.scores.distributed`` runs it
+    partitioned on a Dask cluster); the team-level steps and the tables are the same either way.
 
     With ``options.cache`` (a directory) the per-PR stage is incremental: only PRs whose items changed
     since the cached run are recomputed (see ``analyzer.scores.incremental``); the tables are the same."""
     with sharing_codes():  # the families group the same person columns: factorise each once
-        return _score_all(frames, options, scorer)
+        return _score_all(frames, options, scorer, stage or incremental.per_pr_stage)
 
 
-def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | None) -> Scores:
+def _score_all(
+    frames: Frames, options: ScoringOptions, scorer: CommentScorer | None, stage: incremental.PerPrStage
+) -> Scores:
     start, end = frames.window_start, frames.window_end
     clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
     score_with = scorer or _default_scorer()
@@ -286,10 +295,10 @@ def _score_all(frames: Frames, options: ScoringOptions, scorer: CommentScorer | 
         # per-PR stage on the main thread
         uplift_job = pool.submit(uplift.uplift_scores, frames, start, end, uplift.settings_from(options))
         if options.cache is not None:
-            per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache)
+            per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache, stage)
             comments, base = per_pr.comments, per_pr.episodes
         else:
-            per_pr = incremental.per_pr_stage(frames, options, start, end, score_with)
+            per_pr = stage(frames, options, start, end, score_with, None, False)
             comments, base = incremental.canonical_order(per_pr.comments, per_pr.episodes)
             comments = incremental.team_columns(comments)
         marks = {"per_pr": time.perf_counter() - clock}

@@ -1,0 +1,162 @@
+"""Scoring on a Dask cluster (dask.distributed): the per-PR stage runs partitioned on the workers.
+
+The per-PR stage (``incremental.per_pr_stage``: comment assembly, per-comment scores, episode base rows)
+depends on each PR's own items only, so it runs on blocks of PRs: the client writes each block's items
+as Parquet files into a hand-off folder (``partitions.write_parts``), every worker reads its block's
+files directly, runs the very same ``per_pr_stage`` and writes its rows back as Parquet, and the client
+reads those and hands them to the team-level steps of ``score_all`` (unchanged). Nothing but file names,
+options and the clock travels through the scheduler. The folder must be visible to the client and
+every worker at the same path (a local cluster: beside the store; a real one: a shared filesystem).
+
+With the score cache, only the changed PRs go to the workers (``cached_per_pr_stage`` calls this stage
+with the restricted frames), so an incremental re-score on a cluster is as small as it is locally.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analyzer.errors import AnalyzerError
+from analyzer.frames.model import Frames
+from analyzer.scores import incremental, partitions
+from analyzer.scores.comment_table import CommentScorer
+from analyzer.scores.incremental import PerPr, PerPrStage
+from analyzer.scores.options import ScoringOptions
+
+SCHEDULER_FLAG = "--scheduler (or scores.scheduler)"
+DEFAULT_MEMORY_LIMIT = "3GiB"  # per worker of a local cluster (Dask spills, then pauses, near the limit)
+
+
+class ClusterError(AnalyzerError):
+    """The Dask scheduler cannot be reached, or a worker failed."""
+
+
+@dataclass(frozen=True)
+class ClusterStage:
+    """A per-PR stage (``incremental.PerPrStage``) that runs on the workers of ``client``."""
+
+    client: Any  # distributed.Client (untyped library)
+    folder: Path  # the hand-off folder: one sub-folder per run, removed after it
+    rows_per_part: int = partitions.ROWS_PER_PART
+
+    def __call__(
+        self,
+        frames: Frames,
+        options: ScoringOptions,
+        start: datetime,
+        end: datetime,
+        scorer: CommentScorer,
+        known: pd.DataFrame | None,
+        with_keys: bool,
+    ) -> PerPr:
+        run = Path(tempfile.mkdtemp(prefix="run-", dir=self.folder))
+        try:
+            workers = max(len(self.client.scheduler_info().get("workers", {})), 1)
+            parts = partitions.write_parts(frames, run, workers, self.rows_per_part)
+            known_file = partitions.write_known(known, run)
+            models = _active_models()
+            futures = [
+                self.client.submit(
+                    score_part, part, known_file, options, start, end, scorer, with_keys, models, pure=False
+                )
+                for part in parts
+            ]
+            try:
+                stats = self.client.gather(futures)
+            except AnalyzerError:
+                raise
+            except Exception as exc:  # a worker died or the task raised: one line, the stage named
+                raise ClusterError(f"scoring on the cluster failed: {type(exc).__name__}: {exc}") from exc
+            comments, episode_rows = partitions.read_results(parts)
+        finally:
+            shutil.rmtree(run, ignore_errors=True)
+        totals = {key: sum(int(s[key]) for s in stats) for key in ("scored", "cached")}
+        return PerPr(comments, episode_rows, totals)
+
+
+def score_part(
+    part: str,
+    known_file: str | None,
+    options: ScoringOptions,
+    start: datetime,
+    end: datetime,
+    scorer: CommentScorer,
+    with_keys: bool,
+    models: Any,
+) -> dict[str, int]:
+    """On a worker: read one block's Parquet, run ``per_pr_stage`` on it, write its rows as Parquet."""
+    if models is not None:  # the client scores with refitted weights (``use_weights``): so does the worker
+        from analyzer.scores import comments
+
+        comments._ACTIVE["active"] = models  # noqa: SLF001 (the process-wide choice use_weights makes)
+    frames = partitions.read_part(Path(part))
+    known = partitions.read_known(known_file)
+    result = incremental.per_pr_stage(frames, options, start, end, scorer, known, with_keys)
+    partitions.write_results(Path(part), result.comments, result.episodes)
+    return result.stats
+
+
+def _active_models() -> Any:
+    from analyzer.scores import comments
+
+    return comments._ACTIVE.get("active")  # noqa: SLF001 (None: the shipped weights, which workers have)
+
+
+@contextmanager
+def cluster_stage(
+    scheduler: str | None = None,
+    workers: int | None = None,
+    folder: str | Path | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+) -> Iterator[PerPrStage]:
+    """A per-PR stage on a Dask cluster: the one at ``scheduler`` (``tcp://host:8786``), or a local one
+    of ``workers`` processes (one thread each, ``memory_limit`` each) started here and stopped after.
+    The hand-off Parquet goes under ``folder`` (default: a temporary folder)."""
+    try:
+        dask: Any = importlib.import_module("distributed")  # untyped library
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ClusterError("dask.distributed is not installed: pip install 'dask[distributed]'") from exc
+    base = Path(folder).expanduser() if folder is not None else None
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+    hand_off = Path(tempfile.mkdtemp(prefix="analyzer-dask-", dir=base))
+    cluster: Any = None
+    try:
+        if scheduler:
+            try:
+                client = dask.Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise ClusterError(
+                    f"no Dask scheduler answers at {scheduler} ({SCHEDULER_FLAG}): start one "
+                    "(`dask scheduler`, then `dask worker <address>` on each machine) or use --workers N"
+                ) from exc
+        else:
+            cluster = dask.LocalCluster(
+                n_workers=max(workers or 2, 1),
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=memory_limit,
+                dashboard_address=None,
+            )
+            client = dask.Client(cluster)
+        try:
+            yield ClusterStage(client, hand_off)
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+        shutil.rmtree(hand_off, ignore_errors=True)
+
+
+__all__ = ["ClusterError", "ClusterStage", "cluster_stage", "score_part"]

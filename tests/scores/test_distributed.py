@@ -1,0 +1,90 @@
+"""Scoring on a Dask LocalCluster of 2 workers gives the single-process tables, also incrementally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyzer.config import Config
+from analyzer.frames import Frames
+from analyzer.pipeline import load_frames, scoring_options
+from analyzer.scores import partitions
+from analyzer.scores.distributed import ClusterError, ClusterStage, cluster_stage
+from analyzer.scores.incremental import PerPrStage
+from analyzer.scores.options import ScoringOptions
+from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, score_all
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture(scope="module")
+def demo(demo_store: Path) -> tuple[Frames, ScoringOptions]:
+    frames = load_frames(demo_store)
+    return frames, scoring_options(Config(), frames.now)
+
+
+@pytest.fixture(scope="module")
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PerPrStage]:
+    with cluster_stage(workers=2, folder=tmp_path_factory.mktemp("hand-off"), memory_limit="2GiB") as run:
+        assert isinstance(run, ClusterStage)
+        assert len(run.client.scheduler_info()["workers"]) == 2
+        # small blocks, so the demo's PRs are spread over many blocks and both workers
+        yield replace(run, rows_per_part=2_000)
+
+
+def assert_same(a: Scores, b: Scores) -> None:
+    for name in SCORE_SCHEMAS:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+    strip = {"timings_s"}
+    assert {k: v for k, v in a.meta.items() if k not in strip} == {k: v for k, v in b.meta.items() if k not in strip}
+
+
+def test_cluster_tables_equal_the_single_process_run(demo: tuple[Frames, ScoringOptions], stage: PerPrStage) -> None:
+    frames, options = demo
+    local = score_all(frames, options)
+    assert len(local.comments) > 10_000  # the whole demo, not a toy
+    assert_same(score_all(frames, options, stage=stage), local)
+
+
+def test_incremental_rescore_on_the_cluster_equals_a_full_run(
+    demo: tuple[Frames, ScoringOptions], stage: PerPrStage, tmp_path: Path
+) -> None:
+    frames, options = demo
+    cached = replace(options, cache=tmp_path / "cache")
+    # the cache is filled from an older state: the newest PRs' inline comments not yet there, one edited
+    newest = frames.prs["pr_id"].nlargest(40)
+    older = frames.review_comments[~frames.review_comments["pr_id"].isin(newest).to_numpy()].copy()
+    older.loc[older.index[0], "body"] = "an earlier wording of this comment"
+    older.loc[older.index[0], "updated_at"] = older["updated_at"].iloc[0] - pd.Timedelta(days=1)
+    first = score_all(replace(frames, review_comments=older), cached, stage=stage)
+    assert first.meta["cache"]["prs_cached"] == 0  # type: ignore[index]
+    rescored = score_all(frames, cached, stage=stage)
+    cache = rescored.meta["cache"]
+    assert 0 < cache["prs_recomputed"] <= 41 < cache["prs_cached"]  # type: ignore[index,operator]
+    full = score_all(frames, options)
+    for name in SCORE_SCHEMAS:
+        pd.testing.assert_frame_equal(getattr(rescored, name), getattr(full, name), obj=name)
+
+
+def test_blocks_cover_every_item_once(demo: tuple[Frames, ScoringOptions], tmp_path: Path) -> None:
+    frames, _ = demo
+    parts = partitions.write_parts(frames, tmp_path, workers=2, rows_per_part=3_000)
+    assert len(parts) >= 4
+    read = [partitions.read_part(Path(part)) for part in parts]
+    for name in partitions.PER_PR:
+        total = pd.concat([getattr(block, name) for block in read], ignore_index=True)
+        assert len(total) == len(getattr(frames, name)), name
+        ids = [set(getattr(block, name)["pr_id"].dropna()) for block in read]
+        assert all(a.isdisjoint(b) for i, a in enumerate(ids) for b in ids[i + 1 :]), name
+
+
+def test_unreachable_scheduler_is_one_clear_error() -> None:
+    with (
+        pytest.raises(ClusterError, match="no Dask scheduler answers at tcp://127.0.0.1:9"),
+        cluster_stage(scheduler="tcp://127.0.0.1:9"),
+    ):
+        pass
