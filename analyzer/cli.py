@@ -127,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--parquet-dir", help="where to write Parquet (default: store.parquet_dir)")
     score.add_argument("--no-cache", action="store_true",
                        help="score everything afresh, ignoring and not writing store.score_cache")
+    cluster = score.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                         help="run the per-PR stage on this Dask cluster (its workers must see the store's "
+                         "folder at the same path; see docs/scaling.md)")
+    cluster.add_argument("--workers", type=int, metavar="N",
+                         help="start a local Dask cluster of N worker processes for the per-PR stage "
+                         "(default: no cluster, one process)")
     _common(score)
     score.set_defaults(handler=_cmd_score)
 
@@ -280,7 +287,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if getattr(args, "no_cache", False):
         config = replace(config, store=replace(config.store, score_cache=""))
     written = score_store(config, store=args.store, parquet_dir=args.parquet_dir, now=_now(args),
-                          progress=_printer(args.quiet))
+                          progress=_printer(args.quiet), scheduler=getattr(args, "scheduler", None),
+                          workers=getattr(args, "workers", None))
     print(f"scores written: {len(written)} tables into {args.store or config.store.path} and Parquet")
     return 0
 

@@ -91,14 +91,17 @@ def load_frames(store: str | Path, config: Config | None = None, now: datetime |
     return _load(Path(store).expanduser(), scoring_options(cfg, now or _store_now(store)))
 
 
-def score(store: str | Path, config: Config | None = None, now: datetime | None = None) -> Scores:
-    """Frames and scores of a store, without writing anything."""
+def score(
+    store: str | Path, config: Config | None = None, now: datetime | None = None, stage: Any = None
+) -> Scores:
+    """Frames and scores of a store, without writing anything (``stage``: where the per-PR stage runs,
+    e.g. ``analyzer.scores.distributed.cluster_stage``; default this process)."""
     from analyzer.frames import load_frames as _load
     from analyzer.scores.pipeline import score_all
 
     cfg = config or Config()
     options = scoring_options(cfg, now or _store_now(store))
-    return score_all(_load(Path(store).expanduser(), options), options)
+    return score_all(_load(Path(store).expanduser(), options), options, stage=stage)
 
 
 def score_store(
@@ -108,10 +111,13 @@ def score_store(
     parquet_dir: str | Path | None = None,
     now: datetime | None = None,
     progress: Say = _quiet,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Score the store and write the tables (one generation: see ``write_scores``), holding the
     store's score lock so a second run on the same store stops at once with one line. The store must be
-    an analyzer store of this schema and the Parquet folder writable, both checked before scoring."""
+    an analyzer store of this schema and the Parquet folder writable, both checked before scoring.
+    ``scheduler`` (an existing Dask cluster) or ``workers`` (a local one) run the per-PR stage there."""
     from analyzer.scores.pipeline import PARQUET_FLAG, write_scores
     from analyzer.store.access import require_current_store
     from analyzer.store.lock import score_lock
@@ -120,7 +126,15 @@ def score_store(
     out_dir = check_folder_target(parquet_dir or config.store.parquet_dir, "the Parquet folder", PARQUET_FLAG)
     with score_lock(path):
         progress(f"scoring {path}")
-        scores = score(path, config, now)
+        if scheduler is None and workers is None:
+            scores = score(path, config, now)
+        else:
+            from analyzer.scores.distributed import cluster_stage
+
+            # the Parquet hand-off goes beside the store, where the workers can read it
+            with cluster_stage(scheduler, workers, folder=path.parent / f"{path.name}.dask") as stage:
+                progress(f"per-PR stage on the Dask cluster {stage.client.scheduler.address}")
+                scores = score(path, config, now, stage)
         return write_scores(scores, path, out_dir)
 
 

@@ -30,7 +30,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.frames.model import Frames
 from analyzer.scores import incremental, partitions
 from analyzer.scores.comment_table import CommentScorer
-from analyzer.scores.incremental import PerPr, PerPrStage
+from analyzer.scores.incremental import PerPr
 from analyzer.scores.options import ScoringOptions
 
 SCHEDULER_FLAG = "--scheduler (or scores.scheduler)"
@@ -118,7 +118,7 @@ def cluster_stage(
     workers: int | None = None,
     folder: str | Path | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
-) -> Iterator[PerPrStage]:
+) -> Iterator[ClusterStage]:
     """A per-PR stage on a Dask cluster: the one at ``scheduler`` (``tcp://host:8786``), or a local one
     of ``workers`` processes (one thread each, ``memory_limit`` each) started here and stopped after.
     The hand-off Parquet goes under ``folder`` (default: a temporary folder)."""
@@ -126,6 +126,8 @@ def cluster_stage(
         dask: Any = importlib.import_module("distributed")  # untyped library
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise ClusterError("dask.distributed is not installed: pip install 'dask[distributed]'") from exc
+    if workers is not None and workers < 1:
+        raise ClusterError(f"--workers needs a number of worker processes of 1 or more, not {workers}")
     base = Path(folder).expanduser() if folder is not None else None
     if base is not None:
         base.mkdir(parents=True, exist_ok=True)
@@ -157,6 +159,8 @@ def cluster_stage(
         if cluster is not None:
             cluster.close()
         shutil.rmtree(hand_off, ignore_errors=True)
+        if base is not None and not any(base.iterdir()):
+            base.rmdir()  # leave nothing beside the store
 
 
 __all__ = ["ClusterError", "ClusterStage", "cluster_stage", "score_part"]

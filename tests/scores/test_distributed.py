@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,9 +20,10 @@ from analyzer.scores import partitions
 from analyzer.scores.distributed import ClusterError, ClusterStage, cluster_stage
 from analyzer.scores.incremental import PerPrStage
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, score_all
+from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, read_scores, score_all
 
 pytestmark = pytest.mark.timeout(600)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,7 @@ def demo(demo_store: Path) -> tuple[Frames, ScoringOptions]:
 
 
 @pytest.fixture(scope="module")
-def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PerPrStage]:
+def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterStage]:
     with cluster_stage(workers=2, folder=tmp_path_factory.mktemp("hand-off"), memory_limit="2GiB") as run:
         assert isinstance(run, ClusterStage)
         assert len(run.client.scheduler_info()["workers"]) == 2
@@ -36,10 +41,9 @@ def stage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PerPrStage]:
         yield replace(run, rows_per_part=2_000)
 
 
-def assert_same(a: Scores, b: Scores) -> None:
+def assert_same(a: Scores, b: Scores, strip: frozenset[str] | set[str] = frozenset({"timings_s"})) -> None:
     for name in SCORE_SCHEMAS:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
-    strip = {"timings_s"}
     assert {k: v for k, v in a.meta.items() if k not in strip} == {k: v for k, v in b.meta.items() if k not in strip}
 
 
@@ -88,3 +92,36 @@ def test_unreachable_scheduler_is_one_clear_error() -> None:
         cluster_stage(scheduler="tcp://127.0.0.1:9"),
     ):
         pass
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, "-m", "analyzer", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_cli_scores_on_an_existing_cluster_like_one_process(
+    demo_store: Path, stage: ClusterStage, tmp_path: Path
+) -> None:
+    stores = {}
+    for name, flags in (("local", []), ("cluster", ["--scheduler", stage.client.scheduler.address])):
+        store = tmp_path / name / "store.sqlite"
+        store.parent.mkdir()
+        shutil.copy(demo_store, store)
+        done = run_cli("score", "--store", str(store), "--no-cache", "--parquet-dir", str(tmp_path / name), *flags)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Traceback" not in done.stderr
+        assert sorted(p.name for p in store.parent.iterdir() if "dask" in p.name) == []  # hand-off removed
+        stores[name] = read_scores(store)
+    assert_same(stores["cluster"], stores["local"], strip={"timings_s", "generation"})
+    assert f"per-PR stage on the Dask cluster {stage.client.scheduler.address}" in done.stdout + done.stderr
+
+
+def test_cli_bad_cluster_flags_are_one_line(demo_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    shutil.copy(demo_store, store)
+    for flags, needle in ((["--workers", "0"], "--workers"), (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler")):
+        done = run_cli("score", "--quiet", "--store", str(store), "--parquet-dir", str(tmp_path / "p"), *flags)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert done.returncode != 0 and len(lines) == 1 and needle in lines[0], done.stderr[-2000:]
