@@ -44,6 +44,7 @@ from analyzer.scores.comment_table import (
     assemble_comments,
     score_corpus,
 )
+from analyzer.scores.comments import active_models
 from analyzer.scores.options import ScoringOptions
 
 CACHE_VERSION = 6  # 3: episodes carry the PR title and last_at; 4: Arrow IPC; 5: leaner fingerprints; 6: checksums
@@ -319,13 +320,16 @@ def column_hash(series: pd.Series) -> npt.NDArray[np.uint64]:
 
 def global_key(frames: Frames, options: ScoringOptions) -> str:
     """What every cached row depends on besides its own PR: options (except the clock, window and cache
-    location, which the per-PR hashes already account for), the bot list and the code version."""
+    location, which the per-PR hashes already account for), the bot list, the comment model and the code
+    version."""
     skip = {"cache", "now", "window_start", "window_end", "window_days"}
     opts = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in skip}
     state = {
         "version": CACHE_VERSION,
         "options": json.loads(json.dumps(opts, default=str, sort_keys=True)),
         "bots": sorted(frames.bots["login"].dropna().astype(str)),
+        # the comment model's own hash, not its path: a refit written to the same file changes every score
+        "comment_model": active_models().sha256,
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
 

@@ -130,3 +130,28 @@ def test_an_unreadable_or_older_cache_costs_a_full_run_and_is_replaced(tmp_path:
     assert_same_tables(again, first)
     assert not list(folder.glob("*.parquet"))
     assert score(data, opts).meta["cache"]["prs_recomputed"] == 0  # type: ignore[index]
+
+
+def test_another_comment_model_costs_a_full_run(tmp_path: Path) -> None:
+    """Cached rows were scored by one comment model: a refit (even written to the same path) must not reuse them."""
+    import shutil
+
+    from analyzer.scores import comments
+
+    shipped = Path(comments.__file__).parent / "comment_weights.json"
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    weights = json.loads(shipped.read_text(encoding="utf-8"))
+    shutil.copy(shipped.parent / weights["hashed"]["file"], folder / weights["hashed"]["file"])
+    weights["harsh"]["intercept"] = float(weights["harsh"]["intercept"]) - 0.5
+    (folder / "refit.json").write_text(json.dumps(weights), encoding="utf-8")
+    opts = replace(OPTS, cache=tmp_path / "cache")
+    data = tables(6)
+    score(data, opts)
+    assert score(data, opts).meta["cache"]["prs_recomputed"] == 0  # type: ignore[index]
+    try:
+        comments.use_weights(folder / "refit.json")
+        assert score(data, opts).meta["cache"]["prs_cached"] == 0  # type: ignore[index]
+    finally:
+        comments.use_weights(None)
+    assert score(data, opts).meta["cache"]["prs_cached"] == 0  # type: ignore[index]
