@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import get_args, get_type_hints
 
@@ -47,12 +46,6 @@ def test_scale_grows_pull_requests() -> None:
 def test_tiny_scale_is_small(demo_tiny: OrgModel) -> None:
     assert 60 <= len(demo_tiny.pulls) <= 90
     assert len(demo_tiny.workflow_runs) < 4000
-
-
-def test_generation_is_fast() -> None:
-    started = time.perf_counter()
-    generate_org(seed=1, scale=0.3)
-    assert time.perf_counter() - started < 5.0
 
 
 def test_bad_scale_is_a_config_error() -> None:
