@@ -1,0 +1,131 @@
+"""Scoring on a Dask LocalCluster at 1M, 2M and 5M comments: time and peak memory of the whole process tree.
+
+Each size runs in a fresh process: it builds score_speed.py's synthetic corpus, starts a LocalCluster
+(2 worker processes, one thread each, a memory limit per worker) and runs ``score_all`` with the
+per-PR stage on the cluster. A sampler thread adds up the resident memory of the process and all its
+children (the client, the nanny and the worker processes) every 0.2 s and keeps the peak. The baseline,
+measured in the same run, is the single-process pipeline at the smallest size.
+
+    nice python benchmarks/score_scale.py                   # 1M, 2M, 5M
+    nice python benchmarks/score_scale.py --sizes 200000    # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import tempfile
+import threading
+import time
+from typing import Any
+
+import psutil
+from score_speed import NOW, synthetic_tables
+
+from analyzer.frames import build_frames
+from analyzer.scores.options import ScoringOptions
+
+WORKERS = 2
+MEMORY_LIMIT = "2GiB"  # per worker
+SIZES = (1_000_000, 2_000_000, 5_000_000)
+
+
+class TreePeak:
+    """Peak of the summed RSS of this process and every descendant, sampled on a thread."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every, self.peak, self._stop = every, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def sample(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:  # a worker that just ended
+                continue
+        self.peak = max(self.peak, total)
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.sample()
+
+
+def _child(n: int, cluster: bool, out: Any) -> None:
+    from analyzer.scores.distributed import cluster_stage
+    from analyzer.scores.pipeline import score_all
+
+    opts = ScoringOptions(now=NOW)
+    with TreePeak() as peak:
+        tables = synthetic_tables(n)
+        frames = build_frames(tables, opts)
+        n_comments = len(tables["review_comments"]) + len(tables["issue_comments"]) + len(tables["reviews"])
+        del tables
+        result = {"n": float(n_comments), "build_peak": peak.sample() / 2**20}
+        if cluster:
+            with (
+                tempfile.TemporaryDirectory() as folder,
+                cluster_stage(workers=WORKERS, folder=folder, memory_limit=MEMORY_LIMIT) as stage,
+            ):
+                t = time.perf_counter()
+                scores = score_all(frames, opts, stage=stage)
+                result["wall"] = time.perf_counter() - t
+        else:
+            t = time.perf_counter()
+            scores = score_all(frames, opts)
+            result["wall"] = time.perf_counter() - t
+        result["per_pr"] = float(scores.meta["timings_s"]["per_pr"])  # type: ignore[index]
+        result["rows"] = float(len(scores.comments))
+    result["peak_mb"] = peak.peak / 2**20
+    out.send(result)
+
+
+def run(n: int, cluster: bool) -> dict[str, float]:
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_child, args=(n, cluster, child))
+    proc.start()
+    result: dict[str, float] = parent.recv()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="comments per corpus")
+    args = parser.parse_args()
+    sizes = sorted(args.sizes)
+    print(
+        f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB (shared with other jobs)"
+    )
+    base = run(sizes[0], cluster=False)
+    print(
+        f"baseline, one process, {base['n']:,.0f} comments: {base['wall']:.1f} s "
+        f"({base['wall'] / base['n'] * 1e6:.1f} s per million), peak {base['peak_mb']:,.0f} MB"
+    )
+    first: dict[str, float] | None = None
+    for n in sizes:
+        res = run(n, cluster=True)
+        first = first or res
+        per_m = res["wall"] / res["n"] * 1e6
+        print(
+            f"LocalCluster {WORKERS} workers x {MEMORY_LIMIT}, {res['n']:,.0f} comments: {res['wall']:.1f} s "
+            f"({per_m:.1f} s per million; per-PR stage {res['per_pr']:.1f} s), peak of the process tree "
+            f"{res['peak_mb']:,.0f} MB (after building the corpus {res['build_peak']:,.0f} MB); "
+            f"time per million vs {first['n']:,.0f}: {per_m / (first['wall'] / first['n'] * 1e6):.2f}x; "
+            f"vs one process at {base['n']:,.0f}: {res['wall'] / res['n'] / (base['wall'] / base['n']):.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
