@@ -148,7 +148,7 @@ def cluster_stage(
                 threads_per_worker=1,
                 processes=True,
                 memory_limit=memory_limit,
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # loopback only, any free port (never a fixed one)
             )
             client = dask.Client(cluster)
         try:
