@@ -59,7 +59,6 @@ def dumps(payload: Any) -> str:
         return json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
-
 class Store:
     """A handle on one store file. Use as a context manager or call ``close()``."""
 
