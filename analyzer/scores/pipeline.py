@@ -30,6 +30,7 @@ from analyzer.scores import (
     mentoring,
     profile,
     uplift,
+    uplift_cache,
 )
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.methodology import DEVIATIONS, FORMULAS
@@ -293,7 +294,9 @@ def _score_all(
         series_job = pool.submit(ci_credit.ci_series, frames)
         # frames only, and the longest team-level step on a big corpus: started first, so it overlaps the
         # per-PR stage on the main thread
-        uplift_job = pool.submit(uplift.uplift_scores, frames, start, end, uplift.settings_from(options))
+        uplift_job = pool.submit(
+            uplift_cache.cached_uplift, frames, start, end, uplift.settings_from(options), options.cache
+        )
         if options.cache is not None:
             per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache, stage)
             comments, base = per_pr.comments, per_pr.episodes

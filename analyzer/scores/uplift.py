@@ -114,7 +114,14 @@ def build_design(frames: Frames, start: datetime, end: datetime, settings: Uplif
     """PR rows of the window, their exposure to everyone, and who reviewed them (history before the window
     counts towards exposure)."""
     every = pr_outcomes(frames)
-    met = interactions(frames, every)
+    return design_from(every, interactions(frames, every), start, end, settings)
+
+
+def design_from(
+    every: pd.DataFrame, met: pd.DataFrame, start: datetime, end: datetime, settings: UpliftSettings
+) -> Design:
+    """``build_design`` from its only inputs: every PR's outcomes (``pr_outcomes``) and the reviewer
+    interactions (``interactions``); nothing else of the frames enters the model."""
     created = every["created_at"]
     in_window = (created >= pd.Timestamp(start)) & (created <= pd.Timestamp(end))
     prs = every[in_window.to_numpy() & every["review_rounds"].notna().to_numpy()].reset_index(drop=True)
