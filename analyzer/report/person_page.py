@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report import person_figures, uplift_section
+from analyzer.report.blocks import chart_div
 from analyzer.report.compare import comparison, comparison_words
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count
@@ -15,7 +16,7 @@ from analyzer.report.inputs import flag, number, text
 from analyzer.report.labels import direction, family, family_label, fmt, fmt_interval, ordered_families
 from analyzer.report.model import NEWCOMER, ReportData
 from analyzer.report.summary import summary
-from analyzer.report.team_page import chart_div, person_link, short_name
+from analyzer.report.team_page import person_link, short_name
 from analyzer.report.wording import ID_REF, KIND_WORDS, MENTORED_AT, marker_words, tidy, where_from_url
 
 EVIDENCE_PER_FAMILY = 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyzer.report import figures, uplift_section
+from analyzer.report.blocks import chart_div, too_small
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el
@@ -13,14 +14,6 @@ from analyzer.report.labels import family_label, fmt, ordered_families
 from analyzer.report.model import NEWCOMER, ReportData
 
 Charts = list[tuple[str, Spec]]
-
-
-def too_small(data: ReportData) -> Markup:
-    return el("p", {"class": "small-group"}, f"group too small to show (n < {data.min_group_size})")
-
-
-def chart_div(div_id: str) -> Markup:
-    return el("div", {"class": "chart", "id": div_id, "data-chart": div_id})
 
 
 NAME_CHARS = 80  # longer display names are cut on the page; the title (tooltip) keeps the whole name

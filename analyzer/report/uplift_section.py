@@ -8,17 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from analyzer.report.blocks import chart_div, too_small
 from analyzer.report.figures import BLUE, GREEN, GREY, RED, Spec, base_layout, plain, r4
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import flag, number, text
 from analyzer.report.model import ReportData
 from analyzer.scores.outcomes import OUTCOMES, Outcome
-
-
-def chart_div(div_id: str) -> Markup:
-    """A chart's placeholder, as ``team_page.chart_div`` draws it (not imported: team_page imports this)."""
-    return el("div", {"class": "chart", "id": div_id, "data-chart": div_id})
-
 
 CAVEAT = (
     "Observational evidence, not proof: the model compares each author's pull requests before and after "
@@ -181,7 +176,7 @@ def team_section(data: ReportData, charts: list[tuple[str, Spec]]) -> Markup:
     """The team page's block: counts and the histogram, or 'group too small' below the minimum group."""
     spec = team_distribution(data)
     if spec is None:
-        body: Any = el("p", {"class": "small-group"}, f"group too small to show (n < {data.min_group_size})")
+        body: Any = too_small(data)
     else:
         charts.append(("chart-team-uplift", spec))
         body = [el("p", None, team_counts(data)), chart_div("chart-team-uplift")]
