@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from analyzer.errors import ConfigError
+from analyzer.scores.options import ScoringOptions
 
 DEFAULT_DOCS = (
     "docs/**", "doc/**", "*.md", "**/*.md", "*.rst", "**/*.rst", "*.adoc", "README*", "CONTRIBUTING*",
@@ -124,15 +125,17 @@ class WeightsSection:
 @dataclass(frozen=True)
 class ScoresSection:
     weights: WeightsSection = field(default_factory=WeightsSection)
-    min_comments_considerate: int = 20
-    min_comments_harsh: int = 30
-    min_episodes_thoroughness: int = 10
-    min_eligible_approvals: int = 10
-    min_inline_comments_useful: int = 30
-    min_code_prs_docs_upkeep: int = 10
-    min_runs_ci: int = 30
-    min_authors_uplift: int = 8  # multiplier effect: distinct authors who worked with the person
-    uplift_decay_days: float = 90.0  # multiplier effect: time constant of the exposure's decay
+    # the scorer's defaults (ScoringOptions, which options_from_config fills from these keys)
+    min_comments_considerate: int = ScoringOptions.min_considerate
+    min_comments_harsh: int = ScoringOptions.min_harsh
+    min_episodes_thoroughness: int = ScoringOptions.min_thoroughness
+    min_eligible_approvals: int = ScoringOptions.min_rubber_stamp
+    min_inline_comments_useful: int = ScoringOptions.min_useful
+    min_code_prs_docs_upkeep: int = ScoringOptions.min_upkeep
+    min_runs_ci: int = ScoringOptions.ci_min_runs
+    # multiplier effect: distinct authors who worked with the person; time constant of the exposure's decay
+    min_authors_uplift: int = ScoringOptions.min_uplift_authors
+    uplift_decay_days: float = ScoringOptions.uplift_decay_days
     comment_weights: str = ""  # weights file from `analyzer calibrate --fit`; "": the shipped weights
     comment_weights_sha256: str = ""  # optional pin of that file (printed by --fit); checked at load
 
