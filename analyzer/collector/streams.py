@@ -102,7 +102,6 @@ class RepoSync:
         self._runs_high: str | None = None  # newest run of the pass so far (written by the writer thread)
         self._runs_items = 0
         self.run_id = run_id
-        self.gaps: list[Gap] = []  # recorded by this run
         self._open_gap_prs: list[int] = []  # PRs earlier runs could not fetch: tried again first
         self._open_unnumbered = False  # open gaps of PRs GitHub could not even name (a null node)
         self._pulls_incomplete = False  # this pass lost a PR it cannot name: the watermark must stay
@@ -250,7 +249,6 @@ class RepoSync:
             kind = str(problem.get("type") or "ERROR")
             where = _within_pr(path) if number is not None else path  # one spelling per part of a PR
             gaps.append(Gap(number, ".".join(where) or None, f"{kind}: {problem.get('message', '')}"))
-        self.gaps.extend(gaps)
         return gaps
 
     def _skip_pr(self, pulls: SyncState, floor: str, error: str) -> tuple[SyncState, bool, list[Gap]]:
@@ -263,7 +261,6 @@ class RepoSync:
             state, more, _ = self._pulls_page({"nodes": []}, pulls, floor)
             return state, more, []
         gap = Gap(int(nodes[0]["number"]), None, f"skipped: {error}")
-        self.gaps.append(gap)
         state, more, _ = self._pulls_page({"nodes": [], "pageInfo": conn.get("pageInfo")}, pulls, floor)
         return state, more, [gap]
 
@@ -277,7 +274,6 @@ class RepoSync:
                                                             "number": number}, errors=problems)
             except QueryTimedOut as exc:
                 gaps = [Gap(number, None, f"skipped: {exc}")]
-                self.gaps.extend(gaps)
                 self.writer.submit(partial(self._write_gap_retry, [], gaps, number, self.now_iso()))
                 continue
             node = (data.get("repository") or {}).get("pullRequest")
