@@ -6,7 +6,7 @@ REST fetches workflow runs and the files of commits pushed straight to the defau
 
 from analyzer.collector.client import Budget, ClientOptions, GitHubClient
 from analyzer.collector.clock import Clock, SystemClock
-from analyzer.collector.run import CollectResult, collect, discover, resolve_token
+from analyzer.collector.run import CollectResult, collect, discover
 from analyzer.collector.streams import ProgressEvent, SyncWindow
 
 __all__ = [
@@ -20,5 +20,4 @@ __all__ = [
     "SystemClock",
     "collect",
     "discover",
-    "resolve_token",
 ]

@@ -29,13 +29,12 @@ from typing import Any
 from analyzer.collector import queries
 from analyzer.collector.client import Budget, Cancelled, ClientOptions, GitHubClient
 from analyzer.collector.clock import Clock, SystemClock, iso
-from analyzer.collector.credentials import Credential, TokenCredential, read_token_file
+from analyzer.collector.credentials import Credential, TokenCredential
 from analyzer.collector.streams import ProgressEvent, ProgressFn, RepoSync, SyncWindow
 from analyzer.collector.writer import PageWriter, WriterLane
 from analyzer.config import GitHubSection
 from analyzer.errors import (
     AnalyzerError,
-    AuthError,
     ConfigError,
     NoDataError,
     NotFoundError,
@@ -65,18 +64,6 @@ class CollectResult:
     status: str = "ok"
     gaps: list[dict[str, Any]] = field(default_factory=list)  # open gaps of the collected repos after the run
     credentials: list[CredentialUse] = field(default_factory=list)
-
-
-def resolve_token(token_file: str | Path | None = None, env: dict[str, str] | None = None) -> str:
-    """The token from GITHUB_TOKEN, GH_TOKEN or a token file (in that order of preference)."""
-    environ = os.environ if env is None else env
-    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
-        value = environ.get(name, "").strip()
-        if value:
-            return value
-    if token_file:
-        return read_token_file(token_file)
-    raise AuthError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or pass --token-file PATH")
 
 
 def discover(client: GitHubClient, github: GitHubSection) -> list[JSON]:
