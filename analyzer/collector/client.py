@@ -46,7 +46,10 @@ JSON = dict[str, Any]
 SECONDARY_WAIT = 60.0  # GitHub's advice when a secondary limit gives no Retry-After: at least a minute...
 SECONDARY_WAIT_MAX = 960.0  # ...then longer on each repeat (doubling, up to 16 minutes)
 RATE_LIMIT_TYPES = {"RATE_LIMITED", "RATE_LIMIT"}  # GraphQL spells it both ways (code graphql_rate_limit)
-TIMEOUT_REASONS = ("HTTP 502", "HTTP 504", "network error: ReadTimeout", "GitHub timed out on the query")
+# Retry reasons the retry loop tells apart (a reason is also what a give-up message quotes).
+QUERY_TIMED_OUT = "GitHub timed out on the query"
+OLDER_SCHEMA = "an older GitHub Enterprise Server schema"
+TIMEOUT_REASONS = ("HTTP 502", "HTTP 504", "network error: ReadTimeout", QUERY_TIMED_OUT)
 SOMETHING_WENT_WRONG = "something went wrong while executing your query"
 UNKNOWN_FIELD = re.compile(r"Field '(\w+)' doesn't exist on type '(\w+)'")
 # Fields older Enterprise Server versions lack, and what to ask for instead (the rows read either).
@@ -222,7 +225,7 @@ class GitHubClient:
             fields = {m[1] for m in unknown}
             if fields <= set(FIELD_FALLBACKS) and not fields <= self.missing_fields:
                 self.missing_fields |= fields  # once per server: every later query is sent rewritten
-                raise RetryableError("an older GitHub Enterprise Server schema", 0.0)
+                raise RetryableError(OLDER_SCHEMA, 0.0)
             raise CollectionError(
                 f"this GitHub server does not know {', '.join(f'{m[2]}.{m[1]}' for m in unknown)}; it may be an"
                 " Enterprise Server version older than analyzer supports (3.16 or newer)"
@@ -230,7 +233,7 @@ class GitHubClient:
         if partial:
             return
         if SOMETHING_WENT_WRONG in messages.lower():
-            raise RetryableError("GitHub timed out on the query", self._backoff(), messages.strip())
+            raise RetryableError(QUERY_TIMED_OUT, self._backoff(), messages.strip())
         status = 404 if len(problems) == 1 and problems[0].get("type") == "NOT_FOUND" else 200
         raise self._from_github_exception(GithubException(status, body, headers))
 
@@ -306,10 +309,10 @@ class GitHubClient:
                     retry.wait = float(self.options.backoff_base ** min(attempt - 1, 6))
                 if on_timeout and retry.reason in TIMEOUT_REASONS:
                     on_timeout()
-                if retry.reason == "an older GitHub Enterprise Server schema":
+                if retry.reason == OLDER_SCHEMA:
                     attempt -= 1  # not a failure: the same request again, in the words this server knows
                     continue
-                if attempt > self.options.max_retries and retry.reason == "GitHub timed out on the query":
+                if attempt > self.options.max_retries and retry.reason == QUERY_TIMED_OUT:
                     raise QueryTimedOut(
                         f"GitHub failed the query {self.options.max_retries + 1} times: {retry.detail}"
                     ) from retry
