@@ -26,7 +26,7 @@ from analyzer.fakegithub.ratelimit import Clock, RateLimits
 JSON = dict[str, Any]
 TOKEN_LIFETIME = 3600.0  # GitHub: "Installation tokens expire one hour from the time you create them"
 JWT_MAX_LIFETIME = 600  # GitHub refuses an exp more than 10 minutes after iat
-DOCS = "https://docs.github.com/rest"
+DOCS = "https://docs.github.com/rest/apps/apps"  # the documentation_url of the App endpoints' errors
 # what an installation of the collector's App is granted (read-only, what it collects)
 GRANTED = {"metadata": "read", "contents": "read", "pull_requests": "read", "actions": "read", "members": "read"}
 

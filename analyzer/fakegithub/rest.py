@@ -768,8 +768,8 @@ def rate_limit_overview(core: BucketState, graphql: BucketState, reset_fallback:
     }
 
 
-def error_body(message: str, status: int = 404) -> JSON:
-    return {"message": message, "documentation_url": DOCS, "status": str(status)}
+def error_body(message: str, status: int = 404, docs: str = DOCS) -> JSON:
+    return {"message": message, "documentation_url": docs, "status": str(status)}
 
 
 _REPO_URL_TEMPLATES = {

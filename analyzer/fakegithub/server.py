@@ -407,9 +407,8 @@ class FakeGitHub:
         if template == "/installation/repositories":
             installation = app.installation_of(token.strip(), self.clock.now())
             if installation is None:
-                return Answer(403, {"message": "You must authenticate with an installation access token in order to"
-                                               " list repositories for an installation.", "documentation_url": DOCS,
-                                    "status": "403"})
+                return Answer(403, error_body("You must authenticate with an installation access token in order to"
+                                              " list repositories for an installation.", 403, apps.DOCS))
             repos = sorted(self.model.repos.values(), key=lambda r: r.name)
             chunk, headers = _View(self, request, renderer).paginate(repos)
             return Answer(200, {"total_count": len(repos), "repository_selection": "all",
@@ -420,7 +419,7 @@ class FakeGitHub:
             apps.verify_jwt(app, token.strip(), self.clock.now())
             app.jwts.append(token.strip())
         except apps.JwtRefused as refused:
-            return Answer(401, {"message": str(refused), "documentation_url": DOCS, "status": "401"})
+            return Answer(401, error_body(str(refused), 401, apps.DOCS))
         api, root = self.base_url, self.web_url or self.root_url
         if template == "/app":
             return Answer(200, apps.app_body(app, account, root))
@@ -442,7 +441,7 @@ class FakeGitHub:
         if template.endswith("/access_tokens"):
             wanted = apps.requested_permissions(_json_body(request), found.permissions)
             if isinstance(wanted, str):
-                return Answer(422, {"message": wanted, "documentation_url": DOCS, "status": "422"})
+                return Answer(422, error_body(wanted, 422, apps.DOCS))
             token_value, issued = app.mint(found.id, self.clock.now())
             return Answer(201, apps.token_body(token_value, issued, wanted))
         return Answer(200, apps.installation_body(app, found, account, api, root, self.model.id))
@@ -647,7 +646,6 @@ class FakeGitHub:
         return Response(cut, status=200, headers={"Content-Type": "application/json; charset=utf-8"})
 
 
-DOCS = "https://docs.github.com/rest/apps/apps"
 _APP_ROUTES = Map(
     [
         Rule("/app", endpoint="/app"),
