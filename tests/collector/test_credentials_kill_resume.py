@@ -17,7 +17,7 @@ from analyzer.fakegithub.server import token_label
 from tests.collector.app_keys import APP_ID, INSTALLATION_ID, app_for, private_pem
 from tests.collector.helpers import assert_matches
 from tests.collector.many_repos import org_with_repos
-from tests.collector.test_kill_resume import _assert_consistent, _run_and_kill
+from tests.collector.test_kill_resume import _command, _kill_repeatedly
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOKENS = [f"ghp_killPool{i}DoNotLeak{i * 11}abcdefghijklmnopq" for i in range(1, 4)]
@@ -37,15 +37,9 @@ def test_kill_9_of_a_pool_of_tokens_and_an_app_then_resume(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
     env["PYTHONPATH"] = str(REPO_ROOT)
     rng = random.Random(15)
-    kills = attempts = 0
     with FakeGitHub(org, tokens=set(TOKENS), app=app_for(org.login), latency=0.01) as server:
-        command = [sys.executable, "-m", "analyzer", "collect", "--config", str(tmp_path / "config.toml"),
-                   "--org", org.login, "--base-url", server.base_url, "--store", str(store)]
-        while kills < 5 and attempts < 20:
-            attempts += 1
-            kills += _run_and_kill(command, env, tmp_path, rng)
-            if store.exists():
-                _assert_consistent(org, store)
+        command = _command(server.base_url, org.login, store, tmp_path / "config.toml")
+        kills, attempts = _kill_repeatedly(command, env, tmp_path, rng, org, store, 5, 20)
         final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
         assert server.errors == []
     assert kills >= 4, f"only {kills} kills landed mid-run in {attempts} attempts"

@@ -43,6 +43,21 @@ def _run_and_kill(command: list[str], env: dict[str, str], cwd: Path, rng: rando
     return landed
 
 
+def _kill_repeatedly(
+    command: list[str], env: dict[str, str], cwd: Path, rng: random.Random, model: OrgModel, store: Path,
+    kills_wanted: int, max_attempts: int,
+) -> tuple[int, int]:
+    """Run and kill the collector until ``kills_wanted`` kills landed mid-run (or ``max_attempts`` runs),
+    checking the store after each; returns (kills, attempts)."""
+    kills = attempts = 0
+    while kills < kills_wanted and attempts < max_attempts:
+        attempts += 1
+        kills += _run_and_kill(command, env, cwd, rng)
+        if store.exists():
+            _assert_consistent(model, store)
+    return kills, attempts
+
+
 def _assert_consistent(model: OrgModel, store: Path) -> None:
     """Whatever a killed run left: an intact database, and every stored PR complete (one transaction)."""
     conn = sqlite3.connect(store)
@@ -71,15 +86,9 @@ def test_kill_9_at_ten_random_moments_then_resume(tmp_path: Path) -> None:
     )
     env = {**os.environ, "GITHUB_TOKEN": TOKEN, "PYTHONPATH": str(REPO_ROOT)}
     rng = random.Random(2026)
-    kills = 0
-    attempts = 0
     with served(tiny_org, latency=0.03) as server:
         command = _command(server.base_url, tiny_org.login, store, config)
-        while kills < 12 and attempts < 40:
-            attempts += 1
-            kills += _run_and_kill(command, env, tmp_path, rng)
-            if store.exists():
-                _assert_consistent(tiny_org, store)
+        kills, attempts = _kill_repeatedly(command, env, tmp_path, rng, tiny_org, store, 12, 40)
         final = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert kills >= 10, f"only {kills} kills landed mid-run in {attempts} attempts"
     assert final.returncode == 0, final.stderr
