@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-MENTORED_AT = 2  # teaching reviews a newcomer needs from someone to count in their "Newcomers mentored"
+from analyzer.scores.options import ScoringOptions
+
+# teaching reviews a newcomer needs from someone to count in their "Newcomers mentored" (the scorer's rule)
+MENTORED_AT = ScoringOptions.mentoring_min_interactions
 ID_REF = re.compile(r"^[a-z]{1,8}:\d+$")  # the scorer's internal ids ("rc:1600026665", "pr:19000027")
 _URL_PLACE = re.compile(r"^https?://[^/]+/(?:repos/)?([^/]+/[^/]+)/(pull|issues|commit|actions/runs)/([0-9A-Za-z]+)")
 KIND_WORDS = {
