@@ -47,6 +47,7 @@ KEY_FILE_SUFFIX = ".pseudonym-key"
 EMAIL_HIDDEN = "[e-mail hidden]"
 NAME_HIDDEN = "[name hidden]"  # a name part shared by several people
 MAX_NAME_WORDS = 6
+PSEUDONYM_CHARS = 6  # base32 characters of the keyed hash in "user-xxxxxx" (30 bits; more only on a collision)
 MIN_BARE_LOGIN = 3  # shorter logins ("a", "go") are ordinary words: replaced as @mentions, not as bare words
 # The built-in bot list names services (dependabot, renovate...), not people: they keep their names.
 SERVICES = frozenset(b.lower() for b in DEFAULT_BOT_LOGINS)
@@ -259,12 +260,11 @@ class Pseudonymizer:
         self._max_joined = max(((len(_JOINER.split(k)) + 1) // 2 for k in self._single), default=1)
 
     def _assign(self, logins: list[str]) -> dict[str, str]:
-        # Six base32 characters are 30 bits; a longer prefix is taken only on the rare collision.
         out: dict[str, str] = {}
         taken: set[str] = set()
         for login in logins:
             digest = _digest(self._key, login)
-            width = 6
+            width = PSEUDONYM_CHARS
             while f"user-{digest[:width]}" in taken:
                 width += 1
             out[login.lower()] = f"user-{digest[:width]}"
@@ -302,7 +302,7 @@ class Pseudonymizer:
     def _unknown(self, login: str) -> str:
         # A login that is not in the people table (e.g. someone @mentioned from outside) still gets a
         # pseudonym under the same key: the one they would get if they were in the data.
-        return f"user-{_digest(self._key, login)[:6]}" if login else ""
+        return f"user-{_digest(self._key, login)[:PSEUDONYM_CHARS]}" if login else ""
 
     def name(self, login: str) -> str:
         """What to call a person: display name (or login) in clear, the pseudonym otherwise."""
