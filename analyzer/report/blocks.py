@@ -4,7 +4,7 @@ imports, so they cannot live in team_page)."""
 from __future__ import annotations
 
 from analyzer.report.html import Markup, el
-from analyzer.report.model import ReportData
+from analyzer.report.model import NEWCOMER, ReportData
 
 
 def too_small(data: ReportData) -> Markup:
@@ -13,3 +13,8 @@ def too_small(data: ReportData) -> Markup:
 
 def chart_div(div_id: str) -> Markup:
     return el("div", {"class": "chart", "id": div_id, "data-chart": div_id})
+
+
+def newcomer_badge(data: ReportData, login: str) -> Markup | None:
+    """The 'newcomer' badge (its title says what a newcomer is), or None for everyone else."""
+    return el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report import person_figures, uplift_section
-from analyzer.report.blocks import chart_div
+from analyzer.report.blocks import chart_div, newcomer_badge
 from analyzer.report.compare import comparison, comparison_words
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count
@@ -365,7 +365,7 @@ def _header(ctx: PersonContext, login: str) -> Markup:
             "h1",
             None,
             el("span", {"title": full}, name),
-            el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None,
+            newcomer_badge(data, login),
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyzer.report import figures, uplift_section
-from analyzer.report.blocks import chart_div, too_small
+from analyzer.report.blocks import chart_div, newcomer_badge, too_small
 from analyzer.report.figures import Spec
 from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el
@@ -202,7 +202,7 @@ def directory(data: ReportData) -> Markup:
             "li",
             None,
             person_link(data, login),
-            el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None,
+            newcomer_badge(data, login),
         )
         for login in data.logins
     ]
