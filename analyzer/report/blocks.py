@@ -4,7 +4,7 @@ imports, so they cannot live in team_page)."""
 from __future__ import annotations
 
 from analyzer.report.html import Markup, el
-from analyzer.report.model import NEWCOMER, ReportData
+from analyzer.report.model import ReportData
 
 
 def too_small(data: ReportData) -> Markup:
@@ -17,4 +17,4 @@ def chart_div(div_id: str) -> Markup:
 
 def newcomer_badge(data: ReportData, login: str) -> Markup | None:
     """The 'newcomer' badge (its title says what a newcomer is), or None for everyone else."""
-    return el("span", {"class": "badge", "title": NEWCOMER}, "newcomer") if login in data.newcomers else None
+    return el("span", {"class": "badge", "title": data.newcomer_rule}, "newcomer") if login in data.newcomers else None

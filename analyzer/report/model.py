@@ -14,6 +14,7 @@ import pandas as pd
 
 from analyzer.report.inputs import flag, frame, meta, number, text, utc
 from analyzer.report.pseudonym import Pseudonymizer, configured_aliases, configured_bots
+from analyzer.scores.options import ScoringOptions
 
 FRAME_NAMES = (
     "people",
@@ -62,7 +63,7 @@ class ReportData:
     monthly: pd.DataFrame = field(default_factory=pd.DataFrame)  # per person and month activity
     # login -> [(other login, "reviewed" | "reviewed by", episodes)], built once for all network charts
     edges: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
-    # People who were newcomers at some point in the window (see NEWCOMER): one definition for the
+    # People who were newcomers at some point in the window (see newcomer_rule): one definition for the
     # badge, the network's stars, the directory and the team's count.
     newcomers: frozenset[str] = frozenset()
     # family -> the team reference: the typical person's estimate (median over people with a point
@@ -71,6 +72,10 @@ class ReportData:
 
     def f(self, name: str) -> pd.DataFrame:
         return self.frames[name]
+
+    @property
+    def newcomer_rule(self) -> str:
+        return newcomer_rule(self.meta)
 
     @property
     def logins(self) -> list[str]:
@@ -87,10 +92,18 @@ class ReportData:
         return self.n_people >= self.min_group_size
 
 
-NEWCOMER = (
-    "A newcomer is someone in their first 90 days or first 5 merged pull requests (whichever ends "
-    "later); here it means anyone who was a newcomer at some point in the report's window."
-)
+def newcomer_rule(meta: dict[str, Any]) -> str:
+    """What a newcomer is, in the limits the scoring run recorded (the scorer's defaults for scores
+    written before runs recorded them)."""
+    recorded = meta.get("options")
+    if not isinstance(recorded, dict):
+        recorded = {}
+    days = recorded.get("newcomer_days", ScoringOptions.newcomer_days)
+    merged = recorded.get("newcomer_max_merged", ScoringOptions.newcomer_max_merged)
+    return (
+        f"A newcomer is someone in their first {days} days or first {merged} merged pull requests (whichever "
+        "ends later); here it means anyone who was a newcomer at some point in the report's window."
+    )
 
 
 def _newcomers(frames: dict[str, pd.DataFrame]) -> frozenset[str]:

@@ -10,7 +10,7 @@ from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import text
 from analyzer.report.labels import FAMILY_ORDER, family_label, ordered_families
-from analyzer.report.model import NEWCOMER, ReportData, window_of
+from analyzer.report.model import ReportData, window_of
 
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
@@ -157,7 +157,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             ("", ""),
         ),
         el("h2", None, "Newcomers"),
-        el("p", None, NEWCOMER),
+        el("p", None, data.newcomer_rule),
         el("h2", None, "How each number is computed"),
         el(
             "p",

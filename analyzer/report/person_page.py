@@ -14,7 +14,7 @@ from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el, link
 from analyzer.report.inputs import flag, number, text
 from analyzer.report.labels import direction, family, family_label, fmt, fmt_interval, ordered_families
-from analyzer.report.model import NEWCOMER, ReportData
+from analyzer.report.model import ReportData
 from analyzer.report.summary import summary
 from analyzer.report.team_page import person_link, short_name
 from analyzer.report.wording import ID_REF, KIND_WORDS, MENTORED_AT, marker_words, tidy, where_from_url
@@ -342,7 +342,7 @@ def mentees(ctx: PersonContext, login: str) -> Markup:
             "p",
             {"class": "intro"},
             f"{len(names)} newcomer{'s' if len(names) != 1 else ''} got a teaching review from them; "
-            f"{reached} got {MENTORED_AT} or more, which is what 'Newcomers mentored' counts. {NEWCOMER}",
+            f"{reached} got {MENTORED_AT} or more, which is what 'Newcomers mentored' counts. {ctx.data.newcomer_rule}",
         ),
         el("ul", {"class": "columns"}, items),
     )

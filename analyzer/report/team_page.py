@@ -11,7 +11,7 @@ from analyzer.report.fmt import count, interval, value
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import text
 from analyzer.report.labels import family_label, fmt, ordered_families
-from analyzer.report.model import NEWCOMER, ReportData
+from analyzer.report.model import ReportData
 
 Charts = list[tuple[str, Spec]]
 
@@ -177,7 +177,7 @@ def newcomers(data: ReportData, charts: Charts) -> Markup:
     inflow = _chart_or_note(charts, "chart-inflow", figures.newcomer_inflow(data), too_small(data))
     return _section(
         "Newcomers",
-        f"{NEWCOMER} The chart shows when newcomers opened their first pull request, and how many of "
+        f"{data.newcomer_rule} The chart shows when newcomers opened their first pull request, and how many of "
         "them got a teaching review.",
         inflow,
         helpers_of_newcomers(data),

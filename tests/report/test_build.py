@@ -154,3 +154,14 @@ def test_big_team_distributions_are_histograms_without_names() -> None:
     assert sorted(spec["data"][0]["x"]) == sorted(round(float(v), 4) for v in ok["estimate"])
     names = set(scores.people["display_name"]) | set(scores.people["person"])
     assert not any(n and n in json.dumps(spec) for n in names)
+
+
+def test_newcomer_rule_states_the_limits_the_scoring_run_used(tmp_path: Path) -> None:
+    scores = make_scores(n_people=8, n_comments=300, seed=5)
+    options = {**scores.meta["options"], "newcomer_days": 45, "newcomer_max_merged": 3}
+    recorded = replace(scores, meta={**scores.meta, "options": options})
+    html = build_report(
+        recorded, tmp_path / "rule.html", now=DEFAULT_NOW, title="t", methodology=TEST_METHODOLOGY
+    ).read_text(encoding="utf-8")
+    assert "first 45 days or first 3 merged pull requests" in html
+    assert "first 90 days" not in html
