@@ -193,25 +193,7 @@ SCORE_SCHEMAS: dict[str, dict[str, str]] = {
         "window_end": TS,
     },
     "newcomer_inflow": {"month": STR, "n_newcomers": I64, "n_helped": I64},
-    "uplift": {  # the multiplier effect per person and outcome (analyzer.scores.uplift)
-        "person": STR,
-        "outcome": STR,
-        "estimate": F,
-        "lo": F,
-        "hi": F,
-        "raw": F,
-        "raw_lo": F,
-        "raw_hi": F,
-        "n_authors": I64,
-        "n_prs": I64,
-        "min_n": I64,
-        "status": STR,
-        "credited": B,
-        "baseline": F,
-        "naive": F,
-        "naive_lo": F,
-        "naive_hi": F,
-    },
+    "uplift": dict(uplift.UPLIFT_DTYPES),  # the multiplier effect per person and outcome
 }
 
 
