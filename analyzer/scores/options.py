@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analyzer.scores.exposure import DEFAULT_TAU_DAYS
+
 if TYPE_CHECKING:
     from analyzer.config import Config
 
@@ -195,7 +197,7 @@ class ScoringOptions:
     ci_group_days: int = 3
     # multiplier effect (docs/methodology.md, "Multiplier effect (uplift)")
     min_uplift_authors: int = 8
-    uplift_decay_days: float = 90.0
+    uplift_decay_days: float = DEFAULT_TAU_DAYS
     # combining (§6)
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # evidence rows kept per person and family

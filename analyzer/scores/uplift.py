@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from analyzer.frames.model import STR, Frames
 from analyzer.scores.codes import bool_mask
-from analyzer.scores.exposure import DEFAULT_TAU_DAYS, exposure_matrix
+from analyzer.scores.exposure import exposure_matrix
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
 
@@ -68,9 +68,10 @@ UPLIFT_COLUMNS = tuple(UPLIFT_DTYPES)
 class UpliftSettings:
     """The model's choices (config.toml [scores] uplift_*; the notebook varies them)."""
 
-    tau_days: float = DEFAULT_TAU_DAYS
-    min_authors: int = 8
-    level: float = 0.90
+    # the defaults are ScoringOptions' (see ``settings_from``)
+    tau_days: float = ScoringOptions.uplift_decay_days
+    min_authors: int = ScoringOptions.min_uplift_authors
+    level: float = ScoringOptions.level
     shrink: bool = True
 
 
