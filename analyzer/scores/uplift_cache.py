@@ -73,15 +73,16 @@ def cached_uplift(
     """``uplift.uplift_scores``, reusing the table in ``folder`` (the score cache) while its inputs match.
 
     BLAS runs on one thread meanwhile, as in ``uplift_scores``."""
+    if folder is None:
+        return uplift.uplift_scores(frames, start, end, settings)
     with threadpool_limits(limits=1, user_api="blas"):
         every = pr_outcomes(frames)
         met = uplift.interactions(frames, every)
-        key = inputs_key(every, met, start, end, settings) if folder is not None else ""
-        if folder is not None and (known := read_table(folder, key)) is not None:
+        key = inputs_key(every, met, start, end, settings)
+        if (known := read_table(folder, key)) is not None:
             return known
         table = uplift.uplift_table(uplift.design_from(every, met, start, end, settings), settings)
-    if folder is not None:
-        # the cache is an accelerator: the per-PR cache reports an unwritable folder in one line
-        with contextlib.suppress(OutputError):
-            write_table(folder, key, table)
+    # the cache is an accelerator: the per-PR cache reports an unwritable folder in one line
+    with contextlib.suppress(OutputError):
+        write_table(folder, key, table)
     return table
