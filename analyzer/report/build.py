@@ -121,9 +121,10 @@ def build_report(
     """Write the report for ``scores`` to ``out_path`` and return the path.
 
     ``methodology`` is ``{"formulas": {family: formula}, "deviations": [...]}``; by default it comes from
-    ``analyzer.scores.methodology``. ``pseudonym_key`` is the organisation's secret key for the login hash
-    (``analyzer.report.pseudonym.load_or_create_key``): the same key gives the same pseudonyms across
-    reports, and keeping it secret stops anyone re-identifying people by hashing logins. Without it a
+    ``analyzer.scores.methodology``, filled with the options the scoring run recorded. ``pseudonym_key``
+    is the organisation's secret key for the login hash (``analyzer.report.pseudonym.load_or_create_key``):
+    the same key gives the same pseudonyms across reports, and keeping it secret stops anyone
+    re-identifying people by hashing logins. Without it a
     random key for this process is used (pseudonyms then change from run to run).
     """
     data = prepare(
@@ -153,7 +154,7 @@ def build_report(
         None,
         team_html,
         shells,
-        methodology_page(data, load_methodology(methodology)),
+        methodology_page(data, load_methodology(methodology, data.meta)),
         bots_page(data),
     )
     doc = _document(title, [_nav(title), main, _footer(data, now)], payload, packed(people))

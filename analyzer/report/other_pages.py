@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
 from analyzer.report.fmt import count
 from analyzer.report.html import Markup, el
 from analyzer.report.inputs import text
-from analyzer.report.labels import FAMILY_ORDER, family_label, ordered_families
+from analyzer.report.labels import family, family_label, family_order, ordered_families
 from analyzer.report.model import ReportData, window_of
+from analyzer.scores import methodology as recorded
+from analyzer.scores.families import minimums
 
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
@@ -35,18 +36,20 @@ def _harsh_flag_precision() -> str:
     return harsh_flag_statement(active_models())
 
 
-def load_methodology(methodology: dict[str, Any] | None) -> dict[str, Any]:
-    """Formulas and deviations: given explicitly, else from analyzer.scores.methodology, else empty."""
+def recorded_values(meta: dict[str, Any]) -> dict[str, Any]:
+    """The options the scoring run recorded (meta["options"], by ScoringOptions field name); a store
+    scored before an option was recorded gets that option's default."""
+    options = meta.get("options")
+    return recorded.option_values(options if isinstance(options, dict) else None)
+
+
+def load_methodology(methodology: dict[str, Any] | None, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Formulas and deviations: given explicitly, else filled with the options the scoring run recorded
+    in ``meta`` (so the page states the minimums and limits the scores were computed with)."""
     if methodology is not None:
         return methodology
-    try:
-        module = importlib.import_module("analyzer.scores.methodology")
-    except ImportError:
-        return {}
-    return {
-        "formulas": dict(getattr(module, "FORMULAS", {})),
-        "deviations": list(getattr(module, "DEVIATIONS", [])),
-    }
+    values = recorded_values(meta or {})
+    return {"formulas": recorded.formulas(values), "deviations": recorded.deviations(values)}
 
 
 def _kv_table(pairs: list[tuple[str, str]], heads: tuple[str, str]) -> Markup:
@@ -119,7 +122,7 @@ def _formula_block(key: str, formula: str, weight: Any, minimum: Any) -> Markup:
     if weight not in (None, "–"):
         extras.append(f"Weight in the overall multiplier: {_flat(weight)}.")
     if minimum not in (None, "–"):
-        extras.append(f"Shown from a sample of {_flat(minimum)}.")
+        extras.append(f"Shown from a sample of {' '.join(filter(None, (_flat(minimum), family(key).n_unit)))}.")
     return el(
         "div",
         {"class": "formula", "data-term": key},
@@ -135,12 +138,14 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     # under pseudonymization configured aliases and bot logins are counted, not listed (they name people)
     options = data.pseudo.options(meta["options"]) if isinstance(meta.get("options"), dict) else {}
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
-    minimums = options.pop("minimums", {}) if isinstance(options.get("minimums"), dict) else {}
-    fams = ordered_families(set(formulas) | set(weights) | set(minimums))
-    known = [f for f in fams if f in FAMILY_ORDER]
-    terms = [f for f in fams if f not in FAMILY_ORDER and f in formulas]
+    # the smallest n each family is shown at, from the options the scoring run recorded
+    shown_from = minimums(recorded_values(meta))
+    fams = ordered_families(set(formulas) | set(weights))
+    order = family_order()
+    known = [f for f in fams if f in order]
+    terms = [f for f in fams if f not in order and f in formulas]
     # weights of the multiplier's groups of families (empathy, docs, ...), which have no formula of their own
-    groups = [f for f in fams if f not in FAMILY_ORDER and f not in formulas and f in weights]
+    groups = [f for f in fams if f not in order and f not in formulas and f in weights]
     excluded = meta.get("excluded", {})
     excluded_pairs = (
         [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())]
@@ -167,7 +172,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         )
         if fams
         else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
-        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in known],
+        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), shown_from.get(f, "–")) for f in known],
         el(
             "p",
             None,
@@ -178,7 +183,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         if groups
         else None,
         el("h2", None, "Building blocks") if terms else None,
-        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), minimums.get(f, "–")) for f in terms],
+        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), "–") for f in terms],
         el("h2", None, "Other options"),
         _kv_table([(text(k).replace("_", " "), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
         el("h2", None, "What was excluded"),

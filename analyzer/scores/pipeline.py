@@ -28,12 +28,14 @@ from analyzer.scores import (
     incremental,
     mentee_outcomes,
     mentoring,
+    methodology,
     profile,
     uplift,
     uplift_cache,
 )
 from analyzer.scores.comment_table import CommentScorer
-from analyzer.scores.methodology import DEVIATIONS, FORMULAS
+from analyzer.scores.families import FamilyInputs
+from analyzer.scores.families import modules as family_modules
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import FAMILY_COLUMNS, sharing_codes, sharing_index, wilson_interval
 
@@ -295,26 +297,12 @@ def _score_all(
         eps = eps_job.result()
         marks["episodes"] = time.perf_counter() - clock
         (changes, code_prs), ci = docs_job.result(), ci_job.result()
-        # submitted longest first so the two threads finish together; combined in the fixed order below
-        mentoring_job = pool.submit(mentoring.mentoring_scores, eps, pairs, frames, options, start, end, outcomes)
-        episode_evidence_job = pool.submit(episodes.episode_evidence, eps, comments, options)
-        empathy_evidence_job = pool.submit(empathy.empathy_evidence, comments, options)
-        thoroughness_job = pool.submit(episodes.thoroughness_scores, eps, comments, options)
-        family_jobs = [
-            pool.submit(empathy.empathy_scores, comments, options),
-            thoroughness_job,
-            mentoring_job,
-            pool.submit(docs_credit.docs_scores, changes, code_prs, options),
-            pool.submit(ci_credit.ci_scores, ci),
-        ]
-        evidence_jobs = [
-            empathy_evidence_job,
-            episode_evidence_job,
-            pool.submit(mentoring.mentoring_evidence, teaching, options),
-            pool.submit(mentee_outcomes.mentee_rounds_evidence, outcomes, options),
-            pool.submit(docs_credit.docs_evidence, changes, options),
-            pool.submit(ci_credit.ci_evidence, ci),
-        ]
+        # every registered score family (analyzer.scores.families), combined in the registry's order
+        inputs = FamilyInputs(
+            frames, options, start, end, comments, eps, teaching, pairs, outcomes, changes, code_prs, ci
+        )
+        family_jobs = [pool.submit(module.scores, inputs) for module in family_modules()]
+        evidence_jobs = [pool.submit(module.evidence, inputs) for module in family_modules() if module.evidence]
         edges_job = pool.submit(mentoring.review_edges, eps)
         people = _people(frames, comments, eps, start, end)
         inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
@@ -425,8 +413,7 @@ def _meta(
         },
         "n_comments_scored": len(comments),
         "cache": cache_stats,
-        "formulas": dict(FORMULAS),
-        "deviations": list(DEVIATIONS),
+        **methodology.recorded(options),  # formulas and deviations, filled with the options used
     }
 
 

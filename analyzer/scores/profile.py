@@ -1,10 +1,11 @@
-"""The multiplier profile (§6): five families, team-standardised, optionally combined with published weights.
+"""The multiplier profile: profile groups of score families, team-standardised, combined with published weights.
 
-Each family's score is the mean of its components' team z-scores (sign-flipped where lower is better),
-computed over people whose component status is "ok". The composite is the weighted mean of the available
-families' z-scores, only when at least 3 families have data; its 90 % interval propagates each
-component's interval (converted to a standard error) as a normal approximation of the person-level
-bootstrap.
+The groups and their components are declared with the families (``families.profile_groups``: each family
+names its group, and lower-is-better families enter with sign -1). Each group's score is the mean of its
+components' team z-scores, computed over people whose component status is "ok". The composite is the
+weighted mean of the available groups' z-scores (weights: ``options.weights``), only when at least
+``options.min_families_for_multiplier`` groups have data; its 90 % interval propagates each component's
+interval (converted to a standard error) as a normal approximation of the person-level bootstrap.
 """
 
 from __future__ import annotations
@@ -12,16 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer.scores.families import MULTIPLIER, profile_groups
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import family_rows, z_for
-
-FAMILY_COMPONENTS: dict[str, tuple[tuple[str, int], ...]] = {
-    "empathy": (("considerate", 1), ("harsh_rate", -1)),
-    "thoroughness": (("thoroughness", 1), ("rubber_stamp_rate", -1)),
-    "mentoring": (("mentoring_reach", 1), ("breadth", 1)),
-    "docs": (("docs_volume", 1), ("docs_upkeep", 1)),
-    "ci": (("ci_hours_saved", 1),),
-}
 
 
 def standardise(rows: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -36,9 +30,9 @@ def standardise(rows: pd.DataFrame, level: float) -> pd.DataFrame:
 
 
 def family_z(family_scores: pd.DataFrame, level: float) -> pd.DataFrame:
-    """Wide frame person x family of (z, se) for the five profile families."""
+    """Wide frame person x profile group of (z, se): columns ``<group>_z``, ``<group>_se``."""
     out: dict[str, pd.Series] = {}
-    for fam, components in FAMILY_COMPONENTS.items():
+    for fam, components in profile_groups().items():
         zs, ses = [], []
         for name, sign in components:
             std = standardise(family_scores[family_scores["family"] == name], level)
@@ -57,8 +51,8 @@ def multiplier_scores(family_scores: pd.DataFrame, options: ScoringOptions) -> p
     """Family rows ``multiplier``: weighted mean of available family z-scores (>= 3 families)."""
     wide = family_z(family_scores, options.level)
     if wide.empty:
-        return family_rows([], "multiplier", [], [], [], [], [], options.min_families_for_multiplier, "team z", True)
-    fams = [f for f in FAMILY_COMPONENTS if f"{f}_z" in wide]
+        return family_rows([], MULTIPLIER.name, [], [], [], [], [], options.min_families_for_multiplier, "team z", True)
+    fams = [f for f in profile_groups() if f"{f}_z" in wide]
     z = wide[[f"{f}_z" for f in fams]].to_numpy()
     se = wide[[f"{f}_se" for f in fams]].to_numpy()
     w = np.array([float(options.weights.get(f, 1.0)) for f in fams])
@@ -74,7 +68,7 @@ def multiplier_scores(family_scores: pd.DataFrame, options: ScoringOptions) -> p
     est = np.where(enough, est, np.nan)
     return family_rows(
         wide.index,
-        "multiplier",
+        MULTIPLIER.name,
         est,
         est - half,
         est + half,

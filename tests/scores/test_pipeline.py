@@ -10,7 +10,7 @@ import pandas as pd
 from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 
 from analyzer.frames import Frames
-from analyzer.scores.methodology import DEVIATIONS, FORMULAS
+from analyzer.scores import methodology
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import SCORE_SCHEMAS, read_scores, score_all, write_scores
 
@@ -46,7 +46,7 @@ def test_every_table_has_the_contract_shape() -> None:
     assert set(scores.comments["kind"]) == {"review_comment", "review_body", "issue_comment"}
     assert set(scores.comments["comment_id"]) == {"rc:10", "rc:11", "ic:20", "rv:31"}
     assert len(scores.team) == 1
-    assert scores.meta["formulas"] == FORMULAS and scores.meta["deviations"] == DEVIATIONS
+    assert {k: scores.meta[k] for k in ("formulas", "deviations")} == methodology.recorded(OPTS)
     assert scores.meta["now"].startswith("2024-07-01")
 
 
