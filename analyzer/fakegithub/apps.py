@@ -1,7 +1,8 @@
 """GitHub App authentication for the fake server, in the shapes of ``github-api/rest/api.github.com.apps-subset.json``.
 
-An App is an id, a slug and the public half of its RSA key. Requests to ``/app/...`` and to
-``/orgs/{org}/installation`` / ``/repos/{o}/{r}/installation`` must carry a JWT (``Authorization:
+An App is an id, a slug and the public half of its RSA key. The server answers what the collector calls
+through PyGithub's ``GithubIntegration``; those requests (``/orgs/{org}/installation``,
+``/repos/{o}/{r}/installation``, ``/app/installations/{id}/access_tokens``) must carry a JWT (``Authorization:
 Bearer``) signed RS256 with the App's private key, with ``iss`` the App id, ``iat`` not in the future
 and ``exp`` in the future but at most 10 minutes after ``iat`` (checked against the server's clock,
 so a ``FakeClock`` moves JWTs and tokens alike). ``POST /app/installations/{id}/access_tokens`` mints an
@@ -116,28 +117,8 @@ def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def app_body(app: FakeApp, owner: JSON, root: str) -> JSON:
-    """``integration``: the App itself (GET /app)."""
-    return {
-        "id": app.id,
-        "slug": app.slug,
-        "node_id": f"A_kwHO{app.id:08d}",
-        "client_id": f"Iv1.{app.id:016x}",
-        "owner": owner,
-        "name": app.slug.replace("-", " ").title(),
-        "description": "Reads pull requests, reviews and CI runs for analyzer",
-        "external_url": f"{root}/apps/{app.slug}",
-        "html_url": f"{root}/apps/{app.slug}",
-        "created_at": "2024-01-01T00:00:00Z",
-        "updated_at": "2024-01-01T00:00:00Z",
-        "permissions": dict(GRANTED),
-        "events": [],
-        "installations_count": len(app.installations),
-    }
-
-
 def installation_body(app: FakeApp, found: Installation, account: JSON, api: str, root: str, org_id: int) -> JSON:
-    """``installation`` (GET /orgs/{org}/installation, /app/installations)."""
+    """``installation`` (GET /orgs/{org}/installation, /repos/{owner}/{repo}/installation)."""
     return {
         "id": found.id,
         "account": account,

@@ -41,8 +41,7 @@ from graphql import (
     value_from_ast,
 )
 
-from analyzer.fakegithub import fast_graphql
-from analyzer.fakegithub.fast_graphql import AttrResolver as _attr
+from analyzer.fakegithub import query_plan
 from analyzer.fakegithub.fidelity import Fidelity
 from analyzer.fakegithub.model import (
     Commit,
@@ -392,9 +391,9 @@ def _checked_document(query: str) -> DocumentNode | JSON:
 
 
 def run(prepared: Prepared, ctx: Context) -> JSON:
-    """Execute a prepared query: the lean executor when it can answer exactly, else graphql-core."""
+    """Execute a prepared query: its plan when that answers exactly, else graphql-core (query_plan.py)."""
     try:
-        data = fast_graphql.execute(
+        data = query_plan.execute(
             schema(), prepared.document, prepared.variables, prepared.operation_name, ctx
         )
     except Exception:  # noqa: BLE001 - errors, nulls, introspection: graphql-core's exact semantics
@@ -426,6 +425,13 @@ def _format(err: GraphQLError) -> JSON:
 
 
 # ---- resolvers ----------------------------------------------------------------------------------
+
+
+def _attr(name: str, convert: Callable[[Any], Any] | None = None) -> Callable[..., Any]:
+    """A resolver that reads one attribute of its source, optionally converted (a datetime to GitHub's text)."""
+    if convert is None:
+        return lambda source, _info: getattr(source, name)
+    return lambda source, _info: convert(getattr(source, name))
 
 
 def _actor(info: Any, login: str | None) -> User | None:

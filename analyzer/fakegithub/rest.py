@@ -26,11 +26,9 @@ from analyzer.fakegithub.model import (
     ReviewThread,
     Table,
     User,
-    Workflow,
     WorkflowRun,
     node_id,
 )
-from analyzer.fakegithub.ratelimit import BucketState
 
 JSON = dict[str, Any]
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -85,13 +83,10 @@ class ModelIndex:
     reviews_by_pr: dict[tuple[str, int], list[Review]] = field(default_factory=dict)
     threads_by_pr: dict[tuple[str, int], list[ReviewThread]] = field(default_factory=dict)
     review_comments_by_pr: dict[tuple[str, int], list[ReviewComment]] = field(default_factory=dict)
-    review_comments_by_repo: dict[str, list[ReviewComment]] = field(default_factory=dict)
     issue_comments_by_issue: dict[tuple[str, int], list[IssueComment]] = field(default_factory=dict)
-    issue_comments_by_repo: dict[str, list[IssueComment]] = field(default_factory=dict)
     branch_commits: dict[str, list[Commit]] = field(default_factory=dict)  # newest first
     pulls_by_sha: dict[tuple[str, str], list[PullRequest]] = field(default_factory=dict)
     runs_by_repo: dict[str, list[WorkflowRun]] = field(default_factory=dict)  # newest first
-    workflows_by_repo: dict[str, list[Workflow]] = field(default_factory=dict)
     pulls_by_id: dict[int, PullRequest] = field(default_factory=dict)
 
 
@@ -133,17 +128,13 @@ def build_index(model: OrgModel) -> ModelIndex:
         idx.threads_by_pr.setdefault((thread.repo, thread.pr_number), []).append(thread)
     for rc in sorted(model.review_comments.values(), key=_sort_key_created):
         idx.review_comments_by_pr.setdefault((rc.repo, rc.pr_number), []).append(rc)
-        idx.review_comments_by_repo.setdefault(rc.repo, []).append(rc)
     for ic in sorted(model.issue_comments.values(), key=_sort_key_created):
         idx.issue_comments_by_issue.setdefault((ic.repo, ic.issue_number), []).append(ic)
-        idx.issue_comments_by_repo.setdefault(ic.repo, []).append(ic)
     for commit in sorted(model.commits.values(), key=lambda c: (c.committed_at, c.sha), reverse=True):
         if commit.on_default_branch:
             idx.branch_commits.setdefault(commit.repo, []).append(commit)
     for run in sorted(model.workflow_runs.values(), key=lambda r: (r.created_at, r.id), reverse=True):
         idx.runs_by_repo.setdefault(run.repo, []).append(run)
-    for wf in sorted(model.workflows.values(), key=lambda w: w.id):
-        idx.workflows_by_repo.setdefault(wf.repo, []).append(wf)
     return idx
 
 
@@ -589,22 +580,6 @@ class Renderer:
 
     # ---- actions ------------------------------------------------------------------------------
 
-    def workflow(self, wf: Workflow) -> JSON:
-        created = iso(wf.created_at or EPOCH)
-        html = self.urls.repo_html(wf.repo)
-        return {
-            "id": wf.id,
-            "node_id": wf.node_id,
-            "name": wf.name,
-            "path": wf.path,
-            "state": "active",
-            "created_at": created,
-            "updated_at": created,
-            "url": f"{self.urls.repo_api(wf.repo)}/actions/workflows/{wf.id}",
-            "html_url": f"{html}/blob/main/{wf.path}",
-            "badge_url": f"{html}/workflows/{wf.name}/badge.svg",
-        }
-
     def workflow_run(self, run: WorkflowRun, exclude_pull_requests: bool = False) -> JSON:
         api = self.urls.repo_api(run.repo)
         url = f"{api}/actions/runs/{run.id}"
@@ -696,77 +671,6 @@ class Renderer:
             "head": {"ref": pr.head_ref, "sha": self.head_sha(pr), "repo": repo_ref},
             "base": {"ref": pr.base_ref, "sha": fake_sha(repo, pr.base_ref, number), "repo": repo_ref},
         }
-
-    def jobs(self, run: WorkflowRun) -> list[JSON]:
-        """One synthetic job per run (the model stores runs only), spanning the run's own times."""
-        api = self.urls.repo_api(run.repo)
-        job_id = run.id * 100 + 1
-        done = run.status == "completed"
-        wf = self.model.workflows.get(run.workflow_id)
-        steps = [
-            {
-                "name": name,
-                "status": run.status,
-                "conclusion": run.conclusion,
-                "number": i + 1,
-                "started_at": iso(run.run_started_at),
-                "completed_at": iso(run.updated_at) if done else None,
-            }
-            for i, name in enumerate(("Set up job", "Run tests"))
-        ]
-        return [
-            {
-                "id": job_id,
-                "run_id": run.id,
-                "run_url": f"{api}/actions/runs/{run.id}",
-                "run_attempt": run.run_attempt,
-                "node_id": f"CR_{job_id}",
-                "head_sha": run.head_sha,
-                "url": f"{api}/actions/jobs/{job_id}",
-                "html_url": f"{self.urls.repo_html(run.repo)}/actions/runs/{run.id}/job/{job_id}",
-                "status": run.status,
-                "conclusion": run.conclusion,
-                "created_at": iso(run.created_at),
-                "started_at": iso(run.run_started_at),
-                "completed_at": iso(run.updated_at) if done else None,
-                "name": "build",
-                "steps": steps,
-                "check_run_url": f"{api}/check-runs/{job_id}",
-                "labels": ["ubuntu-latest"],
-                "runner_id": 1 if done else None,
-                "runner_name": "GitHub Actions 1" if done else None,
-                "runner_group_id": 1 if done else None,
-                "runner_group_name": "GitHub Actions" if done else None,
-                "workflow_name": wf.name if wf else "CI",
-                "head_branch": run.head_branch,
-            }
-        ]
-
-    def run_usage(self, run: WorkflowRun) -> JSON:
-        duration_ms = max(0, int((run.updated_at - run.run_started_at).total_seconds() * 1000))
-        job_id = run.id * 100 + 1
-        return {
-            "billable": {
-                "UBUNTU": {
-                    "total_ms": duration_ms,
-                    "jobs": 1,
-                    "job_runs": [{"job_id": job_id, "duration_ms": duration_ms}],
-                }
-            },
-            "run_duration_ms": duration_ms,
-        }
-
-
-def rate_limit_overview(core: BucketState, graphql: BucketState, reset_fallback: int) -> JSON:
-    def one(state: BucketState) -> JSON:
-        return {"limit": state.limit, "remaining": state.remaining, "reset": state.reset, "used": state.used}
-
-    static = {"limit": 30, "remaining": 30, "reset": reset_fallback, "used": 0}
-    return {
-        "resources": {"core": one(core), "graphql": one(graphql), "search": static},
-        "rate": one(core),
-    }
-
 
 def error_body(message: str, status: int = 404, docs: str = DOCS) -> JSON:
     return {"message": message, "documentation_url": docs, "status": str(status)}

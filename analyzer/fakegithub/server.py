@@ -1,14 +1,17 @@
 """A stateful GitHub-compatible HTTP server over an ``OrgModel`` (Werkzeug, in a thread, on 127.0.0.1).
 
-It serves the REST GET operations of the official description subset with real ``Link`` pagination,
-filters, ETag/304 and rate-limit headers, and executes ``/graphql`` with graphql-core. Faults can be
+It serves what the collector, its tests, the demo and the benchmark's naive PyGithub loop call, no
+more: ``/graphql`` (planned by ``query_plan``, graphql-core where the plan hands over), the two REST
+operations the collector uses (workflow runs, one commit with its files), the eight a naive PyGithub
+loop over an org's pull requests uses, and the GitHub App endpoints (``apps.py``); every REST body
+conforms to GitHub's official description. REST lists page with real ``Link`` headers and filter like
+GitHub's; answers carry ETags (304 on a match) and rate-limit headers. Faults can be
 injected per request (``faults``). With ``prefix="/api/v3"`` it looks like GitHub Enterprise: REST
 under ``/api/v3`` and GraphQL at ``/api/graphql``.
 
 Behaviour choices, where GitHub varies:
 - SAML SSO (``model.sso_protected``): REST answers 403 with GitHub's SAML message; GraphQL answers
   HTTP 200 with ``data: null`` and an error of type ``FORBIDDEN`` (what GitHub's GraphQL does).
-  ``/rate_limit`` stays reachable.
 - Faults never consume budget; 401s and 304s neither. Every other answered request does.
 - Budgets are per credential, as on GitHub: each personal token has its own buckets (``token_limits``
   may give one its own size), every token of an App installation shares the installation's
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import struct
 import threading
@@ -47,7 +51,7 @@ from analyzer.fakegithub.faults import (
     FaultPlan,
 )
 from analyzer.fakegithub.fidelity import Fidelity
-from analyzer.fakegithub.model import OrgModel, PullRequest, Repo, WorkflowRun
+from analyzer.fakegithub.model import OrgModel, PullRequest, Repo
 from analyzer.fakegithub.ratelimit import (
     PRIMARY_LIMIT_MESSAGE,
     Clock,
@@ -64,7 +68,6 @@ from analyzer.fakegithub.rest import (
     build_index,
     error_body,
     fingerprint,
-    rate_limit_overview,
 )
 
 SAML_MESSAGE = (
@@ -185,7 +188,7 @@ class FakeGitHub:
         self._index_key: tuple[int, ...] | None = None
         self._index: ModelIndex | None = None
         self._routes = Map(
-            [Rule(rule, endpoint=template) for rule, template in _ROUTES], strict_slashes=False
+            [Rule(_rule(template), endpoint=template) for template in _HANDLERS], strict_slashes=False
         )
 
     # ---- lifecycle ----------------------------------------------------------------------------
@@ -320,8 +323,6 @@ class FakeGitHub:
             return self._graphql(request, record)
         if rest_path is None or request.method not in ("GET", "HEAD"):
             return Answer(404, error_body("Not Found"))
-        if rest_path == "/rate_limit":
-            return self._rate_limit_answer(record)
         if self.model.sso_protected:
             return Answer(
                 403,
@@ -392,8 +393,8 @@ class FakeGitHub:
         return self.limits
 
     def _app_answer(self, request: Request, record: RequestRecord, rest_path: str) -> Answer:
-        """The App endpoints: a JWT for ``/app/...`` and the installation lookups; an installation
-        token for ``/installation/repositories``."""
+        """The App endpoints the collector calls (PyGithub's ``GithubIntegration``), each with a JWT: the
+        installation of an organisation or repository, and a new installation token."""
         assert self.app is not None
         app = self.app
         template, args = apps_route(rest_path) or ("", {})
@@ -402,17 +403,6 @@ class FakeGitHub:
         if request.method != method:
             return Answer(404, error_body("Not Found"))
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        renderer = self._renderer()
-        account = renderer.org_as_user()
-        if template == "/installation/repositories":
-            installation = app.installation_of(token.strip(), self.clock.now())
-            if installation is None:
-                return Answer(403, error_body("You must authenticate with an installation access token in order to"
-                                              " list repositories for an installation.", 403, apps.DOCS))
-            repos = sorted(self.model.repos.values(), key=lambda r: r.name)
-            chunk, headers = _View(self, request, renderer).paginate(repos)
-            return Answer(200, {"total_count": len(repos), "repository_selection": "all",
-                                "repositories": [renderer.repository(r) for r in chunk]}, headers)
         try:
             if scheme.lower() != "bearer":
                 raise apps.JwtRefused("A JSON web token could not be decoded")
@@ -420,9 +410,6 @@ class FakeGitHub:
             app.jwts.append(token.strip())
         except apps.JwtRefused as refused:
             return Answer(401, error_body(str(refused), 401, apps.DOCS))
-        api, root = self.base_url, self.web_url or self.root_url
-        if template == "/app":
-            return Answer(200, apps.app_body(app, account, root))
         found: apps.Installation | None = None
         if "installation_id" in args:
             found = app.installations.get(int(args["installation_id"]))
@@ -431,11 +418,6 @@ class FakeGitHub:
             found = next((i for i in app.installations.values() if i.account.lower() == login.lower()), None)
             if "repo" in args and str(args["repo"]) not in self.model.repos:
                 found = None
-        if template == "/app/installations":
-            everything = [apps.installation_body(app, i, account, api, root, self.model.id)
-                          for i in sorted(app.installations.values(), key=lambda i: i.id)]
-            chunk, headers = _View(self, request, renderer).paginate(everything)
-            return Answer(200, chunk, headers)
         if found is None:
             return Answer(404, error_body("Not Found"))
         if template.endswith("/access_tokens"):
@@ -444,7 +426,9 @@ class FakeGitHub:
                 return Answer(422, error_body(wanted, 422, apps.DOCS))
             token_value, issued = app.mint(found.id, self.clock.now())
             return Answer(201, apps.token_body(token_value, issued, wanted))
-        return Answer(200, apps.installation_body(app, found, account, api, root, self.model.id))
+        account = self._renderer().org_as_user()
+        root = self.web_url or self.root_url
+        return Answer(200, apps.installation_body(app, found, account, self.base_url, root, self.model.id))
 
     def _to_response(self, answer: Answer, record: RequestRecord) -> Response:
         record.body = answer.body
@@ -520,12 +504,6 @@ class FakeGitHub:
         if self._index is None or key != self._index_key:
             self._index, self._index_key = build_index(self.model), key
         return Renderer(self.model, Urls(self.web_url or self.root_url, self.base_url, self.model.login), self._index)
-
-    def _rate_limit_answer(self, record: RequestRecord) -> Answer:
-        limiter = self.budget(record.credential)
-        core, gql = limiter.core.state(), limiter.graphql.state()
-        body = rate_limit_overview(core, gql, int(self.clock.now()) + 60)
-        return Answer(200, body, rate_headers(core))
 
     def _exhausted_rest(self, record: RequestRecord) -> Answer:
         state = self.budget(record.credential).core.state()
@@ -646,16 +624,22 @@ class FakeGitHub:
         return Response(cut, status=200, headers={"Content-Type": "application/json; charset=utf-8"})
 
 
+_CONVERTERS = {"pull_number": "int:", "issue_number": "int:", "installation_id": "int:", "ref": "path:"}
+
+
+def _rule(template: str) -> str:
+    """The Werkzeug rule of an OpenAPI path template: ``{pull_number}`` -> ``<int:pull_number>``."""
+    return re.sub(r"\{(\w+)\}", lambda m: f"<{_CONVERTERS.get(m[1], '')}{m[1]}>", template)
+
+
 _APP_ROUTES = Map(
     [
-        Rule("/app", endpoint="/app"),
-        Rule("/app/installations", endpoint="/app/installations"),
-        Rule("/app/installations/<int:installation_id>", endpoint="/app/installations/{installation_id}"),
-        Rule("/app/installations/<int:installation_id>/access_tokens",
-             endpoint="/app/installations/{installation_id}/access_tokens"),
-        Rule("/orgs/<org>/installation", endpoint="/orgs/{org}/installation"),
-        Rule("/repos/<owner>/<repo>/installation", endpoint="/repos/{owner}/{repo}/installation"),
-        Rule("/installation/repositories", endpoint="/installation/repositories"),
+        Rule(_rule(template), endpoint=template)
+        for template in (
+            "/app/installations/{installation_id}/access_tokens",
+            "/orgs/{org}/installation",
+            "/repos/{owner}/{repo}/installation",
+        )
     ],
     strict_slashes=False,
 )
@@ -876,58 +860,16 @@ def _pull_review_comments(v: _View, owner: str, repo: str, pull_number: int) -> 
     return v.listing(v.sort_and_direct(items, "created", "asc"), v.r.review_comment)
 
 
-def _pull_commits(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
-    pr = v.pull(owner, repo, pull_number)
-    commits = [v.model.commits[(repo, s)] for s in pr.commit_shas if (repo, s) in v.model.commits]
-    return v.listing(commits, v.r.commit)
-
-
 def _pull_files(v: _View, owner: str, repo: str, pull_number: int) -> Answer:
     pr = v.pull(owner, repo, pull_number)
     head = v.r.head_sha(pr)
     return v.listing(pr.files[:3000], lambda f: v.r.diff_entry(repo, head, f))
 
 
-def _repo_review_comments(v: _View, owner: str, repo: str) -> Answer:
-    v.repo(owner, repo)
-    items = v.since_filter(v.index.review_comments_by_repo.get(repo, []))
-    direction = v.arg("direction") or ("desc" if v.arg("sort") else "asc")
-    return v.listing(v.sort_and_direct(items, "created", direction), v.r.review_comment)
-
-
-def _repo_issue_comments(v: _View, owner: str, repo: str) -> Answer:
-    v.repo(owner, repo)
-    items = v.since_filter(v.index.issue_comments_by_repo.get(repo, []))
-    direction = v.arg("direction") if v.arg("sort") else "asc"
-    return v.listing(v.sort_and_direct(items, "created", direction or "desc"), v.r.issue_comment)
-
-
 def _issue_comments(v: _View, owner: str, repo: str, issue_number: int) -> Answer:
     v.pull(owner, repo, issue_number)  # every issue the model holds is a pull request
     items = v.since_filter(v.index.issue_comments_by_issue.get((repo, issue_number), []))
     return v.listing(sorted(items, key=lambda c: c.id), v.r.issue_comment)
-
-
-def _repo_commits(v: _View, owner: str, repo: str) -> Answer:
-    repo_name = repo
-    found = v.repo(owner, repo_name)
-    commits = v.index.branch_commits.get(repo_name, [])
-    sha = v.arg("sha")
-    if sha and sha != found.default_branch:
-        start = _find_commit(v, repo_name, sha)
-        commits = [c for c in commits if (c.committed_at, c.sha) <= (start.committed_at, start.sha)]
-    since, until = _parse_time(v.arg("since"), "since"), _parse_time(v.arg("until"), "until")
-    path, author, committer = v.arg("path"), v.arg("author"), v.arg("committer")
-    chosen = [
-        c
-        for c in commits
-        if (since is None or c.committed_at >= since)
-        and (until is None or c.committed_at <= until)
-        and (not path or any(f.path == path or f.path.startswith(path.rstrip("/") + "/") for f in c.files))
-        and (not author or author in (c.author_login, c.author_email))
-        and (not committer or committer == c.committer_login)
-    ]
-    return v.listing(chosen, v.r.commit)
 
 
 def _find_commit(v: _View, repo: str, ref: str) -> Any:
@@ -952,13 +894,6 @@ def _get_commit(v: _View, owner: str, repo: str, ref: str) -> Answer:
     commit = _find_commit(v, repo, ref)
     files, headers = v.paginate(commit.files[:3000], COMMIT_FILES_MAX_PAGE)
     return Answer(200, v.r.commit(commit, files), headers)
-
-
-def _workflows(v: _View, owner: str, repo: str) -> Answer:
-    v.repo(owner, repo)
-    items = v.index.workflows_by_repo.get(repo, [])
-    chunk, headers = v.paginate(items)
-    return Answer(200, {"total_count": len(items), "workflows": [v.r.workflow(w) for w in chunk]}, headers)
 
 
 _RUN_FILTERS = ("actor", "branch", "check_suite_id", "created", "event", "head_sha", "status")
@@ -1021,72 +956,20 @@ def _bound(text: str, *, end: bool) -> datetime:
     return parsed
 
 
-def _run(v: _View, owner: str, repo: str, run_id: int) -> WorkflowRun:
-    v.repo(owner, repo)
-    run = v.model.workflow_runs.get(run_id)
-    if run is None or run.repo != repo:
-        raise _NotFound
-    return run
-
-
-def _get_run(v: _View, owner: str, repo: str, run_id: int) -> Answer:
-    exclude = (v.arg("exclude_pull_requests") or "").lower() == "true"
-    return Answer(200, v.r.workflow_run(_run(v, owner, repo, run_id), exclude))
-
-
-def _run_timing(v: _View, owner: str, repo: str, run_id: int) -> Answer:
-    return Answer(200, v.r.run_usage(_run(v, owner, repo, run_id)))
-
-
-def _run_jobs(v: _View, owner: str, repo: str, run_id: int) -> Answer:
-    jobs = v.r.jobs(_run(v, owner, repo, run_id))
-    chunk, headers = v.paginate(jobs)
-    return Answer(200, {"total_count": len(jobs), "jobs": chunk}, headers)
-
-
-_R = "/repos/<owner>/<repo>"
 _T = "/repos/{owner}/{repo}"
-_ROUTES: list[tuple[str, str]] = [
-    ("/orgs/<org>", "/orgs/{org}"),
-    ("/orgs/<org>/repos", "/orgs/{org}/repos"),
-    (_R, _T),
-    (f"{_R}/pulls", f"{_T}/pulls"),
-    (f"{_R}/pulls/comments", f"{_T}/pulls/comments"),
-    (f"{_R}/pulls/<int:pull_number>", f"{_T}/pulls/{{pull_number}}"),
-    (f"{_R}/pulls/<int:pull_number>/reviews", f"{_T}/pulls/{{pull_number}}/reviews"),
-    (f"{_R}/pulls/<int:pull_number>/comments", f"{_T}/pulls/{{pull_number}}/comments"),
-    (f"{_R}/pulls/<int:pull_number>/commits", f"{_T}/pulls/{{pull_number}}/commits"),
-    (f"{_R}/pulls/<int:pull_number>/files", f"{_T}/pulls/{{pull_number}}/files"),
-    (f"{_R}/issues/comments", f"{_T}/issues/comments"),
-    (f"{_R}/issues/<int:issue_number>/comments", f"{_T}/issues/{{issue_number}}/comments"),
-    (f"{_R}/commits", f"{_T}/commits"),
-    (f"{_R}/commits/<path:ref>", f"{_T}/commits/{{ref}}"),
-    (f"{_R}/actions/workflows", f"{_T}/actions/workflows"),
-    (f"{_R}/actions/runs", f"{_T}/actions/runs"),
-    (f"{_R}/actions/runs/<int:run_id>", f"{_T}/actions/runs/{{run_id}}"),
-    (f"{_R}/actions/runs/<int:run_id>/timing", f"{_T}/actions/runs/{{run_id}}/timing"),
-    (f"{_R}/actions/runs/<int:run_id>/jobs", f"{_T}/actions/runs/{{run_id}}/jobs"),
-    ("/rate_limit", "/rate_limit"),
-]
-
+# REST operations by OpenAPI path template: what a naive PyGithub loop over an org's pull requests
+# calls (benchmarks/collect_cost.py), and the collector's workflow runs and single commits.
 _HANDLERS: dict[str, Callable[..., Answer]] = {
     "/orgs/{org}": _get_org,
     "/orgs/{org}/repos": _org_repos,
     _T: _get_repo,
     f"{_T}/pulls": _list_pulls,
-    f"{_T}/pulls/comments": _repo_review_comments,
     f"{_T}/pulls/{{pull_number}}": _get_pull,
     f"{_T}/pulls/{{pull_number}}/reviews": _pull_reviews,
     f"{_T}/pulls/{{pull_number}}/comments": _pull_review_comments,
-    f"{_T}/pulls/{{pull_number}}/commits": _pull_commits,
     f"{_T}/pulls/{{pull_number}}/files": _pull_files,
-    f"{_T}/issues/comments": _repo_issue_comments,
     f"{_T}/issues/{{issue_number}}/comments": _issue_comments,
-    f"{_T}/commits": _repo_commits,
     f"{_T}/commits/{{ref}}": _get_commit,
-    f"{_T}/actions/workflows": _workflows,
     f"{_T}/actions/runs": _runs,
-    f"{_T}/actions/runs/{{run_id}}": _get_run,
-    f"{_T}/actions/runs/{{run_id}}/timing": _run_timing,
-    f"{_T}/actions/runs/{{run_id}}/jobs": _run_jobs,
 }
+REST_OPERATIONS = tuple(_HANDLERS)  # the OpenAPI path templates served

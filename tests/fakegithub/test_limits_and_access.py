@@ -32,16 +32,6 @@ def test_every_response_carries_rate_headers_and_charges_one_request(server: Fak
     assert gql.headers["x-ratelimit-resource"] == "graphql" and gql.headers["x-ratelimit-used"] == "1"
 
 
-def test_rate_limit_endpoint_is_free_and_reports_both_buckets(server: FakeGitHub, github: Github) -> None:
-    api_get(server, f"/orgs/{ORG}")
-    graphql(server, "query { rateLimit { cost } }")
-    for _ in range(3):
-        overview = github.get_rate_limit()
-    assert overview.resources.core.used == 1 and overview.resources.core.remaining == 4999
-    assert overview.resources.graphql.used == 1
-    assert server.rate_limiter.core.state().used == 1
-
-
 def test_conditional_requests_get_304_without_spending_budget(server: FakeGitHub, github: Github) -> None:
     first = api_get(server, f"/repos/{ORG}/api/pulls/1")
     etag = first.headers["ETag"]
@@ -128,7 +118,6 @@ def test_saml_enforcement_blocks_rest_and_graphql() -> None:
         assert caught.value.status == 403
         body = graphql(gh, 'query { organization(login: "acme") { login } }').json()
         assert body == {"data": None, "errors": [{"type": "FORBIDDEN", "message": SAML_MESSAGE}]}
-        assert api_get(gh, "/rate_limit").status_code == 200
 
 
 def test_latency_is_added_to_every_request() -> None:

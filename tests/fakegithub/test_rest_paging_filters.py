@@ -1,4 +1,4 @@
-"""REST pagination (Link headers), since/sort filters, run and commit filters, the /api/v3 prefix."""
+"""REST pagination (Link headers), since/sort filters, run filters, commit look-ups, the /api/v3 prefix."""
 
 from __future__ import annotations
 
@@ -45,32 +45,19 @@ def test_pull_list_state_and_sort(server: FakeGitHub, model: OrgModel) -> None:
     assert numbers(state="all", sort="updated") == [2, 3, 1]  # asc by default for updated
 
 
-def test_since_filters_comment_lists(server: FakeGitHub) -> None:
-    since = "2024-03-01T19:00:00Z"
-    ids = [c["id"] for c in api_get(server, f"/repos/{ORG}/api/issues/comments", since=since).json()]
-    assert ids == [6003]
-    review = api_get(
-        server,
-        f"/repos/{ORG}/api/pulls/comments",
-        since="2024-03-01T12:30:00Z",
-        sort="updated",
-        direction="desc",
-    ).json()
-    assert [c["id"] for c in review] == [9002]
+def test_since_and_sort_filter_comment_lists(server: FakeGitHub) -> None:
+    review = lambda **q: [c["id"] for c in api_get(server, f"/repos/{ORG}/api/pulls/1/comments", **q).json()]  # noqa: E731
+    assert review() == [9001, 9002, 9003]  # created, ascending
+    assert review(since="2024-03-01T11:00:00Z", sort="updated", direction="desc") == [9002, 9003, 9001]
+    assert review(since="2024-03-01T12:30:00Z", sort="updated", direction="desc") == [9002]
     per_issue = api_get(server, f"/repos/{ORG}/api/issues/1/comments", since="2024-03-01T18:00:00Z").json()
     assert [c["id"] for c in per_issue] == [6002]
-    bad = api_get(server, f"/repos/{ORG}/api/issues/comments", since="yesterday")
+    bad = api_get(server, f"/repos/{ORG}/api/issues/1/comments", since="yesterday")
     assert bad.status_code == 422
 
 
-def test_commit_filters(server: FakeGitHub) -> None:
-    shas = lambda **q: [c["sha"][-1] for c in api_get(server, f"/repos/{ORG}/api/commits", **q).json()]  # noqa: E731
-    assert shas() == ["5", "4", "3"]
-    assert shas(path="docs") == ["4"]
-    assert shas(author="alice") == ["5"]
-    assert shas(since="2024-03-02T00:00:00Z") == ["5"]
-    assert shas(until="2024-03-02T00:00:00Z") == ["4", "3"]
-    assert shas(sha="0" * 39 + "4") == ["4", "3"]
+def test_one_commit_by_sha_or_branch(server: FakeGitHub) -> None:
+    assert api_get(server, f"/repos/{ORG}/api/commits/main").json()["sha"] == "0" * 39 + "5"  # the newest
     one = api_get(server, f"/repos/{ORG}/api/commits/{'0' * 39}5").json()
     assert one["stats"] == {"additions": 12, "deletions": 5, "total": 17} and len(one["files"]) == 1
     assert api_get(server, f"/repos/{ORG}/api/commits/{'f' * 40}").status_code == 404

@@ -1,4 +1,4 @@
-"""The lean GraphQL executor answers exactly what graphql-core answers, and hands over when it cannot."""
+"""The query plan (query_plan.py) answers exactly what graphql-core answers, and hands over when it cannot."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tiny_org import ORG, add_many_prs
 
 from analyzer.collector import queries
 from analyzer.demo import generate_org
-from analyzer.fakegithub import fast_graphql, graphql_api
+from analyzer.fakegithub import graphql_api, query_plan
 from analyzer.fakegithub.model import OrgModel, node_id
 from analyzer.fakegithub.rest import Renderer, Urls, build_index
 
@@ -21,20 +21,20 @@ def _context(model: OrgModel) -> graphql_api.Context:
 
 
 def _both(model: OrgModel, query: str, variables: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    """(fast data, graphql-core body) for one query; the fast path must not hand over."""
+    """(planned data, graphql-core body) for one query; the plan must not hand over."""
     prepared = graphql_api.prepare(query, variables, None)
     assert isinstance(prepared, graphql_api.Prepared), prepared
     ctx = _context(model)
-    fast = fast_graphql.execute(graphql_api.schema(), prepared.document, prepared.variables, None, ctx)
+    planned = query_plan.execute(graphql_api.schema(), prepared.document, prepared.variables, None, ctx)
     core = graphql_api.run_with_graphql_core(prepared, ctx)
-    return fast, core
+    return planned, core
 
 
 def _same(model: OrgModel, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    fast, core = _both(model, query, variables)
+    planned, core = _both(model, query, variables)
     assert "errors" not in core, core
-    assert json.dumps(fast) == json.dumps(core["data"])  # same values and the same key order
-    return fast  # type: ignore[no-any-return]
+    assert json.dumps(planned) == json.dumps(core["data"])  # same values and the same key order
+    return planned  # type: ignore[no-any-return]
 
 
 def _repo_page_variables(model: OrgModel, with_history: bool, after: str | None = None) -> dict[str, Any]:
@@ -101,8 +101,8 @@ def test_errors_and_nulls_are_left_to_graphql_core(model: OrgModel) -> None:
     prepared = graphql_api.prepare(query, None, None)
     assert isinstance(prepared, graphql_api.Prepared)
     ctx = _context(model)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any failure means "not the fast path's job"
-        fast_graphql.execute(graphql_api.schema(), prepared.document, prepared.variables, None, ctx)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - any failure means "not the plan's job"
+        query_plan.execute(graphql_api.schema(), prepared.document, prepared.variables, None, ctx)
     body = graphql_api.run(prepared, ctx)
     assert body == graphql_api.run_with_graphql_core(prepared, ctx)
     assert {e.get("type") for e in body["errors"]} == {"NOT_FOUND"}
@@ -112,8 +112,8 @@ def test_errors_and_nulls_are_left_to_graphql_core(model: OrgModel) -> None:
 def test_introspection_is_left_to_graphql_core(model: OrgModel) -> None:
     prepared = graphql_api.prepare("{ __schema { queryType { name } } }", None, None)
     assert isinstance(prepared, graphql_api.Prepared)
-    with pytest.raises(fast_graphql.Unsupported):
-        fast_graphql.execute(graphql_api.schema(), prepared.document, prepared.variables, None, _context(model))
+    with pytest.raises(query_plan.Unsupported):
+        query_plan.execute(graphql_api.schema(), prepared.document, prepared.variables, None, _context(model))
     assert graphql_api.run(prepared, _context(model)) == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
