@@ -79,32 +79,8 @@ def _key_note(data: ReportData) -> str:
             "from logins.")
 
 
-# Names for the methodology's building blocks that are not score families (the scorer's own keys).
-TERMS: dict[str, str] = {
-    "window": "The time window",
-    "bots": "Bots",
-    "identity": "Who is who",
-    "newcomer": "Newcomers",
-    "rate_shrinkage": "How rates are estimated",
-    "mean_shrinkage": "How averages are estimated",
-    "episode": "A review",
-    "size": "Size of a pull request",
-    "n_subst": "Substantive comments",
-    "density": "Comment density",
-    "q_density": "Comment density compared with similar pull requests",
-    "file_cov": "Files covered",
-    "specificity": "Specific comments",
-    "rationale": "Comments with a reason",
-    "change_trigger": "Comments that led to a change",
-    "nit_share": "Nits",
-    "T": "Thoroughness of one review",
-    "rubber_stamp": "A rubber stamp",
-    "mentoring_interaction": "A teaching review",
-    "sharing_index": "Sharing index (team)",
-    "ci_effect": "CI changes and their effect",
-    "ci": "CI",
-    "display": "When a number is shown",
-}
+# Names for the methodology's building blocks (declared with their formulas) and the multiplier's CI group.
+TERMS: dict[str, str] = {**recorded.TITLES, "ci": "CI"}
 _CITATION = re.compile(r"\s*(?:of |in |see )?(?:the )?(?:specification |spec )?(?:section|§)\s*\d+(?:\.\d+)*", re.I)
 
 
@@ -193,9 +169,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         el(
             "p",
             None,
-            "Bots are excluded from every score and listed on the bots page; non-English comments are "
-            "excluded from tone scores (not from counts); trivial comments ('LGTM', '+1') count as "
-            "rubber-stamp evidence but not toward tone.",
+            recorded.EXCLUSIONS,
         ),
         el("h2", None, "Simplifications and known limits"),
         el("ul", None, [el("li", None, d) for d in deviations])

@@ -16,6 +16,36 @@ from typing import Any
 from analyzer.scores import families
 from analyzer.scores.options import ScoringOptions, recorded_options
 
+# What a reader calls each building block (the report's methodology page and docs/methodology.md).
+TITLES: dict[str, str] = {
+    "window": "The time window",
+    "bots": "Bots",
+    "identity": "Who is who",
+    "newcomer": "Newcomers",
+    "rate_shrinkage": "How rates are estimated",
+    "mean_shrinkage": "How averages are estimated",
+    "episode": "A review",
+    "size": "Size of a pull request",
+    "n_subst": "Substantive comments",
+    "density": "Comment density",
+    "q_density": "Comment density compared with similar pull requests",
+    "file_cov": "Files covered",
+    "specificity": "Specific comments",
+    "rationale": "Comments with a reason",
+    "change_trigger": "Comments that led to a change",
+    "nit_share": "Nits",
+    "T": "Thoroughness of one review",
+    "rubber_stamp": "A rubber stamp",
+    "mentoring_interaction": "A teaching review",
+    "sharing_index": "Sharing index (team)",
+    "ci_effect": "CI changes and their effect",
+    "display": "When a number is shown",
+}
+EXCLUSIONS = (
+    "Bots are excluded from every score and listed on the bots page; non-English comments are excluded from "
+    "tone scores (not from counts); trivial comments ('LGTM', '+1') count as rubber-stamp evidence but not "
+    "toward tone."
+)
 BLOCKS: dict[str, str] = {
     "window": (
         "Scores use activity in the configured window ([window] since/until, else the last `months` "
@@ -166,7 +196,7 @@ DEVIATIONS: list[str] = [
     ),
     (
         "Mentee outcomes: only retention is computed; the mixed-effects improvement model (review "
-        "rounds, time to approval) of section 3.4 is not implemented; the {min_mentee_prs}-later-PRs minimum "
+        "rounds, time to approval) is not implemented; the {min_mentee_prs}-later-PRs minimum "
         "therefore does not apply."
     ),
     (
@@ -249,3 +279,83 @@ def recorded(options: ScoringOptions) -> dict[str, Any]:
     """The methodology a scoring run with ``options`` records in its meta: formulas and deviations."""
     values = option_values(recorded_options(options))
     return {"formulas": formulas(values), "deviations": deviations(values)}
+
+
+BEGIN = "<!-- families:begin"
+END = "<!-- families:end -->"
+GENERATED_BY = (
+    "generated from analyzer/scores/families.py and analyzer/scores/methodology.py by "
+    "`python -m analyzer.scores.methodology docs/methodology.md`; tests/scores/test_families.py checks it"
+)
+
+
+def title(key: str) -> str:
+    """What a reader calls a formula's subject: a building block's title or a family's label."""
+    found = families.find(key)
+    return TITLES.get(key) or (found.label if found else key.replace("_", " ").capitalize())
+
+
+def _family_line(fam: families.Family, values: Mapping[str, Any]) -> str:
+    direction = {True: "higher is better", False: "lower is better", None: "neither direction is better"}
+    parts = [f"`{fam.name}`", f"unit: {fam.unit}", direction[fam.higher_is_better]]
+    if fam.group:
+        parts.append(f"profile group: {fam.group} (weight `[scores.weights] {fam.group}`)")
+    if fam.min_option:
+        parts.append(f"shown from {values[fam.min_option]} {fam.n_unit} (`{fam.min_option}`)".replace("  ", " "))
+    if fam.exploratory:
+        parts.append("exploratory, never ranked")
+    return " · ".join(parts)
+
+
+def families_markdown(values: Mapping[str, Any] | None = None) -> str:
+    """The generated part of docs/methodology.md, markers included: families, building blocks,
+    minimums, exclusions and deviations, filled with ``values`` (default: ScoringOptions())."""
+    filled = dict(values or option_values())
+    text = formulas(filled)
+    fams = families.all_families()
+    lines = [
+        f"{BEGIN}: {GENERATED_BY} -->",
+        "",
+        "## Score families",
+        "",
+        "Each family is declared once, in `analyzer/scores/families.py` (see docs/ARCHITECTURE.md, \"Adding a "
+        "score family\"). The values below are the defaults (`ScoringOptions()`); the report's methodology page "
+        "prints the values of the scoring run it shows (`meta[\"options\"]`).",
+        "",
+        "### Minimum samples",
+        "",
+        "Below its minimum a family's status is 'insufficient' and the report says 'insufficient data (n = k)'.",
+        "",
+        "| family | shown from | option |",
+        "|---|---|---|",
+        *(
+            f"| {f.label} (`{f.name}`) | {filled[f.min_option]} {f.n_unit} | `{f.min_option}` |"
+            for f in fams
+            if f.min_option
+        ),
+        "",
+    ]
+    for fam in fams:
+        lines += [f"### {fam.label}", "", _family_line(fam, filled), "", fam.what, "", text[fam.name], ""]
+    lines += ["## Building blocks", ""]
+    for key in BLOCKS:
+        lines += [f"### {title(key)}", "", text[key], ""]
+    lines += ["## Exclusions", "", EXCLUSIONS, "", "## Deviations from the original specification", ""]
+    lines += [f"- {d}" for d in deviations(filled)]
+    return "\n".join([*lines, "", END])
+
+
+def with_families_section(document: str, section: str) -> str:
+    """``document`` with the text between its families markers replaced by ``section``."""
+    start, end = document.find(BEGIN), document.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"no {BEGIN} ... {END} markers in the document")
+    return document[:start] + section + document[end + len(END) :]
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/methodology.md")
+    target.write_text(with_families_section(target.read_text(encoding="utf-8"), families_markdown()), encoding="utf-8")

@@ -195,3 +195,17 @@ def test_declarations_name_real_options_and_fill_every_formula() -> None:
     assert not [k for k, v in filled.items() if "{" in v or "}" in v]  # every template field was known
     # the multiplier's groups have their weight option; the default config weighs every group
     assert set(families.profile_groups()) == set(ScoringOptions().weights)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_docs_methodology_carries_the_registry() -> None:
+    """docs/methodology.md's generated section (families, building blocks, minimums, exclusions,
+    deviations) is what the registry and methodology.py say today."""
+    doc = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    start, end = doc.index(methodology.BEGIN), doc.index(methodology.END) + len(methodology.END)
+    assert doc[start:end] == methodology.families_markdown(), (
+        "docs/methodology.md is stale: run python -m analyzer.scores.methodology docs/methodology.md"
+    )
+
