@@ -93,10 +93,8 @@ def term_label(key: str) -> str:
     return TERMS.get(key) or family_label(key)
 
 
-def _formula_block(key: str, formula: str, weight: Any, minimum: Any) -> Markup:
+def _formula_block(key: str, formula: str, minimum: Any) -> Markup:
     extras = []
-    if weight not in (None, "–"):
-        extras.append(f"Weight in the overall multiplier: {_flat(weight)}.")
     if minimum not in (None, "–"):
         extras.append(f"Shown from a sample of {' '.join(filter(None, (_flat(minimum), family(key).n_unit)))}.")
     return el(
@@ -116,12 +114,13 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
     weights = options.pop("weights", {}) if isinstance(options.get("weights"), dict) else {}
     # the smallest n each family is shown at, from the options the scoring run recorded
     shown_from = minimums(recorded_values(meta))
-    fams = ordered_families(set(formulas) | set(weights))
+    fams = ordered_families(set(formulas))
     order = family_order()
     known = [f for f in fams if f in order]
-    terms = [f for f in fams if f not in order and f in formulas]
-    # weights of the multiplier's groups of families (empathy, docs, ...), which have no formula of their own
-    groups = [f for f in fams if f not in order and f not in formulas and f in weights]
+    terms = [f for f in fams if f not in order]
+    # weights of the multiplier's groups of families (empathy, docs, ...): a group's weight, not a family's,
+    # even where a group and a family share a name (thoroughness)
+    groups = sorted(weights)
     excluded = meta.get("excluded", {})
     excluded_pairs = (
         [(text(k).replace("_", " "), _flat(v)) for k, v in sorted(dict(excluded).items())]
@@ -148,7 +147,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         )
         if fams
         else el("p", {"class": "muted"}, "The scoring module did not provide formulas."),
-        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), shown_from.get(f, "–")) for f in known],
+        [_formula_block(f, formulas.get(f, ""), shown_from.get(f, "–")) for f in known],
         el(
             "p",
             None,
@@ -159,7 +158,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         if groups
         else None,
         el("h2", None, "Building blocks") if terms else None,
-        [_formula_block(f, formulas.get(f, ""), weights.get(f, "–"), "–") for f in terms],
+        [_formula_block(f, formulas.get(f, ""), "–") for f in terms],
         el("h2", None, "Other options"),
         _kv_table([(text(k).replace("_", " "), _flat(v)) for k, v in sorted(options.items())], ("option", "value")),
         el("h2", None, "What was excluded"),

@@ -49,10 +49,22 @@ def test_page_prints_the_minimums_and_formula_values_the_run_used(tmp_path: Path
     text = methodology_text(small_report(options, tmp_path / "r.html"))
     assert f"{HARSH} Shown at n >= 45. Shown from a sample of 45 comments." in text
     assert "Shown at n >= 7. Shown from a sample of 7 comments." in text
-    assert "(shown at >= 4 episodes). Weight in the overall multiplier: 1.0. Shown from a sample of 4 reviews." in text
+    assert "(shown at >= 4 episodes). Shown from a sample of 4 reviews." in text
     assert "considerate 7, harsh 45, thoroughness 4," in text and "CI 12 runs each side" in text
     assert "extended to >= 12 runs each side" in text
     assert "n >= 30" not in text and "harsh 30" not in text
+
+
+def test_every_group_weight_is_listed_as_a_group_weight(tmp_path: Path) -> None:
+    """Weights belong to the multiplier's groups; the thoroughness group's weight was shown as the
+    thoroughness family's and left out of the groups' list."""
+    weights = {"empathy": 1.0, "thoroughness": 2.0, "mentoring": 0.5, "docs": 1.0, "ci": 0.0}
+    text = methodology_text(small_report(ScoringOptions(now=NOW, weights=weights), tmp_path / "r.html"))
+    assert (
+        "Weights of the groups in the overall multiplier: CI 0.0, docs 1.0, empathy 1.0, mentoring 0.5, "
+        "thoroughness 2.0." in text
+    )
+    assert "Weight in the overall multiplier" not in text
 
 
 def test_every_family_with_a_minimum_shows_it(tmp_path: Path) -> None:
