@@ -20,30 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from analyzer.errors import ConfigError
-from analyzer.scores.options import ScoringOptions
+from analyzer.scores.options import DEFAULT_WEIGHTS, DEFAULT_WINDOW_MONTHS, OPTION, option_default, window_days
 
-DEFAULT_DOCS = (
-    "docs/**", "doc/**", "*.md", "**/*.md", "*.rst", "**/*.rst", "*.adoc", "README*", "CONTRIBUTING*",
-    "CODE_OF_CONDUCT*", "SECURITY*", "**/adr/**", "**/decisions/**", "mkdocs.yml",
-)
-DEFAULT_ONBOARDING = (
-    "README*", "**/README*", "CONTRIBUTING*", "docs/getting-started*", "docs/**/getting-started*",
-    "docs/**/install*", "docs/**/setup*", "docs/**/development*", "docs/onboarding*",
-)
-DEFAULT_CI = (
-    ".github/workflows/*", ".github/actions/**", "action.yml", "action.yaml", ".gitlab-ci.yml",
-    "Jenkinsfile", ".circleci/config.yml", "azure-pipelines.yml", ".travis.yml", "buildkite/**",
-    ".pre-commit-config.yaml", ".github/dependabot.yml", "renovate.json", "pytest.ini", "tox.ini",
-    "noxfile.py", "jest.config.*",
-)
-DEFAULT_GENERATED = (
-    "*.lock", "**/*.lock", "package-lock.json", "**/package-lock.json", "yarn.lock", "poetry.lock",
-    "**/vendor/**", "vendor/**", "**/*.min.*", "**/__snapshots__/**", "**/*.snap", "**/generated/**",
-)
-DEFAULT_BOTS = (
-    "dependabot", "renovate", "github-actions", "codecov", "sonarcloud", "netlify", "vercel",
-    "mergify", "allcontributors", "pre-commit-ci", "copilot",
-)
+
+def option_key(name: str) -> Any:
+    """A config key that sets ``ScoringOptions.<name>``: bound here once, with that option's default (the
+    options layer declares every default; ``options_from_config`` reads the binding)."""
+    return field(default=option_default(name), metadata={OPTION: name})
 
 
 @dataclass(frozen=True)
@@ -76,14 +59,14 @@ class GitHubSection:
 class WindowSection:
     since: str = ""  # ISO date; empty: `months` before now
     until: str = ""  # ISO date; empty: now
-    months: int = 18
+    months: int = DEFAULT_WINDOW_MONTHS
 
     def bounds(self, now: datetime) -> tuple[datetime, datetime]:
         end = _parse_day(self.until, "window.until") if self.until else now
         start = (
             _parse_day(self.since, "window.since")
             if self.since
-            else end - timedelta(days=round(30.44 * self.months))
+            else end - timedelta(days=window_days(self.months))
         )
         if start >= end:
             raise ConfigError(f"window.since ({start:%Y-%m-%d}) must be before window.until; fix [window]")
@@ -101,41 +84,38 @@ class StoreSection:
 class PeopleSection:
     bots: tuple[str, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # (login, person)
-    newcomer_days: int = 90
-    newcomer_max_merged_prs: int = 5
+    newcomer_days: int = option_key("newcomer_days")
+    newcomer_max_merged_prs: int = option_key("newcomer_max_merged")
 
 
 @dataclass(frozen=True)
 class PathsSection:
-    docs: tuple[str, ...] = DEFAULT_DOCS
-    onboarding_docs: tuple[str, ...] = DEFAULT_ONBOARDING
-    ci: tuple[str, ...] = DEFAULT_CI
-    generated: tuple[str, ...] = DEFAULT_GENERATED
+    docs: tuple[str, ...] = option_key("doc_globs")
+    onboarding_docs: tuple[str, ...] = option_key("onboarding_globs")
+    ci: tuple[str, ...] = option_key("ci_globs")
+    generated: tuple[str, ...] = option_key("generated_globs")
 
 
 @dataclass(frozen=True)
 class WeightsSection:
-    empathy: float = 1.0
-    thoroughness: float = 1.0
-    mentoring: float = 1.0
-    docs: float = 1.0
-    ci: float = 1.0
+    """[scores.weights]: one weight per profile group; the groups and their defaults are DEFAULT_WEIGHTS."""
+
+    values: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
 
 
 @dataclass(frozen=True)
 class ScoresSection:
     weights: WeightsSection = field(default_factory=WeightsSection)
-    # the scorer's defaults (ScoringOptions, which options_from_config fills from these keys)
-    min_comments_considerate: int = ScoringOptions.min_considerate
-    min_comments_harsh: int = ScoringOptions.min_harsh
-    min_episodes_thoroughness: int = ScoringOptions.min_thoroughness
-    min_eligible_approvals: int = ScoringOptions.min_rubber_stamp
-    min_inline_comments_useful: int = ScoringOptions.min_useful
-    min_code_prs_docs_upkeep: int = ScoringOptions.min_upkeep
-    min_runs_ci: int = ScoringOptions.ci_min_runs
+    min_comments_considerate: int = option_key("min_considerate")
+    min_comments_harsh: int = option_key("min_harsh")
+    min_episodes_thoroughness: int = option_key("min_thoroughness")
+    min_eligible_approvals: int = option_key("min_rubber_stamp")
+    min_inline_comments_useful: int = option_key("min_useful")
+    min_code_prs_docs_upkeep: int = option_key("min_upkeep")
+    min_runs_ci: int = option_key("ci_min_runs")
     # multiplier effect: distinct authors who worked with the person; time constant of the exposure's decay
-    min_authors_uplift: int = ScoringOptions.min_uplift_authors
-    uplift_decay_days: float = ScoringOptions.uplift_decay_days
+    min_authors_uplift: int = option_key("min_uplift_authors")
+    uplift_decay_days: float = option_key("uplift_decay_days")
     comment_weights: str = ""  # weights file from `analyzer calibrate --fit`; "": the shipped weights
     comment_weights_sha256: str = ""  # optional pin of that file (printed by --fit); checked at load
 
@@ -260,7 +240,13 @@ def _coerce(default: Any, value: Any, dotted: str, key: str, locate: _Locator) -
     if isinstance(default, WeightsSection):
         if not isinstance(value, dict):
             raise ConfigError(locate.msg(key, f"{dotted} must be a table of numbers"))
-        return _build_section(WeightsSection, value, dotted, locate)
+        weights = dict(default.values)
+        for name, weight in value.items():
+            where = f"{dotted}.{name}"
+            if name not in weights:
+                raise ConfigError(locate.unknown(name, list(weights), f"a key of [{dotted}]", dotted=where))
+            weights[name] = _coerce(weights[name], weight, where, name, locate)
+        return WeightsSection(tuple(weights.items()))
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ConfigError(locate.msg(key, f"{dotted} must be true or false, got {value!r}"))

@@ -30,7 +30,7 @@ def test_values_are_typed_and_globs_filter_repositories(tmp_path: Path) -> None:
     assert config.github.organizations == ("acme",)
     assert config.github.max_wait == 60.0 and isinstance(config.github.max_wait, float)
     assert config.people.aliases == (("jd-work", "jd"),)
-    assert config.scores.weights.ci == 2.0
+    assert dict(config.scores.weights.values)["ci"] == 2.0
     assert [n for n in ["api", "api-old", "web", "docs"] if config.github.wants(n)] == ["api", "web"]
 
 

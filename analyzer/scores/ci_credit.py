@@ -25,36 +25,12 @@ from analyzer.scores.stats import (
     hodges_lehmann_interval,
     newcombe_difference,
 )
+from analyzer.scores.tables import CI_CHANGES
 
 FAILED = ("failure", "timed_out", "startup_failure")
 DECIDED = ("success", *FAILED)
 DAYS_PER_MONTH = 30.44
-CI_CHANGE_COLUMNS = (
-    "person",
-    "repo",
-    "sha",
-    "pr_number",
-    "workflow_path",
-    "changed_at",
-    "runs_before",
-    "runs_after",
-    "median_before_s",
-    "median_after_s",
-    "shift_s",
-    "shift_lo_s",
-    "shift_hi_s",
-    "fail_rate_before",
-    "fail_rate_after",
-    "flaky_before",
-    "flaky_after",
-    "hours_saved_month",
-    "hours_lo",
-    "hours_hi",
-    "credited",
-    "status",
-    "change_type",
-    "url",
-)
+CI_CHANGE_COLUMNS = CI_CHANGES.columns
 CHANGE_TYPES = (  # first match wins; checked against the PR title/body or commit message and the paths
     ("caching", r"cache|caching"),
     ("parallel/matrix", r"matrix|parallel|concurren|shard"),

@@ -16,25 +16,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from analyzer.frames.model import STR, Frames
-from analyzer.scores.comments import OUTPUT_COLUMNS
+from analyzer.scores.comments import OUTPUT_COLUMNS, OUTPUT_DTYPES
 
 CommentScorer = Callable[[pd.Series, "pd.Series | None"], pd.DataFrame]
 
 SCORE_COLUMNS = tuple(c for c in OUTPUT_COLUMNS if c != "prose")  # everything but the prose copy
-BOOL_SCORES = (
-    "is_trivial",
-    "lang_en",
-    "has_code",
-    "has_suggestion",
-    "has_quote",
-    "has_link",
-    "has_question",
-    "has_rationale",
-    "shares_diff_identifier",
-    "is_nit",
-    "harsh",
-    "specific",
-)
+BOOL_SCORES = tuple(c for c, dtype in OUTPUT_DTYPES.items() if dtype == "bool")  # flags, in output order
 
 
 def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analyzer.errors import CalibrationError
+from analyzer.frames.model import STR
 from analyzer.text import lexicons as lx
 from analyzer.text.features import comment_features, diff_identifier_overlap
 from analyzer.text.ngrams import Occurrences, hashed_logit, occurrences
@@ -41,28 +42,15 @@ HARSH_FLAG_MIN_PRECISION = 0.70
 HARSH_WORDING_LOGIT = 1.0
 CHUNK_ROWS = 50_000
 COMMENT_TYPES = ("praise", "question", "suggestion", "nit", "issue", "thought", "chore", "note", "other")
-OUTPUT_COLUMNS = (
-    "prose",
-    "n_prose_tokens",
-    "is_trivial",
-    "lang_en",
-    "has_code",
-    "has_suggestion",
-    "has_quote",
-    "has_link",
-    "has_question",
-    "has_rationale",
-    "shares_diff_identifier",
-    "is_nit",
-    "cc_label",
-    "comment_type",
-    "considerate",
-    "harsh_prob",
-    "harsh",
-    "useful_prob",
-    "specific",
-    "markers",
-)
+# the scorer's output columns, in order, with their dtypes (comment_table and the score cache take theirs here)
+OUTPUT_DTYPES: dict[str, str] = {
+    "prose": STR, "n_prose_tokens": "float64", "is_trivial": "bool", "lang_en": "bool", "has_code": "bool",
+    "has_suggestion": "bool", "has_quote": "bool", "has_link": "bool", "has_question": "bool",
+    "has_rationale": "bool", "shares_diff_identifier": "bool", "is_nit": "bool", "cc_label": STR,
+    "comment_type": STR, "considerate": "float64", "harsh_prob": "float64", "harsh": "bool",
+    "useful_prob": "float64", "specific": "bool", "markers": STR,
+}
+OUTPUT_COLUMNS = tuple(OUTPUT_DTYPES)
 
 # Marker name in the ``markers`` column -> feature that fires it (explainability, §1.3).
 MARKER_FEATURES = (

@@ -15,19 +15,9 @@ import pandas as pd
 from analyzer.frames.model import Frames
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.stats import beta_binomial, family_rows
+from analyzer.scores.tables import DOC_CHANGES
 
-DOC_CHANGE_COLUMNS = (
-    "person",
-    "repo",
-    "kind",
-    "ref",
-    "at",
-    "doc_lines",
-    "weighted_lines",
-    "onboarding",
-    "with_code",
-    "url",
-)
+DOC_CHANGE_COLUMNS = DOC_CHANGES.columns
 
 
 def weighted_doc_lines(files: pd.DataFrame, options: ScoringOptions) -> pd.Series:

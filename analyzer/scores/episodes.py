@@ -436,7 +436,7 @@ def team_rubber_stamp(episodes: pd.DataFrame) -> tuple[int, int]:
 def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: ScoringOptions) -> pd.DataFrame:
     """Rubber-stamped episodes, each person's most thorough episodes, and comments whose feedback landed."""
     k = options.evidence_per_family
-    cols = ["person", "repo", "pr_number", "url", "approved_at", "size", "changed_files", "T", "n_subst"]
+    cols = ["person", "repo", "pr_number", "url", "title", "approved_at", "size", "changed_files", "T", "n_subst"]
     # the top k per person, chosen on numeric arrays (only those rows' text columns are taken); ties go
     # to the newer episode (approval, else last activity), then the lower PR id
     codes, _ = group_codes(episodes["person"])
@@ -461,6 +461,7 @@ def episode_evidence(episodes: pd.DataFrame, comments: pd.DataFrame, options: Sc
                 "excerpt": text.to_numpy(),
                 "markers": "",
                 "at": rows["approved_at"].to_numpy() if "approved_at" in rows else pd.NaT,
+                "title": rows["title"].to_numpy(),  # the PR's title, shown above the excerpt
             }
         )
 

@@ -30,9 +30,10 @@ from analyzer.scores.stats import (
     sorted_unique,
     top_per_group,
 )
+from analyzer.scores.tables import MENTORING
 
 TEACHING_LABELS = ("thought", "note")
-MENTORING_COLUMNS = ("mentor", "mentee", "n_interactions", "first_at", "last_at", "pr_ids")
+MENTORING_COLUMNS = MENTORING.columns
 
 
 def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:

@@ -1,24 +1,29 @@
-"""Every knob of the scoring pipeline, with defaults taken from docs/metrics.md.
+"""The options layer: every knob of frames and scores, each default declared once, here.
 
-``ScoringOptions`` is deliberately independent of ``analyzer.config``: the lead maps config.toml onto it,
-and tests build it directly. Nothing here reads the wall clock: ``now`` is either given or resolved
+``ScoringOptions`` is what frames and scores read; tests and notebooks build it directly, and config.toml
+reaches it through ``options_from_config``: each config key that sets an option is bound to its field
+once, in ``analyzer.config`` (``option_key``), and takes its default from here, so the CLI and the library
+cannot disagree. ``recorded_options`` is what a scoring run writes to meta["options"], and what the
+report's methodology page prints. Nothing here reads the wall clock: ``now`` is either given or resolved
 from the data (the newest timestamp in the store), so a re-run over the same store gives the same scores.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, Field, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyzer.scores.exposure import DEFAULT_TAU_DAYS
 
 if TYPE_CHECKING:
     from analyzer.config import Config
 
-DAYS_PER_MONTH = 30.44  # the config's month, as in analyzer.config.WindowSection.bounds
+DAYS_PER_MONTH = 30.44  # the config's month ([window] months, analyzer.config.WindowSection.bounds)
+DEFAULT_WINDOW_MONTHS = 18  # §0.4: the collection and scoring window ([window] months)
 # §0.2: accounts that are automation even when GitHub reports them as users.
 DEFAULT_BOT_LOGINS: tuple[str, ...] = (
     "dependabot",
@@ -48,75 +53,32 @@ DEFAULT_BOT_LOGINS: tuple[str, ...] = (
     "web-flow",
 )
 
-# §4.2 doc files (matched case-insensitively against the repository-relative path).
+# File classes, matched case-insensitively against repository-relative paths by analyzer.frames.paths
+# (``**/`` also matches no folder at all, so ``**/*.lock`` covers ``poetry.lock`` at the root; ``*`` stops at
+# ``/``, so ``*.md`` alone is the root only). These are the defaults of config.toml's [paths] too.
+# §4.2 doc files.
 DEFAULT_DOC_GLOBS: tuple[str, ...] = (
-    "docs/**",
-    "doc/**",
-    "**/*.md",
-    "**/*.rst",
-    "**/*.adoc",
-    "*.txt",
-    "**/README*",
-    "**/CONTRIBUTING*",
-    "**/CODE_OF_CONDUCT*",
-    "**/SECURITY*",
-    "**/adr/**",
-    "**/decisions/**",
-    "mkdocs.yml",
-    "docs/**/*.ipynb",
+    "docs/**", "doc/**", "*.md", "**/*.md", "*.rst", "**/*.rst", "*.adoc", "README*", "CONTRIBUTING*",
+    "CODE_OF_CONDUCT*", "SECURITY*", "**/adr/**", "**/decisions/**", "mkdocs.yml",
 )
 # §4.2 onboarding docs (weight x2): only applied to files that are doc files.
 DEFAULT_ONBOARDING_GLOBS: tuple[str, ...] = (
-    "**/README*",
-    "**/CONTRIBUTING*",
-    "**/*getting*started*",
-    "**/*install*",
-    "**/*setup*",
-    "**/*development*",
-    "**/*onboarding*",
-    "**/*quickstart*",
+    "README*", "**/README*", "CONTRIBUTING*", "docs/getting-started*", "docs/**/getting-started*",
+    "docs/**/install*", "docs/**/setup*", "docs/**/development*", "docs/onboarding*",
 )
 # §5.2 CI files.
 DEFAULT_CI_GLOBS: tuple[str, ...] = (
-    ".github/workflows/*.yml",
-    ".github/workflows/*.yaml",
-    ".github/actions/**",
-    "**/action.yml",
-    "**/action.yaml",
-    ".gitlab-ci.yml",
-    "Jenkinsfile",
-    ".circleci/config.yml",
-    "azure-pipelines.yml",
-    ".travis.yml",
-    "buildkite/**",
-    ".buildkite/**",
-    ".pre-commit-config.yaml",
-    ".github/dependabot.yml",
-    "renovate.json",
-    "pytest.ini",
-    "tox.ini",
-    "noxfile.py",
-    "jest.config.*",
+    ".github/workflows/*", ".github/actions/**", "action.yml", "action.yaml", ".gitlab-ci.yml",
+    "Jenkinsfile", ".circleci/config.yml", "azure-pipelines.yml", ".travis.yml", "buildkite/**",
+    ".pre-commit-config.yaml", ".github/dependabot.yml", "renovate.json", "pytest.ini", "tox.ini",
+    "noxfile.py", "jest.config.*",
 )
-# §2.2 / §2.5 files excluded from review size: lockfiles, vendored code, snapshots, minified, generated.
+# §2.2 / §2.5 files excluded from review size (and from doc credit): lockfiles, vendored code, snapshots,
+# minified, generated code and docs, migrations - what the methodology page says is excluded.
 DEFAULT_GENERATED_GLOBS: tuple[str, ...] = (
-    "**/*.lock",
-    "**/package-lock.json",
-    "**/pnpm-lock.yaml",
-    "**/go.sum",
-    "**/vendor/**",
-    "**/third_party/**",
-    "**/node_modules/**",
-    "**/__snapshots__/**",
-    "**/*.snap",
-    "**/*.min.*",
-    "**/dist/**",
-    "**/generated/**",
-    "**/*_pb2.py",
-    "**/*.pb.go",
-    "**/migrations/**",
-    "docs/api/**",
-    "**/*.svg",
+    "**/*.lock", "**/package-lock.json", "**/pnpm-lock.yaml", "**/go.sum", "**/vendor/**", "**/third_party/**",
+    "**/node_modules/**", "**/__snapshots__/**", "**/*.snap", "**/*.min.*", "**/dist/**", "**/generated/**",
+    "**/*_pb2.py", "**/*.pb.go", "**/migrations/**", "docs/api/**", "**/*.svg",
 )
 # §6: equal weights by default; published on the methodology page.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
@@ -134,7 +96,7 @@ class ScoringOptions:
     """Knobs of the pipeline; defaults follow docs/metrics.md (section in each comment)."""
 
     now: datetime | None = None  # None: newest timestamp in the store (deterministic)
-    window_days: int = 180  # §0.4 rolling window
+    window_days: int = round(DAYS_PER_MONTH * DEFAULT_WINDOW_MONTHS)  # §0.4: 548 days ([window] months = 18)
     window_start: datetime | None = None  # None: window_end - window_days
     window_end: datetime | None = None  # None: now
     # identity and bots (§0.2)
@@ -213,6 +175,30 @@ class ScoringOptions:
         return now, start, end
 
 
+def window_days(months: int) -> int:
+    """The days of a window of ``months`` config months."""
+    return round(DAYS_PER_MONTH * months)
+
+
+# config.toml keys that set an option carry the option's field name in their metadata under this key
+OPTION = "option"
+NOT_RECORDED = frozenset({"cache"})  # a local folder (it can reveal a home directory), not a scoring choice
+
+
+def option_default(name: str) -> Any:
+    """The default of ``ScoringOptions.<name>`` (a fresh copy for mutable defaults)."""
+    spec: Field[Any] = {f.name: f for f in fields(ScoringOptions)}[name]
+    return spec.default_factory() if spec.default is MISSING and spec.default_factory is not MISSING else spec.default
+
+
+def recorded_options(options: ScoringOptions) -> dict[str, Any]:
+    """Every option the scores depend on, by field name, as JSON values: meta["options"] of a scoring run
+    (the methodology page prints these, not the installed code's defaults). Times are text."""
+    values = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in NOT_RECORDED}
+    recorded: dict[str, Any] = json.loads(json.dumps(values, default=str))
+    return recorded
+
+
 def _parse_day(text: str) -> datetime | None:
     if not text:
         return None
@@ -223,42 +209,27 @@ def _parse_day(text: str) -> datetime | None:
 def options_from_config(config: Config, now: datetime | None) -> ScoringOptions:
     """Map config.toml (``analyzer.config.Config``) onto ``ScoringOptions``.
 
-    The config's [window] (since/until, else ``months`` before ``now``) is the scoring window, the same
-    one the collector used, so everything collected is scored; with no ``now`` the window's end is the
-    data's newest timestamp and ``months`` set its length. Configured bots extend the built-in list.
+    Every config key bound to an option (``analyzer.config.option_key``) sets that option. The config's
+    [window] (since/until, else ``months`` before ``now``) is the scoring window, the same one the collector
+    used, so everything collected is scored; with no ``now`` the window's end is the data's newest
+    timestamp and ``months`` set its length. Configured bots extend the built-in list.
     """
-    people, paths, scores = config.people, config.paths, config.scores
-    w = scores.weights
     window = config.window
     start, end = window.bounds(now) if now is not None else (None, None)
+    bound = {
+        spec.metadata[OPTION]: getattr(section, spec.name)
+        for section in (config.people, config.paths, config.scores)
+        for spec in fields(section)
+        if OPTION in spec.metadata
+    }
     return ScoringOptions(
         now=now,
-        window_days=round(DAYS_PER_MONTH * window.months),
+        window_days=window_days(window.months),
         window_start=start if now is not None else _parse_day(window.since),
         window_end=end if now is not None else _parse_day(window.until),
-        bot_logins=DEFAULT_BOT_LOGINS + tuple(people.bots),
-        aliases=dict(people.aliases),
-        newcomer_days=people.newcomer_days,
-        newcomer_max_merged=people.newcomer_max_merged_prs,
-        doc_globs=tuple(paths.docs),
-        onboarding_globs=tuple(paths.onboarding_docs),
-        ci_globs=tuple(paths.ci),
-        generated_globs=tuple(paths.generated),
-        min_considerate=scores.min_comments_considerate,
-        min_harsh=scores.min_comments_harsh,
-        min_thoroughness=scores.min_episodes_thoroughness,
-        min_rubber_stamp=scores.min_eligible_approvals,
-        min_useful=scores.min_inline_comments_useful,
-        min_upkeep=scores.min_code_prs_docs_upkeep,
-        ci_min_runs=scores.min_runs_ci,
-        min_uplift_authors=scores.min_authors_uplift,
-        uplift_decay_days=scores.uplift_decay_days,
-        weights={
-            "empathy": w.empathy,
-            "thoroughness": w.thoroughness,
-            "mentoring": w.mentoring,
-            "docs": w.docs,
-            "ci": w.ci,
-        },
+        bot_logins=DEFAULT_BOT_LOGINS + tuple(config.people.bots),
+        aliases=dict(config.people.aliases),
+        weights=dict(config.scores.weights.values),
         cache=Path(config.store.score_cache) if config.store.score_cache else None,
+        **bound,
     )

@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -36,167 +36,12 @@ from analyzer.scores import (
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.families import FamilyInputs
 from analyzer.scores.families import modules as family_modules
-from analyzer.scores.options import ScoringOptions
+from analyzer.scores.options import ScoringOptions, recorded_options
 from analyzer.scores.stats import FAMILY_COLUMNS, sharing_codes, sharing_index, wilson_interval
+from analyzer.scores.tables import I64, TABLES, B, require_columns
 
-B = "bool"
-F = "float64"
-I64 = "int64"
-SCORE_SCHEMAS: dict[str, dict[str, str]] = {
-    "people": {
-        "person": STR,
-        "display_name": STR,
-        "is_newcomer": B,
-        "first_activity_at": TS,
-        "n_prs_authored": I64,
-        "n_reviews_given": I64,
-        "n_comments": I64,
-    },
-    "comments": {
-        "comment_id": STR,
-        "kind": STR,
-        "person": STR,
-        "pr_id": "Int64",
-        "repo": STR,
-        "pr_number": "Int64",
-        "pr_author": STR,
-        "created_at": TS,
-        "body": STR,
-        "url": STR,
-        "considerate": F,
-        "harsh": B,
-        "harsh_prob": F,
-        "useful_prob": F,
-        "comment_type": "category",
-        "markers": STR,
-        "is_trivial": B,
-        "lang_en": B,
-        "to_newcomer": B,
-    },
-    "episodes": {
-        "person": STR,
-        "pr_id": "Int64",
-        "repo": STR,
-        "pr_number": "Int64",
-        "pr_author": STR,
-        "size": I64,
-        "changed_files": I64,
-        "n_subst": I64,
-        "density": F,
-        "q_density": F,
-        "file_cov": F,
-        "specificity": F,
-        "rationale": F,
-        "change_trigger": F,
-        "nit_share": F,
-        "blocking": B,
-        "rubber_stamp": B,
-        "eligible_approval": B,
-        "T": F,
-        "url": STR,
-        "title": STR,  # the PR's title: untrusted text, escaped by the report
-        "last_at": TS,  # the reviewer's newest review or comment on the PR
-    },
-    "family_scores": {
-        "person": STR,
-        "family": STR,
-        "estimate": F,
-        "lo": F,
-        "hi": F,
-        "raw": F,
-        "n": I64,
-        "min_n": I64,
-        "status": STR,
-        "unit": STR,
-        "higher_is_better": B,
-    },
-    "ci_changes": {
-        "person": STR,
-        "repo": STR,
-        "sha": STR,
-        "pr_number": "Int64",
-        "workflow_path": STR,
-        "changed_at": TS,
-        "runs_before": I64,
-        "runs_after": I64,
-        "median_before_s": F,
-        "median_after_s": F,
-        "shift_s": F,
-        "shift_lo_s": F,
-        "shift_hi_s": F,
-        "fail_rate_before": F,
-        "fail_rate_after": F,
-        "flaky_before": F,
-        "flaky_after": F,
-        "hours_saved_month": F,
-        "hours_lo": F,
-        "hours_hi": F,
-        "credited": B,
-        "status": STR,
-        "change_type": STR,
-        "url": STR,
-    },
-    "ci_series": {
-        "repo": STR,
-        "workflow_path": STR,
-        "run_id": "Int64",
-        "created_at": TS,
-        "duration_s": F,
-        "conclusion": STR,
-        "run_attempt": "Int64",
-        "url": STR,
-    },
-    "doc_changes": {
-        "person": STR,
-        "repo": STR,
-        "kind": STR,
-        "ref": STR,
-        "at": TS,
-        "doc_lines": I64,
-        "weighted_lines": F,
-        "onboarding": B,
-        "with_code": B,
-        "url": STR,
-    },
-    "mentoring": {
-        "mentor": STR,
-        "mentee": STR,
-        "n_interactions": I64,
-        "first_at": TS,
-        "last_at": TS,
-        "pr_ids": STR,
-    },
-    "review_edges": {"reviewer": STR, "author": STR, "n_episodes": I64, "author_is_newcomer": B},
-    "bots": {"login": STR, "reason": STR, "n_prs": I64, "n_comments": I64, "n_reviews": I64},
-    "evidence": {
-        "person": STR,
-        "family": STR,
-        "kind": STR,
-        "ref": STR,
-        "url": STR,
-        "excerpt": STR,
-        "markers": STR,
-        "at": TS,
-    },
-    "team": {
-        "harsh_rate": F,
-        "harsh_lo": F,
-        "harsh_hi": F,
-        "rubber_stamp_rate": F,
-        "rs_lo": F,
-        "rs_hi": F,
-        "sharing_index": F,
-        "n_people": I64,
-        "n_newcomers": I64,
-        "ci_hours_saved": F,
-        "ci_lo": F,
-        "ci_hi": F,
-        "window_start": TS,
-        "window_end": TS,
-    },
-    "newcomer_inflow": {"month": STR, "n_newcomers": I64, "n_helped": I64},
-    "uplift": dict(uplift.UPLIFT_DTYPES),  # the multiplier effect per person and outcome
-}
+# columns and dtypes of every stored table: the declarations in scores.tables, by table name
+SCORE_SCHEMAS: dict[str, dict[str, str]] = {name: dict(table.dtypes) for name, table in TABLES.items()}
 
 
 @dataclass(frozen=True)
@@ -400,12 +245,11 @@ def _meta(
     for table in (frames.review_comments, frames.issue_comments):
         in_window = (table["created_at"] >= start) & (table["created_at"] <= end)
         bot_comments += int((table["is_bot"].fillna(False).astype(bool) & in_window).sum())
-    opts = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("cache",)}
     return {
         "window_start": start.isoformat(),
         "window_end": end.isoformat(),
         "now": pd.Timestamp(frames.now).isoformat(),
-        "options": json.loads(json.dumps(opts, default=str)),
+        "options": recorded_options(options),  # every option by field name: what the report prints
         "excluded": {
             "bot_comments": bot_comments,
             "non_english_comments": int((~comments["lang_en"]).sum()),
@@ -520,6 +364,8 @@ def read_scores(store_path: str | Path) -> Scores:
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer collect` and `analyzer score` first)")
     label, stored = read_generation(path, list(SCORE_SCHEMAS))
+    for name in SCORE_SCHEMAS:  # scores of another version are refused, not filled with blanks
+        require_columns(name, stored[name].columns, str(path))
     tables = {
         name: conform_scores(pd.DataFrame.from_records(stored[name].rows, columns=stored[name].columns), name)
         for name in SCORE_SCHEMAS

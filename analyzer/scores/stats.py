@@ -16,6 +16,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats as sps
 
+from analyzer.scores.tables import EVIDENCE, FAMILY_SCORES
+
 FloatArray = npt.NDArray[np.float64]
 Z90 = 1.6448536269514722  # two-sided 90 %
 
@@ -230,19 +232,7 @@ def status_for(n: npt.ArrayLike, min_n: int) -> npt.NDArray[np.object_]:
     return np.where(np.asarray(n) >= min_n, "ok", "insufficient").astype(object)
 
 
-FAMILY_COLUMNS = (
-    "person",
-    "family",
-    "estimate",
-    "lo",
-    "hi",
-    "raw",
-    "n",
-    "min_n",
-    "status",
-    "unit",
-    "higher_is_better",
-)
+FAMILY_COLUMNS = FAMILY_SCORES.columns
 
 
 def family_rows(
@@ -285,7 +275,7 @@ def excerpt(text: pd.Series, width: int = 280) -> pd.Series:
     return flat.where(flat.str.len() <= width, flat.str.slice(0, width - 1) + "…")
 
 
-EVIDENCE_COLUMNS = ("person", "family", "kind", "ref", "url", "excerpt", "markers", "at")
+EVIDENCE_COLUMNS = EVIDENCE.columns
 # the comment columns an evidence row is made of (take only these rows' text: see rows_at)
 COMMENT_EVIDENCE_SOURCE = ["person", "comment_id", "url", "body", "markers", "created_at"]
 
@@ -303,6 +293,7 @@ def comment_evidence(rows: pd.DataFrame, family: str, markers: object = None) ->
             "excerpt": excerpt(rows["body"]).to_numpy(),
             "markers": rows["markers"].to_numpy() if markers is None else markers,
             "at": rows["created_at"].to_numpy(),
+            "title": None,  # a comment's own words are the excerpt
         }
     ).loc[:, list(EVIDENCE_COLUMNS)]
 

@@ -32,35 +32,17 @@ from statsmodels.regression.linear_model import RegressionResults
 from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 from threadpoolctl import threadpool_limits
 
-from analyzer.frames.model import STR, Frames
+from analyzer.frames.model import Frames
 from analyzer.scores.codes import bool_mask
 from analyzer.scores.exposure import exposure_matrix
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
+from analyzer.scores.tables import UPLIFT
 
 FloatArray = npt.NDArray[np.float64]
 EXPOSED = 0.05  # an author "worked with" r before a PR when the exposure is at least this
 NAIVE_EXPOSED = 1 - np.exp(-np.exp(-1.0))  # naive contrast: a review by r within the last tau
-# the uplift table's columns and dtypes (also its entry in scores.pipeline.SCORE_SCHEMAS)
-UPLIFT_DTYPES: dict[str, str] = {
-    "person": STR,
-    "outcome": STR,
-    "estimate": "float64",
-    "lo": "float64",
-    "hi": "float64",
-    "raw": "float64",
-    "raw_lo": "float64",
-    "raw_hi": "float64",
-    "n_authors": "int64",
-    "n_prs": "int64",
-    "min_n": "int64",
-    "status": STR,
-    "credited": "bool",
-    "baseline": "float64",
-    "naive": "float64",
-    "naive_lo": "float64",
-    "naive_hi": "float64",
-}
+UPLIFT_DTYPES: dict[str, str] = dict(UPLIFT.dtypes)  # the uplift table's columns and dtypes (scores.tables)
 UPLIFT_COLUMNS = tuple(UPLIFT_DTYPES)
 
 

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer.scores.pipeline import Scores
+from analyzer.scores.options import ScoringOptions, recorded_options
+from analyzer.scores.pipeline import Scores, conform_scores
+from analyzer.scores.tables import TABLES
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -115,20 +117,21 @@ COMMENT_TYPES = ["defect", "design", "nit", "question", "praise", "other"]
 FakeScores = Scores  # the factory builds the real dataclass, so the two cannot drift apart
 
 
+def typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as score table ``name``: exactly its declared columns (analyzer.scores.tables), typed the
+    way the pipeline types them. A column the declaration adds and this factory does not make fails here,
+    so the fake cannot fall behind the product."""
+    declared = TABLES[name].columns
+    assert set(frame.columns) == set(declared), (name, set(declared) ^ set(frame.columns))
+    return conform_scores(frame, name)
+
+
 def _empty_extras() -> dict[str, Any]:
-    """Empty frames, with their declared columns, for Scores fields this factory does not model (the
-    uplift table, for one): the report must read well without them."""
-    from dataclasses import fields
-
-    from analyzer.scores.pipeline import SCORE_SCHEMAS
-
+    """Empty typed tables for score tables this factory does not model (the uplift table, for one): the
+    report must read well without rows in them."""
     modelled = {"people", "comments", "episodes", "family_scores", "ci_changes", "ci_series", "doc_changes",
-                "mentoring", "review_edges", "bots", "evidence", "team", "newcomer_inflow", "meta"}
-    return {
-        f.name: pd.DataFrame({c: pd.Series(dtype="object") for c in SCORE_SCHEMAS.get(f.name, {})})
-        for f in fields(Scores)
-        if f.name not in modelled
-    }
+                "mentoring", "review_edges", "bots", "evidence", "team", "newcomer_inflow"}
+    return {name: conform_scores(pd.DataFrame(), name) for name in TABLES if name not in modelled}
 
 
 DEFAULT_NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -210,7 +213,7 @@ def _comments(
             "comment_id": ids,
             "kind": [KINDS[k] for k in rng.integers(0, 3, n)],
             "person": [logins[i] for i in person_idx],
-            "pr_id": [f"{r}#{p}" for r, p in zip(repos, pr_number, strict=True)],
+            "pr_id": repo_idx * 10_000 + pr_number,  # one id per (repository, number), as GitHub's database ids
             "repo": repos,
             "pr_number": pr_number,
             "pr_author": [logins[i] for i in author_idx],
@@ -257,6 +260,8 @@ def _episodes(rng: np.random.Generator, comments: pd.DataFrame) -> pd.DataFrame:
             "url": [
                 f"https://github.com/{r}/pull/{p}" for r, p in zip(ep["repo"], ep["pr_number"], strict=True)
             ],
+            "title": [f"Fix flaky cache test in {r}" for r in ep["repo"]],
+            "last_at": ep["created_at"],
         }
     )
 
@@ -371,25 +376,29 @@ def _evidence(comments: pd.DataFrame, per_person: int) -> pd.DataFrame:
             "excerpt": picked["body"].str.slice(0, 300).to_numpy(),
             "markers": picked["markers"].to_numpy(),
             "at": picked["created_at"].to_numpy(),
+            "title": None,
         }
     )
 
 
 def _pr_evidence(episodes: pd.DataFrame, hostile: bool) -> pd.DataFrame:
+    """Episode evidence as the scorer writes it: the scorer's words in the excerpt, the PR's title
+    (untrusted text) in ``title``."""
     ep = episodes.groupby("person", sort=True).head(2)
-    titles = [f"Fix flaky cache test in {r}" for r in ep["repo"]]
+    titles = list(ep["title"])
     if hostile and len(titles) >= 3:
         titles[:3] = [f"PR title {t}" for t in HOSTILE_STRINGS]
     return pd.DataFrame(
         {
             "person": ep["person"].to_numpy(),
             "family": "thoroughness",
-            "kind": "pr",
-            "ref": ep["pr_id"].to_numpy(),
+            "kind": "episode",
+            "ref": (ep["repo"] + "#" + ep["pr_number"].astype(str)).to_numpy(),
             "url": ep["url"].to_numpy(),
-            "excerpt": titles,
+            "excerpt": "T = " + ep["T"].round(2).astype(str) + ", " + ep["n_subst"].astype(str) + " substantive comments",
             "markers": "",
             "at": pd.NaT,
+            "title": titles,
         }
     )
 
@@ -481,33 +490,30 @@ def make_scores(
             }
         ]
     )
-    meta = {
-        "window": {"start": start.isoformat(), "end": end.isoformat(), "days": 180},
+    meta = {  # as scores.pipeline writes it; the options are those of a run over this window
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
         "now": now.isoformat(),
-        "options": {
-            "weights": {fam: 1.0 for fam in FAMILIES},
-            "minimums": {fam: v[2] for fam, v in FAMILIES.items()},
-        },
+        "options": recorded_options(ScoringOptions(now=now, window_days=(end - start).days)),
         "excluded": {
-            "bots": n_bots,
+            "bot_comments": n_bots,
             "non_english_comments": int((~comments["lang_en"]).sum()),
             "trivial_comments": int(comments["is_trivial"].sum()),
         },
     }
-    return Scores(
-        people=people,
-        comments=comments,
-        episodes=episodes,
-        family_scores=_family_scores(rng, logins),
-        ci_changes=ci_changes,
-        ci_series=ci_series,
-        doc_changes=doc_changes,
-        mentoring=mentoring.reset_index(drop=True),
-        review_edges=edges,
-        bots=bots,
-        evidence=evidence,
-        team=team,
-        newcomer_inflow=inflow,
-        meta=meta,
-        **_empty_extras(),
-    )
+    tables = {
+        "people": people,
+        "comments": comments,
+        "episodes": episodes,
+        "family_scores": _family_scores(rng, logins),
+        "ci_changes": ci_changes,
+        "ci_series": ci_series,
+        "doc_changes": doc_changes,
+        "mentoring": mentoring.reset_index(drop=True),
+        "review_edges": edges,
+        "bots": bots,
+        "evidence": evidence,
+        "team": team,
+        "newcomer_inflow": inflow,
+    }
+    return Scores(**{name: typed(name, frame) for name, frame in tables.items()}, **_empty_extras(), meta=meta)

@@ -187,6 +187,7 @@ def _episodes_and_comments(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFram
             "repo": pd.array(["o/r"] * n, dtype="string"),
             "pr_number": pd.array(rng.integers(1, 50, n), dtype="Int64"),
             "url": pd.array([f"u{i}" for i in range(n)], dtype="string"),
+            "title": pd.array([f"PR {i}" for i in range(n)], dtype="string"),
             "approved_at": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 9, n), unit="h"),
             "last_at": pd.Timestamp("2024-06-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 9, n), unit="h"),
             "size": rng.integers(0, 6, n) * 10,
