@@ -67,3 +67,22 @@ def test_scores_lacking_a_declared_column_are_refused_in_one_line(scores: Scores
         db.execute("ALTER TABLE score_evidence DROP COLUMN title")
     with pytest.raises(StoreError, match="score table evidence lacks column.s. title; run `analyzer score`"):
         read_scores(store)
+
+
+def test_report_on_a_store_lacking_a_column_is_one_line_and_non_zero(
+    scores: Scores, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analyzer.cli import main
+    from analyzer.store import Store
+
+    store = tmp_path / "s.sqlite"
+    with Store(store):
+        pass
+    write_scores(scores, store, tmp_path / "out")
+    with sqlite3.connect(store) as db:
+        db.execute("ALTER TABLE score_evidence DROP COLUMN title")
+    code = main(["report", "--store", str(store), "--out", str(tmp_path / "r.html"), "--now", "2024-07-01"])
+    err = capsys.readouterr().err
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "evidence lacks column(s) title" in err and "run `analyzer score` again" in err
+    assert not (tmp_path / "r.html").exists()
