@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from analyzer.scores import families
-from analyzer.scores.options import ScoringOptions, recorded_options
+from analyzer.scores.options import DEFAULT_WINDOW_MONTHS, OPTION, ScoringOptions, recorded_options
 
 # What a reader calls each building block (the report's methodology page and docs/methodology.md).
 TITLES: dict[str, str] = {
@@ -49,8 +49,8 @@ EXCLUSIONS = (
 BLOCKS: dict[str, str] = {
     "window": (
         "Scores use activity in the configured window ([window] since/until, else the last `months` "
-        "(default 18) before now: the window the collector used); now is the newest timestamp in the "
-        "store unless configured, so re-running on the same store gives the same numbers."
+        "(default {default_window_months}) before now: the window the collector used); now is the newest "
+        "timestamp in the store unless configured, so re-running on the same store gives the same numbers."
     ),
     "bots": (
         "An account is a bot when its type is Bot, its login ends in [bot], it posts via a GitHub "
@@ -162,8 +162,8 @@ BLOCKS: dict[str, str] = {
 
 DEVIATIONS: list[str] = [
     (
-        "Windowing: one fixed window (the configured collection window, 18 months by default), not a "
-        "rolling 180-day series recomputed monthly; trend arrows are left to the report."
+        "Windowing: one fixed window (the configured collection window, {default_window_months} months by "
+        "default), not a rolling 180-day series recomputed monthly; trend arrows are left to the report."
     ),
     (
         "Newcomer status is evaluated at PR creation time (first PR + {newcomer_days} days, or fewer than "
@@ -253,6 +253,7 @@ def option_values(recorded: Mapping[str, Any] | None = None) -> dict[str, Any]:
         f"{group} = {', '.join(name for name, _ in members)}" for group, members in groups.items()
     )
     values["newcomer_max_merged_nth"] = _nth(values["newcomer_max_merged"])
+    values["default_window_months"] = DEFAULT_WINDOW_MONTHS  # config.toml's [window] months
     return values
 
 
@@ -307,12 +308,29 @@ def _family_line(fam: families.Family, values: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def config_keys() -> dict[str, str]:
+    """ScoringOptions field -> the config.toml key bound to it (``analyzer.config.option_key``)."""
+    from dataclasses import fields, is_dataclass
+
+    from analyzer.config import Config  # the config sits above the options layer: imported on use
+
+    config, keys = Config(), {}
+    for section in fields(config):
+        value = getattr(config, section.name)
+        if is_dataclass(value):
+            for key in fields(value):
+                if OPTION in key.metadata:
+                    keys[key.metadata[OPTION]] = f"`[{section.name}] {key.name}`"
+    return keys
+
+
 def families_markdown(values: Mapping[str, Any] | None = None) -> str:
     """The generated part of docs/methodology.md, markers included: families, building blocks,
     minimums, exclusions and deviations, filled with ``values`` (default: ScoringOptions())."""
     filled = dict(values or option_values())
     text = formulas(filled)
     fams = families.all_families()
+    keys = config_keys()
     lines = [
         f"{BEGIN}: {GENERATED_BY} -->",
         "",
@@ -326,10 +344,11 @@ def families_markdown(values: Mapping[str, Any] | None = None) -> str:
         "",
         "Below its minimum a family's status is 'insufficient' and the report says 'insufficient data (n = k)'.",
         "",
-        "| family | shown from | option |",
-        "|---|---|---|",
+        "| family | shown from | option | config.toml |",
+        "|---|---|---|---|",
         *(
-            f"| {f.label} (`{f.name}`) | {filled[f.min_option]} {f.n_unit} | `{f.min_option}` |"
+            f"| {f.label} (`{f.name}`) | {filled[f.min_option]} {f.n_unit} | `{f.min_option}` | "
+            f"{keys.get(f.min_option, 'not configurable')} |"
             for f in fams
             if f.min_option
         ),
