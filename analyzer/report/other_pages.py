@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from analyzer.report.fmt import count
@@ -81,12 +80,6 @@ def _key_note(data: ReportData) -> str:
 
 # Names for the methodology's building blocks (declared with their formulas) and the multiplier's CI group.
 TERMS: dict[str, str] = {**recorded.TITLES, "ci": "CI"}
-_CITATION = re.compile(r"\s*(?:of |in |see )?(?:the )?(?:specification |spec )?(?:section|§)\s*\d+(?:\.\d+)*", re.I)
-
-
-def prose(sentence: str) -> str:
-    """Methodology text as a reader gets it: no citations of a specification document they do not have."""
-    return _CITATION.sub("", sentence).replace("  ", " ").replace(" ,", ",").replace(" .", ".")
 
 
 def term_label(key: str) -> str:
@@ -101,7 +94,7 @@ def _formula_block(key: str, formula: str, minimum: Any) -> Markup:
         "div",
         {"class": "formula", "data-term": key},
         el("h3", None, term_label(key)),
-        el("p", None, prose(formula) if formula else "No formula given."),
+        el("p", None, formula or "No formula given."),
         el("p", {"class": "note"}, " ".join(extras)) if extras else None,
     )
 
@@ -127,7 +120,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
         if isinstance(excluded, dict)
         else []
     )
-    deviations = [prose(text(d)) for d in methodology.get("deviations", [])]
+    deviations = [text(d) for d in methodology.get("deviations", [])]
     body = [
         el("h1", None, "Methodology"),
         el("h2", None, "Data window"),
