@@ -12,36 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from analyzer.report.inputs import flag, frame, meta, number, text, utc
+from analyzer.frames.model import TS
+from analyzer.report.inputs import FRAME_COLUMNS, flag, frame, meta, number, text, utc
 from analyzer.report.pseudonym import Pseudonymizer, configured_aliases, configured_bots
 from analyzer.scores.options import ScoringOptions
+from analyzer.scores.tables import TABLES
 
-FRAME_NAMES = (
-    "people",
-    "comments",
-    "episodes",
-    "family_scores",
-    "ci_changes",
-    "ci_series",
-    "doc_changes",
-    "mentoring",
-    "review_edges",
-    "bots",
-    "evidence",
-    "team",
-    "newcomer_inflow",
-    "uplift",
-)
-TIME_COLUMNS = {
-    "comments": ("created_at",),
-    "ci_changes": ("changed_at",),
-    "ci_series": ("created_at",),
-    "doc_changes": ("at",),
-    "evidence": ("at",),
-    "people": ("first_activity_at",),
-    "mentoring": ("first_at", "last_at"),
-    "team": ("window_start", "window_end"),
-}
+FRAME_NAMES = tuple(FRAME_COLUMNS)  # every declared score table (analyzer.scores.tables)
+# timestamp columns, read as tz-aware UTC whatever a caller's frame holds
+TIME_COLUMNS = {name: tuple(c for c, dtype in t.dtypes.items() if dtype == TS) for name, t in TABLES.items()}
 _SLUG_BAD = re.compile(r"[^a-z0-9-]+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 

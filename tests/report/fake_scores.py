@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analyzer.scores.families import all_families
 from analyzer.scores.options import ScoringOptions, recorded_options
 from analyzer.scores.pipeline import Scores, conform_scores
 from analyzer.scores.tables import TABLES
@@ -26,31 +27,20 @@ HOSTILE_LOGIN = "x-onerror-x"
 HOSTILE_STRINGS = (HOSTILE_SCRIPT, HOSTILE_IMG, HOSTILE_SVG)
 JS_URL = "javascript:alert(1)"
 
-FAMILIES: dict[str, tuple[str, bool, int]] = {
-    # family: (unit, higher_is_better, minimum sample)
-    "considerate": ("share", True, 20),
-    "harsh_rate": ("share", False, 30),
-    "thoroughness": ("score", True, 10),
-    "rubber_stamp_rate": ("share", False, 10),
-    "useful_rate": ("share", True, 30),
-    "mentoring_reach": ("mentees", True, 1),
-    "breadth": ("authors", True, 1),
-    "knowledge_spreading": ("index", True, 5),
-    "mentee_retention": ("share", True, 8),
-    "docs_volume": ("weighted lines", True, 1),
-    "docs_upkeep": ("share", True, 10),
-    "onboarding_docs": ("weighted lines", True, 1),
-    "ci_hours_saved": ("hours/month", True, 30),
-    "multiplier": ("z", True, 3),
-}
-RATE_FAMILIES = {
-    "considerate",
-    "harsh_rate",
-    "rubber_stamp_rate",
-    "useful_rate",
-    "mentee_retention",
-    "docs_upkeep",
-}
+
+
+def _declared_families() -> dict[str, tuple[str, bool, int]]:
+    """family: (unit, higher_is_better, minimum sample), from the family registry and the default options
+    (families without a minimum option are shown from n = 1)."""
+    defaults = ScoringOptions()
+    return {
+        f.name: (f.unit, f.higher_is_better is not False, getattr(defaults, f.min_option) if f.min_option else 1)
+        for f in all_families()
+    }
+
+
+FAMILIES = _declared_families()
+RATE_FAMILIES = {name for name, (unit, _, _) in FAMILIES.items() if unit == "%"} | {"considerate"}
 
 FIRST = [
     "ada",

@@ -57,7 +57,8 @@ def hostile_places(scores: Scores) -> dict[str, set[str]]:
             if hostile in str(login) or hostile in str(name or ""):
                 places.setdefault(hostile, set()).add(str(login))
         for person, excerpt, title in zip(ev["person"], ev["excerpt"], titles, strict=True):
-            if hostile in str(excerpt or "")[:280] or hostile in str(title or ""):
+            excerpt_text = excerpt if isinstance(excerpt, str) else ""  # missing cells are pd.NA
+            if hostile in excerpt_text[:280] or (isinstance(title, str) and hostile in title):
                 places.setdefault(hostile, set()).add(str(person))
         # "Recent activity": each person's five newest comments and five newest reviewed PRs (with titles)
         recent = scores.comments.sort_values(["created_at", "url"], ascending=False).groupby("person").head(5)
