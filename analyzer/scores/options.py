@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from analyzer.config import Config
 
 DAYS_PER_MONTH = 30.44  # the config's month ([window] months, analyzer.config.WindowSection.bounds)
-DEFAULT_WINDOW_MONTHS = 18  # §0.4: the collection and scoring window ([window] months)
-# §0.2: accounts that are automation even when GitHub reports them as users.
+DEFAULT_WINDOW_MONTHS = 18  # the collection and scoring window ([window] months; methodology: The time window)
+# Accounts that are automation even when GitHub reports them as users (methodology: Bots).
 DEFAULT_BOT_LOGINS: tuple[str, ...] = (
     "dependabot",
     "dependabot-preview",
@@ -56,31 +56,31 @@ DEFAULT_BOT_LOGINS: tuple[str, ...] = (
 # File classes, matched case-insensitively against repository-relative paths by analyzer.frames.paths
 # (``**/`` also matches no folder at all, so ``**/*.lock`` covers ``poetry.lock`` at the root; ``*`` stops at
 # ``/``, so ``*.md`` alone is the root only). These are the defaults of config.toml's [paths] too.
-# §4.2 doc files.
+# Doc files (methodology: Documentation written).
 DEFAULT_DOC_GLOBS: tuple[str, ...] = (
     "docs/**", "doc/**", "*.md", "**/*.md", "*.rst", "**/*.rst", "*.adoc", "README*", "CONTRIBUTING*",
     "CODE_OF_CONDUCT*", "SECURITY*", "**/adr/**", "**/decisions/**", "mkdocs.yml",
 )
-# §4.2 onboarding docs (weight x2): only applied to files that are doc files.
+# Onboarding docs (weight x2; methodology: Onboarding docs): only applied to files that are doc files.
 DEFAULT_ONBOARDING_GLOBS: tuple[str, ...] = (
     "README*", "**/README*", "CONTRIBUTING*", "docs/getting-started*", "docs/**/getting-started*",
     "docs/**/install*", "docs/**/setup*", "docs/**/development*", "docs/onboarding*",
 )
-# §5.2 CI files.
+# CI files (methodology: CI changes and their effect).
 DEFAULT_CI_GLOBS: tuple[str, ...] = (
     ".github/workflows/*", ".github/actions/**", "action.yml", "action.yaml", ".gitlab-ci.yml",
     "Jenkinsfile", ".circleci/config.yml", "azure-pipelines.yml", ".travis.yml", "buildkite/**",
     ".pre-commit-config.yaml", ".github/dependabot.yml", "renovate.json", "pytest.ini", "tox.ini",
     "noxfile.py", "jest.config.*",
 )
-# §2.2 / §2.5 files excluded from review size (and from doc credit): lockfiles, vendored code, snapshots,
-# minified, generated code and docs, migrations - what the methodology page says is excluded.
+# Files excluded from review size and doc credit (methodology: Size of a pull request): lockfiles,
+# vendored code, snapshots, minified, generated code and docs, migrations.
 DEFAULT_GENERATED_GLOBS: tuple[str, ...] = (
     "**/*.lock", "**/package-lock.json", "**/pnpm-lock.yaml", "**/go.sum", "**/vendor/**", "**/third_party/**",
     "**/node_modules/**", "**/__snapshots__/**", "**/*.snap", "**/*.min.*", "**/dist/**", "**/generated/**",
     "**/*_pb2.py", "**/*.pb.go", "**/migrations/**", "docs/api/**", "**/*.svg",
 )
-# §6: equal weights by default; published on the methodology page.
+# Equal weights by default (methodology: Overall multiplier); published on the methodology page.
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "empathy": 1.0,
     "thoroughness": 1.0,
@@ -93,19 +93,19 @@ PAIRING_MARKERS: tuple[str, ...] = ("paired with @", "pair-programmed", "pair pr
 
 @dataclass(frozen=True)
 class ScoringOptions:
-    """Knobs of the pipeline; defaults follow docs/metrics.md (section in each comment)."""
+    """Knobs of frames and scores; the comments name the docs/methodology.md sections they set."""
 
     now: datetime | None = None  # None: newest timestamp in the store (deterministic)
-    window_days: int = round(DAYS_PER_MONTH * DEFAULT_WINDOW_MONTHS)  # §0.4: 548 days ([window] months = 18)
+    window_days: int = round(DAYS_PER_MONTH * DEFAULT_WINDOW_MONTHS)  # 548 days: [window] months = 18
     window_start: datetime | None = None  # None: window_end - window_days
     window_end: datetime | None = None  # None: now
-    # identity and bots (§0.2)
+    # identity and bots (methodology: Bots, Who is who)
     bot_logins: tuple[str, ...] = DEFAULT_BOT_LOGINS
     aliases: Mapping[str, str] = field(default_factory=dict)  # login -> person
     template_bot_share: float = 0.90
     template_bot_min_comments: int = 5
     detect_app_comments: bool = True  # read performed_via_github_app out of raw JSON (in SQLite)
-    # newcomers (§3.2)
+    # newcomers (methodology: Newcomers)
     newcomer_days: int = 90
     newcomer_max_merged: int = 5  # newcomer while < 5 merged PRs
     # file classes
@@ -113,7 +113,7 @@ class ScoringOptions:
     onboarding_globs: tuple[str, ...] = DEFAULT_ONBOARDING_GLOBS
     ci_globs: tuple[str, ...] = DEFAULT_CI_GLOBS
     generated_globs: tuple[str, ...] = DEFAULT_GENERATED_GLOBS
-    # minimum samples to show a score (§6 table)
+    # minimum samples to show a score (methodology: Minimum samples)
     min_considerate: int = 20
     min_harsh: int = 30
     min_thoroughness: int = 10
@@ -123,13 +123,13 @@ class ScoringOptions:
     min_mentee_prs: int = 30
     min_upkeep: int = 10
     min_families_for_multiplier: int = 3
-    # statistics (§0.4)
+    # statistics (methodology: How rates are estimated, How averages are estimated)
     prior_min_n: int = 10  # people with n >= 10 fit the team prior; below, pooled variance is used
     prior_strength_cap: float = 50.0  # alpha + beta <= 50
     level: float = 0.90
     bootstrap_samples: int = 400
     seed: int = 20240601
-    # thoroughness (§2.2, §2.4)
+    # thoroughness (methodology: Thoroughness of one review, A rubber stamp)
     min_episode_size: int = 20
     rs_min_size: int = 200
     rs_min_files: int = 10
@@ -145,22 +145,22 @@ class ScoringOptions:
         }
     )
     nit_discount: float = 0.5
-    # mentoring (§3)
+    # mentoring (methodology: Newcomers mentored, Mentees who came back)
     mentoring_min_interactions: int = 2
     retention_days: int = 90
-    # docs (§4)
+    # docs (methodology: Documentation written, Docs kept up to date)
     onboarding_weight: float = 2.0
     small_doc_edit_lines: int = 2  # <= 2 added lines in a doc file: treated as a typo fix (weight 0.3)
     small_doc_edit_weight: float = 0.3
     doc_volume_cap_quantile: float = 0.95
-    # CI (§5.4)
+    # CI (methodology: CI changes and their effect)
     ci_window_days: int = 28
     ci_min_runs: int = 30
     ci_group_days: int = 3
     # multiplier effect (docs/methodology.md, "Multiplier effect (uplift)")
     min_uplift_authors: int = 8
     uplift_decay_days: float = DEFAULT_TAU_DAYS
-    # combining (§6)
+    # combining (methodology: Overall multiplier)
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # evidence rows kept per person and family
     evidence_per_family: int = 5
