@@ -43,9 +43,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analyzer.demo import DEMO_NOW, generate_org  # noqa: E402
+from analyzer.demo.causal import make_causal  # noqa: E402
 from analyzer.demo.people import Person  # noqa: E402
 from analyzer.fakegithub.model import OrgModel  # noqa: E402
 from analyzer.frames import build_frames  # noqa: E402
+from analyzer.scores.exposure import DEFAULT_KERNEL, KERNELS, Kernel  # noqa: E402
 from analyzer.scores.options import ScoringOptions  # noqa: E402
 from analyzer.scores.uplift import UpliftSettings, build_design, uplift_table  # noqa: E402
 
@@ -114,28 +116,32 @@ class Replicate:
     seed: int
     scale: float
     effect: float
+    kernel: Kernel = DEFAULT_KERNEL
 
 
-def replicates(n: int) -> Iterator[Replicate]:
+def replicates(n: int, kernel: Kernel = DEFAULT_KERNEL) -> Iterator[Replicate]:
     for index in range(n):
-        yield Replicate(1000 + index, SCALES[index % len(SCALES)], EFFECTS[(index // len(SCALES)) % len(EFFECTS)])
+        scale, effect = SCALES[index % len(SCALES)], EFFECTS[(index // len(SCALES)) % len(EFFECTS)]
+        yield Replicate(1000 + index, scale, effect, kernel)
 
 
 def planted_org(rep: Replicate) -> OrgModel:
-    """The demo org with the improvers' and worsener's planted effect set to +/- ``rep.effect``."""
+    """The demo org with the improvers' and worsener's planted effect set to +/- ``rep.effect``, planted on
+    the exposure kernel ``rep.kernel``."""
     import analyzer.demo.generator as generator
 
-    original = generator.build_roster
+    original, original_causal = generator.build_roster, generator.make_causal
 
     def roster() -> list[Person]:
         people = original()
         return [replace(p, uplift=float(np.sign(p.uplift)) * rep.effect) if p.uplift else p for p in people]
 
     generator.build_roster = roster  # type: ignore[assignment]
+    generator.make_causal = lambda seed, people: make_causal(seed, people, rep.kernel)  # type: ignore[assignment]
     try:
         return generate_org(seed=rep.seed, scale=rep.scale)
     finally:
-        generator.build_roster = original
+        generator.build_roster, generator.make_causal = original, original_causal
 
 
 def run_one(rep: Replicate) -> pd.DataFrame:
@@ -145,8 +151,9 @@ def run_one(rep: Replicate) -> pd.DataFrame:
     options = ScoringOptions(now=DEMO_NOW, window_days=WINDOW_DAYS)
     frames = build_frames(model_tables(model), options)
     generated = time.perf_counter()
-    design = build_design(frames, frames.window_start, frames.window_end, UpliftSettings())
-    table = uplift_table(design, UpliftSettings())
+    settings = UpliftSettings(kernel=rep.kernel)  # the model states its effect on the planted exposure
+    design = build_design(frames, frames.window_start, frames.window_end, settings)
+    table = uplift_table(design, settings)
     fitted = time.perf_counter()
     table = table[table["outcome"] == "review_rounds"].copy()
     truth = {t.login: (t.trait, t.effect) for t in model.traits if t.effect is not None}
@@ -173,7 +180,9 @@ def _rates(rows: pd.DataFrame, lo: str, hi: str) -> dict[str, float]:
         "power (20 %, demo size)": float((credited & right_sign)[at_demo].mean()),
         "confounded credited": float(credited[confounded].mean()),
         **{
-            f"power (20 %, scale {scale:g})": float((credited & right_sign)[planted & (ok["scale"] == scale) & (ok["effect"] == 0.2)].mean())
+            f"power (20 %, scale {scale:g})": float(
+                (credited & right_sign)[planted & (ok["scale"] == scale) & (ok["effect"] == 0.2)].mean()
+            )
             for scale in sorted(set(SCALES))
         },
     }
@@ -219,13 +228,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--save", default="", help="write every (person, replicate) row to this CSV")
     parser.add_argument("--speed", type=int, default=0, help="time the stage on the score_speed corpus instead")
+    parser.add_argument(
+        "--kernel", choices=KERNELS, default=DEFAULT_KERNEL, help="the exposure the effects are planted on and fitted"
+    )
     args = parser.parse_args()
     if args.speed:
         speed(args.speed)
         return
     started = time.perf_counter()
     with mp.get_context("fork").Pool(args.workers) as pool:
-        tables = pool.map(run_one, list(replicates(args.orgs)), chunksize=1)
+        tables = pool.map(run_one, list(replicates(args.orgs, args.kernel)), chunksize=1)
     rows = pd.concat(tables, ignore_index=True)
     wall = time.perf_counter() - started
     if args.save:
@@ -240,7 +252,10 @@ def main() -> None:
     }
     targets |= {key: "(reported)" for key in model if key.startswith("power (20 %, scale")}
     fits = rows.drop_duplicates("seed")
-    print(f"uplift validity: {args.orgs} seeded orgs (scales {sorted(set(SCALES))}, effects {sorted(set(EFFECTS))})")
+    print(
+        f"uplift validity: {args.orgs} seeded orgs (scales {sorted(set(SCALES))}, effects {sorted(set(EFFECTS))}, "
+        f"planted and fitted on the {args.kernel} exposure)"
+    )
     print(f"{'figure':<30}{'model':>9}{'unshrunk':>10}{'naive':>9}  target")
     for key, target in targets.items():
         print(f"{key:<30}{model[key]:>9.3f}{raw[key]:>10.3f}{naive[key]:>9.3f}  {target}")
@@ -250,7 +265,9 @@ def main() -> None:
         f"fit per org: median {fits['fit_s'].median():.3f} s, max {fits['fit_s'].max():.3f} s "
         f"(generation median {fits['gen_s'].median():.2f} s); wall {wall:.0f} s"
     )
-    print(f"ratio naive/model false credit: {naive['false credit (no effect)'] / max(model['false credit (no effect)'], 1e-9):.1f}x")
+    print(
+        f"ratio naive/model false credit: {naive['false credit (no effect)'] / max(model['false credit (no effect)'], 1e-9):.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from analyzer.scores.outcomes import OUTCOMES, Outcome
 CAVEAT = (
     "Observational evidence, not proof: the model compares each author's pull requests before and after "
     "working with this person, holding the author, the repository and month, the size of the change and "
-    "who reviews it fixed. Effects are at full exposure (several reviews in the last three months), shrunk "
-    "towards no effect, with 90 % intervals. See the methodology page."
+    "who reviews it fixed. Effects are on the pull requests of the three months after a review by this "
+    "person, shrunk towards no effect, with 90 % intervals. See the methodology page."
 )
 TEAM_INTRO = (
     "How much the review rounds of the people each engineer works with change afterwards, for everyone with "
@@ -58,7 +58,7 @@ def sentence(name: str, outcome: Outcome, row: dict[str, Any] | None) -> str:
     word = outcome.fewer if est < 0 else outcome.more
     near, far = sorted((abs(lo), abs(hi)))
     return (
-        f"Authors who worked with {name} needed {_pct(est)} {word} {outcome.label} [{near * 100:.0f} %, "
+        f"Authors who worked with {name} {outcome.verb} {_pct(est)} {word} {outcome.label} [{near * 100:.0f} %, "
         f"{far * 100:.0f} %] in the following three months (n = {n} authors)."
     )
 
@@ -105,7 +105,7 @@ def person_chart(name: str, rows: dict[str, dict[str, Any]]) -> Spec | None:
         f"Change for authors after working with {plain(name)} (%, 90 % interval; left of 0 = better)",
         90 + 45 * len(shown),
         shapes=[zero],
-        xaxis={"title": {"text": "change at full exposure (%)"}, "zeroline": False},
+        xaxis={"title": {"text": "change in the three months after a review (%)"}, "zeroline": False},
         yaxis={"automargin": True},
     )
     return {"data": [trace], "layout": layout}
@@ -150,7 +150,7 @@ def team_distribution(data: ReportData) -> Spec | None:
         f"Change in review rounds after working with each of {len(values)} people (%, shrunk estimates)",
         260,
         bargap=0.05,
-        xaxis={"title": {"text": "change at full exposure (%)"}, "zeroline": True},
+        xaxis={"title": {"text": "change in the three months after a review (%)"}, "zeroline": True},
         yaxis={"title": {"text": "people"}, "rangemode": "tozero"},
     )
     return {"data": [trace], "layout": layout}

@@ -2,23 +2,25 @@
 
 docs/methodology.md, "Multiplier effect (uplift)", is the specification. In short, per outcome (``OUTCOMES``):
 
-    y_j = a_author + g_(repo, month) + b1 log1p(size) + b2 log1p(prior PRs)
-          + sum_r beta_r * exposure_(j, r) + sum_r c_r * [r reviews PR j] + e_j
+    E[y_j] = exp( a_author + g_(repo, month) + b1 log1p(size) + b2 log1p(prior PRs)
+                  + sum_r beta_r * exposure_(j, r) + sum_r c_r * [r reviews PR j] )
 
-over merged human PRs of the window. Author and repository x month effects are absorbed by alternating
-demeaning (the within transform; Frisch-Waugh-Lovell), then statsmodels OLS with errors clustered by
-author. Exposure (``analyzer.scores.exposure``) is the decayed, saturating count of r's earlier reviews of
-the author; the current-review indicator keeps a strict reviewer's own rounds on the PR out of beta_r.
-beta_r becomes a relative effect at full exposure, and the relative effects of everyone are shrunk towards
-the team mean by empirical Bayes with robust intervals (Armstrong, Kolesar and Plagborg-Moller 2022).
-People with fewer than ``min_authors`` exposed authors get "insufficient data" and stay out of the model.
+over merged human PRs of the window. Counts and 0/1 outcomes (review rounds, CI failure on the first push,
+rework) are fitted by Poisson quasi-likelihood, time to merge by OLS of its log; author and repository x
+month effects are absorbed by (weighted) alternating demeaning, the fitting is statsmodels' (OLS, WLS in
+the Poisson iterations) with errors clustered by author. Exposure (``analyzer.scores.exposure``) is by
+default "r reviewed one of the author's PRs in the last 90 days"; the current-review indicator keeps a
+strict reviewer's own rounds on the PR out of beta_r. exp(beta_r) - 1 is the relative change on the PRs
+of the three months after working with r; the log ratios of everyone are shrunk towards no effect by
+empirical Bayes with robust intervals (Armstrong, Kolesar and Plagborg-Moller 2022). People with fewer
+than ``min_authors`` exposed authors get "insufficient data" and stay out of the model.
 """
 
 from __future__ import annotations
 
 import functools
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,15 +28,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import statsmodels.api as sm
-from scipy import optimize, sparse
+from scipy import linalg, optimize, sparse, special
 from scipy import stats as sps
+from scipy.linalg import blas
 from statsmodels.regression.linear_model import RegressionResults
 from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 from threadpoolctl import threadpool_limits
 
 from analyzer.frames.model import Frames
 from analyzer.scores.codes import bool_mask
-from analyzer.scores.exposure import exposure_matrix
+from analyzer.scores.exposure import DEFAULT_KERNEL, Kernel, exposure_matrix
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
 from analyzer.scores.tables import UPLIFT
@@ -55,6 +58,7 @@ class UpliftSettings:
     min_authors: int = ScoringOptions.min_uplift_authors
     level: float = ScoringOptions.level
     shrink: bool = True
+    kernel: Kernel = DEFAULT_KERNEL  # the exposure's shape (analyzer.scores.exposure)
 
 
 def settings_from(options: ScoringOptions) -> UpliftSettings:
@@ -74,6 +78,8 @@ class Design:
     people: pd.Index  # the people of the columns (everyone with an interaction)
     n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
     n_prs: npt.NDArray[np.int64]
+    author: npt.NDArray[np.intp]  # per PR row: codes of its author and of its repository x month
+    repo_month: npt.NDArray[np.intp]
 
 
 def interactions(frames: Frames, prs: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +126,8 @@ def design_from(
         _ns(met["at"]),
         len(people),
         settings.tau_days,
-        np.float32,  # values in [0, 1): float32 halves the stage's largest arrays
+        np.float32,  # values in [0, 1]: float32 halves the stage's largest arrays
+        settings.kernel,
     )
     reviewing = np.zeros(exposure.shape, dtype=np.bool_)
     row_of = pd.Series(np.arange(len(prs)), index=prs["pr_id"].to_numpy())
@@ -130,7 +137,18 @@ def design_from(
     exposed = exposure >= EXPOSED
     author_code = authors.get_indexer(prs["person"])
     n_authors = np.array([len(np.unique(author_code[exposed[:, k]])) for k in range(len(people))], dtype=np.int64)
-    return Design(prs, exposure, reviewing, people, n_authors, exposed.sum(axis=0).astype(np.int64))
+    month = prs["created_at"].dt.strftime("%Y-%m").to_numpy(dtype=object)
+    repo_month = pd.factorize(prs["repo"].astype(object).to_numpy() + "|" + month)[0]
+    return Design(
+        prs,
+        exposure,
+        reviewing,
+        people,
+        n_authors,
+        exposed.sum(axis=0).astype(np.int64),
+        pd.factorize(prs["person"])[0],
+        repo_month,
+    )
 
 
 def _ns(times: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
@@ -147,27 +165,33 @@ def demean(
     tol: float = 1e-10,
     max_iter: int = 500,
     copy: bool = True,
+    weights: FloatArray | None = None,
 ) -> FloatArray:
-    """Residuals of ``values`` (rows x columns) on the dummies of every grouping: alternating projections
-    (each pass subtracts the group means of one grouping) until nothing moves. Columns are independent,
-    so blocks of them are demeaned one after another; ``copy=False`` works in place (float64 input)."""
+    """Residuals of ``values`` (rows x columns) on the dummies of every grouping, by least squares weighted
+    by ``weights`` (None: unweighted): alternating projections (each pass subtracts the weighted group means
+    of one grouping) until nothing moves. Columns are independent, so blocks of them are demeaned one after
+    another; ``copy=False`` works in place (float64 input). Any start that differs from ``values`` by group
+    effects converges to the same residuals: the Poisson fit restarts from the last iteration's."""
     out = np.array(values, dtype=np.float64, copy=True) if copy or values.dtype != np.float64 else values
+    w = np.ones(len(out)) if weights is None else weights
     onehots = []
     for codes in groups:
         n_groups = int(codes.max()) + 1 if len(codes) else 0
-        dummy = sparse.csr_matrix((np.ones(len(codes)), (np.arange(len(codes)), codes)), shape=(len(codes), n_groups))
-        onehots.append((dummy, np.asarray(dummy.sum(axis=0)).ravel(), codes))
+        transposed = sparse.csr_matrix((w, (codes, np.arange(len(codes)))), shape=(n_groups, len(codes)))
+        onehots.append((transposed, np.asarray(transposed.sum(axis=1)).ravel(), codes))
     for start in range(0, out.shape[1], DEMEAN_BLOCK):
-        block = out[:, start : start + DEMEAN_BLOCK]
+        # a contiguous copy of the block: sparse products with a strided view copy it on every pass
+        block = np.ascontiguousarray(out[:, start : start + DEMEAN_BLOCK])
         scale = max(float(np.abs(block).max()) if block.size else 0.0, 1.0)
         for _ in range(max_iter):
             moved = 0.0
-            for dummy, counts, codes in onehots:
-                means = (dummy.T @ block) / counts[:, None]
+            for transposed, totals, codes in onehots:
+                means = (transposed @ block) / totals[:, None]
                 block -= means[codes]
                 moved = max(moved, float(np.abs(means).max()) if means.size else 0.0)
             if moved <= tol * scale:
                 break
+        out[:, start : start + DEMEAN_BLOCK] = block
     return out
 
 
@@ -175,8 +199,12 @@ Basis = tuple[FloatArray, FloatArray]  # eigenvalues and eigenvectors of x'x
 
 
 def gram_basis(x: FloatArray) -> Basis:
-    """The eigendecomposition of x'x (k x k): computed once per design, shared by every outcome."""
-    values, vectors = np.linalg.eigh(x.T @ x)
+    """The eigendecomposition of x'x (k x k)."""
+    return basis_of(x.T @ x)
+
+
+def basis_of(gram: FloatArray) -> Basis:
+    values, vectors = np.linalg.eigh(gram)
     return values, vectors
 
 
@@ -220,72 +248,171 @@ class Fit:
 
 @dataclass(frozen=True)
 class Within:
-    """The within-transformed design shared by every outcome (the same merged PRs and regressors)."""
+    """The within-transformed design of one outcome's PR rows."""
 
-    keep: npt.NDArray[np.bool_]  # PR rows in the model (authors with >= 2 PRs)
-    author: npt.NDArray[np.intp]  # cluster codes of the kept rows
+    rows: npt.NDArray[np.intp]  # PR rows of the design in the model
+    author: npt.NDArray[np.intp]  # cluster codes of those rows
     repo_month: npt.NDArray[np.intp]
     x: FloatArray  # demeaned regressors, usable columns only
     usable: npt.NDArray[np.bool_]  # over [exposure..., reviewing..., log size, log prior PRs]
-    basis: Basis
 
 
-def within_design(design: Design, columns: npt.NDArray[np.intp]) -> Within | None:
-    """Demean the regressors once: exposure and current-review indicators of the people at ``columns``,
-    log1p(size) and log1p(earlier PRs), by author and by repository x month. None without two authors."""
+def model_rows(design: Design, outcome: Outcome) -> npt.NDArray[np.bool_]:
+    """The PRs one outcome is modelled on: those with the outcome (log outcomes: positive), of authors with
+    at least two of them (one PR carries no within-author information). A Poisson fit also leaves out the
+    authors and repository months whose outcome is zero throughout: their fixed effect is minus infinity
+    and they say nothing about anyone's effect."""
+    y = design.prs[outcome.name].to_numpy(dtype=float)
+    keep: npt.NDArray[np.bool_] = np.isfinite(y) & ((y > 0) if outcome.model == "log" else True)
+    author, repo_month = design.author, design.repo_month
+    for _ in range(20):  # dropping rows can empty a group of the other grouping: until nothing changes
+        before = int(keep.sum())
+        keep &= np.bincount(author, weights=keep, minlength=author.max(initial=0) + 1)[author] > 1
+        if outcome.model == "poisson":
+            positive = np.where(keep, y, 0.0)
+            for codes in (author, repo_month):
+                keep &= np.bincount(codes, weights=positive, minlength=codes.max(initial=0) + 1)[codes] > 0
+        if int(keep.sum()) == before:
+            break
+    return keep
+
+
+def within_design(design: Design, columns: npt.NDArray[np.intp], keep: npt.NDArray[np.bool_]) -> Within | None:
+    """Demean the regressors of the rows in ``keep``: exposure and current-review indicators of the people
+    at ``columns``, log1p(size) and log1p(earlier PRs), by author and by repository x month. None without
+    two authors."""
     prs = design.prs
-    author = pd.factorize(prs["person"])[0]
-    keep = np.bincount(author)[author] > 1  # one PR of an author carries no within-author information
-    month = prs["created_at"].dt.strftime("%Y-%m").to_numpy(dtype=object)
-    repo_month = pd.factorize(prs["repo"].astype(object).to_numpy() + "|" + month)[0]
-    if keep.sum() < 3 or len(np.unique(author[keep])) < 2:
-        return None
     rows, k = np.flatnonzero(keep), len(columns)
+    if len(rows) < 3 or len(np.unique(design.author[rows])) < 2:
+        return None
     x = np.empty((len(rows), 2 * k + 2))  # filled in place: the design is the stage's largest array
     x[:, :k] = design.exposure[np.ix_(rows, columns)]
     x[:, k : 2 * k] = design.reviewing[np.ix_(rows, columns)]
     x[:, 2 * k] = np.log1p(prs["size"].to_numpy(dtype=float)[rows])
     x[:, 2 * k + 1] = np.log1p(prs["prior_prs"].to_numpy(dtype=float)[rows])
-    codes, rm_codes = pd.factorize(author[keep])[0], pd.factorize(repo_month[keep])[0]
+    codes, rm_codes = pd.factorize(design.author[rows])[0], pd.factorize(design.repo_month[rows])[0]
     xd = demean(x, [codes, rm_codes], copy=False)
     usable = np.linalg.norm(xd, axis=0) > 1e-8 * np.sqrt(len(xd))
-    xd = np.ascontiguousarray(xd[:, usable])
-    return Within(keep, codes, rm_codes, xd, usable, gram_basis(xd))
+    return Within(rows, codes, rm_codes, np.ascontiguousarray(xd[:, usable]), usable)
+
+
+ROW_BLOCK = 8192  # rows per block of the weighted Gram matrix: bounds its temporary
+
+
+def weighted_gram(x: FloatArray, w: FloatArray) -> FloatArray:
+    """x' diag(w) x, a block of rows at a time, by BLAS's symmetric rank-k update (half a general
+    product's work: the Poisson iterations spend most of their time here)."""
+    out = np.zeros((x.shape[1], x.shape[1]), order="F")
+    for start in range(0, len(x), ROW_BLOCK):
+        scaled = x[start : start + ROW_BLOCK] * np.sqrt(w[start : start + ROW_BLOCK])[:, None]
+        out = blas.dsyrk(1.0, scaled.T, beta=1.0, c=out, overwrite_c=True)  # scaled' scaled, upper half
+    return np.triu(out) + np.triu(out, 1).T
+
+
+def poisson_fe(y: FloatArray, within: Within, max_iter: int = 30, tol: float = 1e-5) -> Any:
+    """Poisson regression (log link) of counts ``y`` on the regressors with author and repository x month
+    fixed effects: iteratively reweighted least squares, each step a weighted within transform (restarted
+    from the last step's residuals, so a step costs a few demeaning passes) and the weighted least squares
+    of the working response; the last step is statsmodels' WLS with errors clustered by author, whose
+    sandwich at the solution is the Poisson quasi-likelihood's (the scores are x'(y - mu)). Correct for the
+    mean whatever the variance (counts overdispersed, 0/1 outcomes): it only needs E[y] = exp(x b + ...)."""
+    groups = [within.author, within.repo_month]
+    xd = within.x  # the unweighted residuals: a valid start for any weights (x minus group effects)
+    mu = (y + y.mean()) / 2  # the usual start: positive everywhere, near y
+    eta = np.log(mu)
+    z = eta + (y - mu) / mu
+    zd = z.copy()
+    beta_before: FloatArray | None = None
+    for _ in range(max_iter):
+        zd = demean(zd[:, None], groups, weights=mu, copy=False)[:, 0]
+        xd = demean(xd, groups, weights=mu, copy=False)
+        gram = weighted_gram(xd, mu)
+        beta = ridge_solve(gram, xd.T @ (mu * zd))
+        eta = np.clip(z - (zd - xd @ beta), -30.0, 30.0)  # the fitted linear predictor, fixed effects included
+        if beta_before is not None and np.max(np.abs(beta - beta_before), initial=0.0) <= tol:
+            break
+        beta_before, mu = beta, np.exp(eta)
+        z_next = eta + (y - mu) / mu
+        zd += z_next - z  # the new working response, less the old group effects: a warm start
+        z = z_next
+    root = np.sqrt(mu)
+    return clustered_ols(zd * root, xd * root[:, None], within.author, basis_of(gram))
+
+
+def ridge_solve(gram: FloatArray, rhs: FloatArray) -> FloatArray:
+    """(gram + tiny ridge) b = rhs by Cholesky: the iterations' step (collinear people get the near
+    minimum-norm answer the final fit's pseudo-inverse gives; a tenth of an eigendecomposition's cost)."""
+    ridge = 1e-10 * max(float(np.trace(gram)) / max(len(gram), 1), 1e-300)
+    factor = linalg.cho_factor(gram + ridge * np.eye(len(gram)), check_finite=False)
+    return np.asarray(linalg.cho_solve(factor, rhs, check_finite=False), dtype=np.float64)
+
+
+def fit_outcomes(design: Design, columns: npt.NDArray[np.intp], level: float) -> list[Fit]:
+    """Every outcome's fit (in ``OUTCOMES`` order). Outcomes modelled on the same PRs share one within
+    transform: the log fits first, so the last Poisson fit on it may reweight it in place."""
+    masks = [model_rows(design, o) for o in OUTCOMES]
+    order = sorted(range(len(OUTCOMES)), key=lambda i: OUTCOMES[i].model == "poisson")
+    fits: dict[int, Fit] = {}
+    shared: tuple[npt.NDArray[np.bool_], Within | None] | None = None  # one design alive at a time
+    for position, i in enumerate(order):
+        if shared is None or not np.array_equal(shared[0], masks[i]):
+            shared = None  # free the last design before building the next
+            shared = (masks[i], within_design(design, columns, masks[i]) if len(columns) else None)
+        again = any(np.array_equal(masks[j], masks[i]) for j in order[position + 1 :])
+        fits[i] = fit_outcome(design, shared[1], OUTCOMES[i], columns, level, in_place=not again)
+    return [fits[i] for i in range(len(OUTCOMES))]
 
 
 def fit_outcome(
-    design: Design, within: Within | None, outcome: Outcome, columns: npt.NDArray[np.intp], level: float
+    design: Design,
+    within: Within | None,
+    outcome: Outcome,
+    columns: npt.NDArray[np.intp],
+    level: float,
+    in_place: bool = False,
 ) -> Fit:
-    """The within-transformed OLS of one outcome on the exposure of the people at ``columns``."""
+    """One outcome's fit on the exposure of the people at ``columns`` (``within``: its rows' design):
+    log-ratio effects (``beta``) and their cluster-robust standard errors."""
     nan = np.full(len(columns), np.nan)
     if within is None:
         return Fit(design.people[columns], nan, nan.copy(), nan.copy())
-    raw_y = design.prs[outcome.name].to_numpy(dtype=float)[within.keep]
-    y = np.log(raw_y) if outcome.scale == "log" else raw_y
-    yd = demean(y[:, None], [within.author, within.repo_month])[:, 0]
-    result = clustered_ols(yd, within.x, within.author, within.basis)
+    raw_y = design.prs[outcome.name].to_numpy(dtype=float)[within.rows]
+    if outcome.model == "poisson":
+        result = poisson_fe(raw_y, within if in_place else replace(within, x=within.x.copy()))
+    else:
+        yd = demean(np.log(raw_y)[:, None], [within.author, within.repo_month])[:, 0]
+        result = clustered_ols(yd, within.x, within.author, gram_basis(within.x))
     params = np.full(len(within.usable), np.nan)
     ses = params.copy()
     params[within.usable] = result.params
     # the absorbed repository x month levels are parameters too (author effects nest within the clusters),
     # and inference with few clusters uses t(G - 1): folded into the standard error, so the normal
     # quantiles of the shrinkage give the t interval when nothing is shrunk
-    n, k = len(yd), int(within.usable.sum())
+    n, k = len(raw_y), int(within.usable.sum())
     absorbed = int(within.repo_month.max())
     clusters = int(within.author.max()) + 1
     quantile = 0.5 + level / 2
     t_ratio = float(sps.t.ppf(quantile, max(clusters - 1, 1)) / sps.norm.ppf(quantile))
     ses[within.usable] = result.bse * np.sqrt(max(n - k, 1) / max(n - k - absorbed, 1)) * t_ratio
     beta, se = params[: len(columns)], ses[: len(columns)]
-    exposure = design.exposure[np.ix_(np.flatnonzero(within.keep), columns)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        weight = column_sums(exposure, np.ones(len(raw_y)))
-        if outcome.scale == "level":
-            squares = column_sums(exposure, np.ones(len(raw_y)), squared=True)
-            baseline = column_sums(exposure, raw_y) / weight - np.nan_to_num(beta) * squares / weight
-        else:
-            baseline = np.exp(column_sums(exposure, np.log(raw_y)) / weight - np.nan_to_num(beta))
-    return Fit(design.people[columns], beta, se, baseline)
+    exposure = design.exposure[np.ix_(within.rows, columns)]
+    return Fit(design.people[columns], beta, se, baseline(exposure, raw_y, np.nan_to_num(beta), outcome))
+
+
+def baseline(exposure: npt.NDArray[Any], y: FloatArray, beta: FloatArray, outcome: Outcome) -> FloatArray:
+    """Per person, what the exposed PRs would have had without them: the exposure-weighted mean of
+    y exp(-beta e) (log outcomes: the geometric mean), a block of columns at a time."""
+    out = np.empty(exposure.shape[1])
+    log_y = np.log(y) if outcome.model == "log" else y
+    for start in range(0, exposure.shape[1], DEMEAN_BLOCK):
+        e = exposure[:, start : start + DEMEAN_BLOCK].astype(np.float64)
+        b = beta[start : start + DEMEAN_BLOCK]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if outcome.model == "log":
+                out[start : start + DEMEAN_BLOCK] = np.exp((log_y @ e - b * (e * e).sum(axis=0)) / e.sum(axis=0))
+            else:
+                out[start : start + DEMEAN_BLOCK] = (y @ (e * np.exp(-e * b))) / e.sum(axis=0)
+    return out
 
 
 def column_sums(matrix: npt.NDArray[Any], weights: FloatArray, squared: bool = False) -> FloatArray:
@@ -298,28 +425,13 @@ def column_sums(matrix: npt.NDArray[Any], weights: FloatArray, squared: bool = F
     return out
 
 
-def relative(fit: Fit, outcome: Outcome) -> tuple[FloatArray, FloatArray]:
-    """The effect at full exposure on the working scale of the shrinkage (relative change for level
-    outcomes, log ratio for log outcomes) and its standard error."""
-    if outcome.scale == "log":
-        return fit.beta, fit.se
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ok = fit.baseline > 0
-        return np.where(ok, fit.beta / fit.baseline, np.nan), np.where(ok, fit.se / fit.baseline, np.nan)
-
-
-def to_change(values: FloatArray, outcome: Outcome) -> FloatArray:
-    """Working scale -> relative change (-0.18: 18 % fewer)."""
-    return np.expm1(values) if outcome.scale == "log" else values
-
-
 def _non_coverage(m2: float, chi: float) -> float:
     """Worst-case non-coverage of estimate +/- chi sd when the normalised bias b has E[b^2] = m2: the
     concave envelope of r(t) = P(|Z - sqrt(t)| > chi) at m2 (a mixture of b = 0 and b^2 = t >= m2)."""
 
     def r(t: FloatArray) -> FloatArray:
         root = np.sqrt(t)
-        return np.asarray(sps.norm.cdf(-chi - root) + sps.norm.sf(chi - root), dtype=np.float64)
+        return np.asarray(special.ndtr(-chi - root) + special.ndtr(root - chi), dtype=np.float64)
 
     if m2 <= 0:
         return float(r(np.zeros(1))[0])
@@ -365,18 +477,18 @@ def naive_effects(design: Design, outcome: Outcome, level: float) -> tuple[Float
     r against all other PRs, as a ratio of means (log outcomes: of geometric means), with a delta-method
     interval; no author, time or size controls."""
     y = design.prs[outcome.name].to_numpy(dtype=float)
-    if outcome.scale == "log":
-        y = np.log(y)
+    defined = np.isfinite(y) & ((y > 0) if outcome.model == "log" else True)
+    y = np.where(defined, np.log(np.where(defined, y, 1.0)) if outcome.model == "log" else y, 0.0)
     z = sps.norm.ppf(0.5 + level / 2)
-    exposed = design.exposure >= NAIVE_EXPOSED
+    exposed = (design.exposure >= NAIVE_EXPOSED) & defined[:, None]
     n1 = exposed.sum(axis=0).astype(float)
-    n0 = len(y) - n1
+    n0 = defined.sum() - n1
     with np.errstate(invalid="ignore", divide="ignore"):
         s1, q1 = column_sums(exposed, y), column_sums(exposed, y**2)
         m1, m0 = s1 / n1, (y.sum() - s1) / n0
         v1 = (q1 - n1 * m1**2) / np.maximum(n1 - 1, 1) / n1
         v0 = ((y**2).sum() - q1 - n0 * m0**2) / np.maximum(n0 - 1, 1) / n0
-        if outcome.scale == "log":
+        if outcome.model == "log":
             diff, se = m1 - m0, np.sqrt(v1 + v0)
             return np.expm1(diff), np.expm1(diff - z * se), np.expm1(diff + z * se)
         ratio = m1 / m0
@@ -385,19 +497,16 @@ def naive_effects(design: Design, outcome: Outcome, level: float) -> tuple[Float
 
 
 def uplift_table(design: Design, settings: UpliftSettings) -> pd.DataFrame:
-    """One row per (person with an interaction, outcome): see ``UPLIFT_COLUMNS``."""
+    """One row per (person with an interaction, outcome): see ``UPLIFT_COLUMNS``. Effects are fitted and
+    shrunk as log ratios and stored as relative changes (-0.18: 18 % fewer)."""
     frames = []
     enough = design.n_authors >= settings.min_authors
     columns = np.flatnonzero(enough)
     z = sps.norm.ppf(0.5 + settings.level / 2)
-    within = within_design(design, columns) if len(columns) else None
-    for outcome in OUTCOMES:
+    for outcome, fit in zip(OUTCOMES, fit_outcomes(design, columns, settings.level), strict=True):
         k = len(design.people)
-        raw, raw_se, baseline = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
-        if len(columns):
-            fit = fit_outcome(design, within, outcome, columns, settings.level)
-            raw[columns], raw_se[columns] = relative(fit, outcome)
-            baseline[columns] = fit.baseline
+        raw, raw_se, base = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
+        raw[columns], raw_se[columns], base[columns] = fit.beta, fit.se, fit.baseline
         if settings.shrink:
             est, lo, hi = shrink(raw, raw_se, settings.level)
         else:
@@ -409,18 +518,18 @@ def uplift_table(design: Design, settings: UpliftSettings) -> pd.DataFrame:
                 {
                     "person": np.asarray(design.people, dtype=object),
                     "outcome": outcome.name,
-                    "estimate": to_change(est, outcome),
-                    "lo": to_change(lo, outcome),
-                    "hi": to_change(hi, outcome),
-                    "raw": to_change(raw, outcome),
-                    "raw_lo": to_change(raw - z * raw_se, outcome),
-                    "raw_hi": to_change(raw + z * raw_se, outcome),
+                    "estimate": np.expm1(est),
+                    "lo": np.expm1(lo),
+                    "hi": np.expm1(hi),
+                    "raw": np.expm1(raw),
+                    "raw_lo": np.expm1(raw - z * raw_se),
+                    "raw_hi": np.expm1(raw + z * raw_se),
                     "n_authors": design.n_authors,
                     "n_prs": design.n_prs,
                     "min_n": settings.min_authors,
                     "status": np.where(ok, "ok", "insufficient"),
                     "credited": ok & ((lo > 0) | (hi < 0)),
-                    "baseline": baseline,
+                    "baseline": base,
                     "naive": naive,
                     "naive_lo": naive_lo,
                     "naive_hi": naive_hi,

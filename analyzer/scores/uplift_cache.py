@@ -29,7 +29,7 @@ from analyzer.outputs import write_atomically
 from analyzer.scores import uplift
 from analyzer.scores.outcomes import pr_outcomes
 
-VERSION = 1  # bump when the model's code changes what a table holds for the same inputs
+VERSION = 2  # bump when the model's code changes what a table holds for the same inputs
 TABLE, KEY = "uplift.parquet", "uplift.json"
 
 
