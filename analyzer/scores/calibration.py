@@ -31,9 +31,10 @@ from analyzer.scores.comments import (
     _harsh_flag,
     active_models,
     featurize,
+    featurize_words,
     model_scores,
 )
-from analyzer.text.ngrams import DEFAULT_BITS, hashed_matrix, occurrences
+from analyzer.text.ngrams import DEFAULT_BITS, hashed_matrix
 
 Target = Literal["harsh", "useful"]
 
@@ -110,6 +111,18 @@ HARSH_PRIOR: dict[str, float] = {
     "line_anchor": 0.0,
     "shares_diff_identifier": -0.3,
     "self_directed": -1.0,
+    # incivility in discussions and word valence (issue 12): small hand-set priors, the data moves them
+    "impatience": 0.3,
+    "frustration": 0.3,
+    "mocking": 0.3,
+    "entitlement": 0.3,
+    "threat": 0.3,
+    "rhetorical": 0.2,
+    "you_question": 0.1,
+    "valence_neg": 0.3,
+    "valence_pos": -0.2,
+    "valence_min": 0.1,
+    "strong_negative": 0.2,
 }
 USEFUL_PRIOR: dict[str, float] = {
     "log_tokens": 0.3,
@@ -365,8 +378,8 @@ def featurize_source(
     name: str, texts: pd.Series, labels: np.ndarray, diff_hunks: pd.Series | None = None, bits: int = DEFAULT_BITS
 ) -> Source:
     texts = texts.fillna("").astype(str).reset_index(drop=True)
-    prose, features = featurize(texts, None if diff_hunks is None else diff_hunks.reset_index(drop=True))
-    words = hashed_matrix(occurrences(prose), bits)
+    _, features, occ = featurize_words(texts, None if diff_hunks is None else diff_hunks.reset_index(drop=True))
+    words = hashed_matrix(occ, bits)
     return Source(name, features, words, np.asarray(labels, dtype=bool), texts.str.len().to_numpy(dtype=np.float64))
 
 

@@ -32,10 +32,11 @@ from analyzer.text import lexicons as lx
 from analyzer.text.features import comment_features, diff_identifier_overlap
 from analyzer.text.ngrams import Occurrences, hashed_logit, occurrences
 from analyzer.text.normalize import as_arrow, contains, normalize_array
+from analyzer.text.valence import valence_features
 
 # The shipped comment_weights.json; it pins comment_hashed.npz in turn. Refitting the shipped weights
 # (calibration.write_shipped_weights) prints the new value to paste here.
-SHIPPED_WEIGHTS_SHA256 = "852606aa65916d237b2eab11f8c03411f66725b4be58d650449600870d4c7d32"
+SHIPPED_WEIGHTS_SHA256 = "3e3b35a9f15e6b0d53bf688d7ecf82397be13c0de0841751d63327a2ccf40c2b"
 # Harsh-comment rates are shown only where the flag's validated precision reaches this (issue 12).
 HARSH_FLAG_MIN_PRECISION = 0.70
 # The learned wording alone adds at least this much to the harsh log-odds: the evidence says so in words.
@@ -91,6 +92,13 @@ MARKER_FEATURES = (
     ("question", "question"),
     ("diff_identifier", "shares_diff_identifier"),
     ("harsh_wording", "harsh_wording"),
+    ("impatience", "impatience"),
+    ("frustration", "frustration"),
+    ("mocking", "mocking"),
+    ("entitlement", "entitlement"),
+    ("threat", "threat"),
+    ("rhetorical_question", "rhetorical"),
+    ("strongly_negative_words", "strong_negative"),
 )
 
 
@@ -260,21 +268,32 @@ def active_models() -> CommentModels:
 
 def featurize(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> tuple[pa.Array, pd.DataFrame]:
     """Normalised prose and the full named-feature frame (positional index) for a column of bodies."""
+    prose, features, _ = featurize_words(bodies, diff_hunks)
+    return prose, features
+
+
+def featurize_words(
+    bodies: pd.Series, diff_hunks: pd.Series | None = None
+) -> tuple[pa.Array, pd.DataFrame, Occurrences]:
+    """``featurize`` plus the prose's word occurrences (split once: valence and hashed words share them)."""
     raw = as_arrow(bodies)
     prose, signals = normalize_array(raw)
     features = comment_features(prose, signals)
+    occ = occurrences(prose)
     overlap = np.zeros(len(bodies), dtype=bool)
     if diff_hunks is not None:
         hunks = as_arrow(diff_hunks.reindex(bodies.index))
         overlap = diff_identifier_overlap(raw, hunks)
     features["shares_diff_identifier"] = overlap.astype(np.float64)
+    for name, values in valence_features(occ).items():
+        features[name] = values
     body_chars = pc.utf8_length(raw).to_numpy(zero_copy_only=False).astype(np.float64)
     prose_chars = pc.utf8_length(prose).to_numpy(zero_copy_only=False).astype(np.float64)
     features["log_body_chars"] = np.log1p(body_chars)
     features["chars_per_token"] = np.minimum(prose_chars / np.maximum(features["n_tokens"].to_numpy(), 1.0), 12.0)
     features["line_anchor"] = contains(pc.utf8_lower(prose), r"\bline\s*\d+|\bl\d+\b|\blines?\s+\d+").astype(np.float64)
     features["specific"] = _specific(features).astype(np.float64)
-    return prose, features
+    return prose, features, occ
 
 
 def _specific(f: pd.DataFrame) -> np.ndarray:
@@ -324,10 +343,11 @@ def _markers(f: pd.DataFrame) -> np.ndarray:
 
 
 def model_scores(
-    prose: pa.Array, f: pd.DataFrame, m: CommentModels
+    prose: pa.Array, f: pd.DataFrame, m: CommentModels, occ: Occurrences | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(considerate, harsh_prob, harsh flag, useful_prob); adds the ``harsh_wording`` column to ``f``."""
-    occ = occurrences(prose) if m.needs_words() else None
+    if occ is None and m.needs_words():
+        occ = occurrences(prose)
     wording = m.harsh.wording_logit(occ, len(f))
     f["harsh_wording"] = (wording >= HARSH_WORDING_LOGIT).astype(np.float64)
     considerate = np.tanh(m.considerate.logit(f, occ))
@@ -336,9 +356,11 @@ def model_scores(
     return considerate, harsh_prob, flag, m.useful.probability(f, occ)
 
 
-def score_features(prose: pa.Array, f: pd.DataFrame, models: CommentModels | None = None) -> pd.DataFrame:
-    """Scores from an already computed feature frame (positional index)."""
-    considerate, harsh_prob, harsh, useful_prob = model_scores(prose, f, models or active_models())
+def score_features(
+    prose: pa.Array, f: pd.DataFrame, models: CommentModels | None = None, occ: Occurrences | None = None
+) -> pd.DataFrame:
+    """Scores from an already computed feature frame (positional index) and, when at hand, its words."""
+    considerate, harsh_prob, harsh, useful_prob = model_scores(prose, f, models or active_models(), occ)
     labels = _cc_labels(prose)
     return pd.DataFrame(
         {
@@ -386,8 +408,8 @@ def score_comments(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> pd
 def _score_chunk(bodies: pd.Series, hunks: pd.Series | None, start: int) -> pd.DataFrame:
     stop = start + CHUNK_ROWS
     chunk_hunks = None if hunks is None else hunks.iloc[start:stop]
-    prose, features = featurize(bodies.iloc[start:stop], chunk_hunks)
-    return score_features(prose, features)
+    prose, features, occ = featurize_words(bodies.iloc[start:stop], chunk_hunks)
+    return score_features(prose, features, occ=occ)
 
 
 def score_comment(body: str, diff_hunk: str | None = None) -> dict[str, object]:

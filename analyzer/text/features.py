@@ -127,6 +127,13 @@ LOWER_PATTERNS: tuple[tuple[str, str, int], ...] = (
         1,
     ),
     ("tag_question", r"(?:,\s*|\b)(?:no|right|correct|isn't it|aren't they|don't you think)\s*\?", 1),
+    ("impatience", _words(lx.IMPATIENCE), 2),
+    ("frustration", _words(lx.FRUSTRATION), 2),
+    ("mocking", _words(lx.MOCKING), 1),
+    ("entitlement", _words(lx.ENTITLEMENT), 1),
+    ("threat", _words(lx.THREATS), 1),
+    ("rhetorical", _words(lx.RHETORICAL), 1),
+    ("you_question", r"\b(?:you|your|you're|u)\b[^.!?\n]{0,80}\?", 2),
 )
 
 

@@ -376,3 +376,48 @@ TECH_TERMS = ("function", "functions", "method", "methods", "variable", "variabl
               "instances",
               "server", "client", "host", "service", "driver", "plugin", "flag", "check", "validation",
               "validate", "error", "errors", "message", "messages", "warning", "deprecation", "backport")
+
+# --- incivility in discussions (the kinds Ehsani et al. 2024 code: impatience, bitter frustration,
+# mocking/irony, entitlement, threats); written from those category names, not from any dataset's rows ---
+
+IMPATIENCE = ("any update", "any updates", "any news", "any progress", "still not", "still no", "still broken",
+              "still waiting", "still doesn't", "still does not", "still isn't", "still happening", "how long",
+              "when will", "it's been", "it has been", "for months", "for years", "for weeks", "months later",
+              "years later", "over and over", "for the last time", "once again", "yet again", "bump", "hello?",
+              "anyone?", "asap", "right now", "immediately", "how many times", "as i said", "as i already said",
+              "i already said", "i told you", "again?")
+FRUSTRATION = ("frustrating", "frustrated", "frustration", "waste of time", "wasting my time", "wasted my time",
+               "give up", "gave up", "giving up", "sick of", "tired of", "fed up", "no one cares", "nobody cares",
+               "don't care", "doesn't care", "not my problem", "unacceptable", "a joke", "what a joke",
+               "embarrassing", "shame on", "disappointed", "disappointing", "enough is enough", "fed up with",
+               "i'm done", "i am done", "done with this", "this is insane", "this is ridiculous", "no excuse",
+               "beyond me", "mind-boggling", "mind boggling", "baffling", "baffled")
+MOCKING = ("yeah right", "oh great", "oh really", "thanks for nothing", "good luck with that", "genius",
+           "so-called", "/s", "slow clap", "are you kidding", "are you serious", "you must be joking",
+           "kidding me", "what a surprise", "surprise surprise", "big surprise", "how convenient", "cute",
+           "nice try", "lol", "lmao", "rofl", "roflmao", "haha", "hahaha", "clown", "circus", "bravo")
+ENTITLEMENT = ("i demand", "i expect", "we expect", "we pay", "paying customer", "paying customers", "i paid",
+               "we paid", "just fix", "fix it already", "fix this already", "make it work", "you owe",
+               "your job", "do your job", "you guys need", "you people", "you need to fix", "you have to fix",
+               "you must fix")
+THREATS = ("switch to", "switching to", "moving to", "i will stop", "i'll stop", "stop using", "stopped using",
+           "uninstall", "uninstalled", "last chance", "or else", "report you", "you will regret", "boycott")
+RHETORICAL = ("why would", "why would anyone", "how hard is it", "how hard can it be", "how difficult is it",
+              "what's the point", "what is the point", "is it really", "who thought", "who decided",
+              "who in their right mind", "why on earth", "why the hell", "what the hell", "why is it so hard",
+              "how is this", "how is that", "does anyone", "doesn't anyone", "can't you", "can you not",
+              "is that so hard", "is it so hard", "what's wrong with", "what is wrong with")
+
+# Words a general valence lexicon rates negative that name software states and events, not a judgement
+# ("the test failed", "kill the process", "fatal error", "a dead lock", "blocking call"): their valence is
+# set to 0 (metrics.md §1.4, like SE_NEUTRAL_PHRASES above).
+SE_NEUTRAL_WORDS = ("kill", "killed", "kills", "killing", "fail", "failed", "fails", "failing", "failure",
+                    "failures", "error", "errors", "dead", "problem", "problems", "crash", "crashed", "crashes",
+                    "attack", "attacks", "exploit", "vulnerable", "vulnerability", "warning", "warnings", "warn",
+                    "block", "blocked", "blocking", "reject", "rejected", "leak", "leaks", "panic", "fatal",
+                    "critical", "destroy", "destroyed", "ignore", "ignored", "ignores", "lost", "lose", "loses",
+                    "loss", "miss", "missing", "missed", "risk", "risky", "drop", "dropped", "dump", "trap",
+                    "violation", "violate", "violates", "limited", "fake", "mock", "dirty", "stop", "stopped",
+                    "conflict", "conflicts", "deny", "denied", "forbidden", "illegal", "invalid", "threat",
+                    "threats", "severe", "harm", "damage", "damaged", "corrupt", "corrupted", "weak", "no",
+                    "abort", "aborted", "bug", "bugs", "issue", "issues", "debt", "worst-case", "hang", "hangs")

@@ -65,14 +65,18 @@ def _encoded(values: pa.Array) -> tuple[list[str], IntArray]:
     return [str(v) for v in encoded.dictionary.to_pylist()], _np(encoded.indices)
 
 
-def occurrences(prose: pa.Array) -> Occurrences:
-    """Split lowercased prose into words and neighbouring pairs (vectorised; no per-row Python)."""
+def split_words(prose: pa.Array) -> tuple[pa.Array, IntArray]:
+    """Every lowercased word of a column, in order, and the row each comes from (vectorised)."""
     pieces = pc.split_pattern_regex(pc.utf8_lower(prose), _SEPARATOR)
     flat = pc.list_flatten(pieces)
     parents = _np(pc.list_parent_indices(pieces))
     keep = _np(pc.utf8_length(flat)) > 0
-    flat = pc.filter(flat, pa.array(keep))
-    rows = parents[keep]
+    return pc.filter(flat, pa.array(keep)), parents[keep]
+
+
+def occurrences(prose: pa.Array) -> Occurrences:
+    """Split lowercased prose into words and neighbouring pairs (vectorised; no per-row Python)."""
+    flat, rows = split_words(prose)
     words, codes = _encoded(flat)
     same_row = rows[1:] == rows[:-1] if len(rows) > 1 else np.zeros(0, dtype=bool)
     mask = pa.array(same_row)

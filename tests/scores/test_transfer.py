@@ -46,7 +46,7 @@ def test_harsh_transfers_to_left_out_tone_sets(report: TransferReport) -> None:
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="measured 0.718 left-out ROC-AUC on Ehsani incivility (target 0.80)")
+@pytest.mark.xfail(strict=True, reason="measured 0.730 left-out ROC-AUC on Ehsani incivility (target 0.80; in-set CV 0.79)")
 def test_harsh_reaches_080_on_ehsani(report: TransferReport) -> None:
     assert report.row("ehsani-incivility").left_out_auc >= 0.80
 
@@ -62,14 +62,14 @@ def test_harsh_flag_is_precise_on_every_left_out_set(report: TransferReport) -> 
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="recall at the precise threshold: toxicr 0.40, the other three 0.10-0.15")
+@pytest.mark.xfail(strict=True, reason="recall at the precise threshold 0.91: toxicr 0.37, the other three 0.10-0.11; even a threshold chosen on Ehsani itself reaches only 0.15 recall at precision 0.70")
 def test_harsh_flag_recall_on_every_left_out_set(report: TransferReport) -> None:
     for name in TONE_SETS:
         assert report.row(name).recall >= 0.30
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="left-out usefulness does not beat length + 0.05 on either set yet")
+@pytest.mark.xfail(strict=True, reason="left-out usefulness: Nova 0.670 vs length 0.660, RevHelper 0.519 vs 0.501 (Nova in-set CV is 0.710, the target itself)")
 def test_usefulness_beats_length_on_left_out_sets(report: TransferReport) -> None:
     for name in USEFUL_SETS:
         row = report.row(name)
@@ -97,11 +97,14 @@ def test_shipped_weights_load_and_score_with_sockets_refused(
     models = comments.shipped_models()
     assert models.sha256 == comments.SHIPPED_WEIGHTS_SHA256
     assert models.harsh.hashed is not None and len(models.harsh.hashed) == 2**18
-    texts = ["you idiots broke it again, this is garbage", "what the hell is this shit", "Thanks, LGTM"]
+    texts = ["you idiots broke it again, this is garbage", "I hate this damn hack", "Thanks, LGTM"]
     scored = comments.score_comments(pd.Series(texts))
     assert scored["harsh_prob"].iloc[0] > 0.9 > 0.1 > scored["harsh_prob"].iloc[2]
     # the learned wording is named in the evidence when it alone pushes the comment toward harsh
     assert "harsh_wording" in scored["markers"].iloc[1] and "harsh_wording" not in scored["markers"].iloc[2]
+    # and the lexicon's strongly negative words are named as such
+    assert "strongly_negative_words" in scored["markers"].iloc[1]
+    assert "strongly_negative_words" not in scored["markers"].iloc[2]
 
 
 def test_changed_weights_are_refused(tmp_path: Path, fresh_models: None) -> None:

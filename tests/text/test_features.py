@@ -39,6 +39,14 @@ CASES = [
     ("nit", "nit: trailing whitespace on this line"),
     ("question", "Is this thread safe?"),
     ("self_directed", "Oops, I'm such an idiot, fixed now"),
+    ("impatience", "Any update on this? It has been broken for months"),
+    ("frustration", "This is a waste of time, I give up"),
+    ("mocking", "Oh great, another release that breaks everything, slow clap"),
+    ("entitlement", "We pay for this product, just fix it already"),
+    ("threat", "We will switch to another library if this stays"),
+    ("rhetorical", "How hard is it to read the changelog"),
+    ("you_question", "Did you run the tests before pushing?"),
+    ("strong_negative", "This design is horrible and stupid"),
 ]
 
 
