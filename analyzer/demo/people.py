@@ -75,7 +75,7 @@ class Person:
     user_type: Literal["User", "Bot"] = "User"
     via_app: str | None = None
     skill: float = 1.0  # the author's review-rounds factor (< 1: a strong author, > 1: needs more rounds)
-    uplift: float = 0.0  # true change in reviewees' review rounds at full exposure (-0.2: 20 % fewer)
+    uplift: float = 0.0  # true change in reviewees' review rounds in the 3 months after a review (-0.2: 20 % fewer)
     uplift_trait: UpliftTrait | None = None
     strong_authors_only: bool = False  # reviews only strong authors (skill < 1): the confounded reviewer
 

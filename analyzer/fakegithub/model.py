@@ -330,7 +330,7 @@ class Trait:
         "uplift_confounded",
     ]
     note: str = ""
-    effect: float | None = None  # uplift traits: true change in reviewees' review rounds at full exposure
+    effect: float | None = None  # uplift traits: true change in reviewees' review rounds after a review
 
 
 @dataclass

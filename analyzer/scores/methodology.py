@@ -139,18 +139,20 @@ BLOCKS: dict[str, str] = {
     ),
     "uplift": (
         "Multiplier effect (observational evidence, not proof). Per merged human PR in the window, outcomes: "
-        "review rounds (as for mentee outcomes) and log hours from opening to merge. Exposure of the PR to "
-        "person r = 1 - exp(-sum exp(-age/{uplift_decay_days:g} days)) over r's earlier reviews of the PR's "
-        "author (first review per PR; history before the window counts). Model per outcome: y = author effect "
-        "+ repository x month effect + log1p(size) + log1p(author's earlier PRs) + sum_r beta_r exposure_r + "
-        "sum_r c_r [r reviews this PR], fixed effects absorbed by alternating demeaning, OLS (statsmodels) "
-        "with errors clustered by author (CR1, t(G-1), absorbed repository-month levels counted). Effect at "
-        "full exposure = beta_r / counterfactual mean (rounds) or exp(beta_r) - 1 (time). Empirical Bayes "
-        "towards no effect: tau2 by moments (floored), w = tau2/(tau2 + se^2), robust 90 % interval "
-        "(Armstrong, Kolesar & Plagborg-Moller). Credited only when the interval excludes 0; 'insufficient "
-        "data' below {min_uplift_authors} exposed authors. Assumes no unmeasured time-varying differences "
-        "between authors who did and did not work with r at that time, and that outcomes of one PR do not "
-        "change who reviews the next."
+        "review rounds (as for mentee outcomes), hours from opening to merge, CI failure on the first push "
+        "and rework (a fix or revert touching its files within 14 days). Exposure of the PR to person r = 1 "
+        "when r reviewed one of the author's PRs in the {uplift_decay_days:g} days before it, else 0 (first "
+        "review per PR; history before the window counts). Model per outcome: log E[y] = author effect + "
+        "repository x month effect + log1p(size) + log1p(author's earlier PRs) + sum_r beta_r exposure_r + "
+        "sum_r c_r [r reviews this PR]: Poisson quasi-likelihood for counts and 0/1 outcomes, OLS of log "
+        "hours for time; fixed effects absorbed by (weighted) alternating demeaning, statsmodels WLS/OLS "
+        "with errors clustered by author (CR1, t(G-1), absorbed repository-month levels counted). Effect = "
+        "exp(beta_r) - 1 on the PRs of the {uplift_decay_days:g} days after a review by r. Empirical Bayes "
+        "towards no effect on the log scale: tau2 by moments (floored), w = tau2/(tau2 + se^2), robust 90 % "
+        "interval (Armstrong, Kolesar & Plagborg-Moller). Credited only when the interval excludes 0; "
+        "'insufficient data' below {min_uplift_authors} exposed authors. Assumes no unmeasured time-varying "
+        "differences between authors who did and did not work with r at that time, and that outcomes of one "
+        "PR do not change who reviews the next."
     ),
     "display": (
         "Below a family's minimum sample the status is 'insufficient' and the UI shows 'insufficient "
@@ -231,8 +233,8 @@ DEVIATIONS: list[str] = [
     ("Mentoring reach and breadth are counts without intervals (lo/hi are empty)."),
     (
         "Multiplier effect: ready-for-review is not collected, so time to merge runs from the PR's opening; "
-        "CI failure on the first push, rework within 14 days and newcomer milestones are not modelled yet; "
-        "docs the person wrote that a PR touches are not part of the exposure yet."
+        "newcomer milestones (first clean merge, still active 90 days later) are not modelled yet; docs the "
+        "person wrote that a PR touches are not part of the exposure yet."
     ),
 ]
 
