@@ -102,6 +102,14 @@ class WeightsSection:
 
     values: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
 
+    def updated(self, **weights: float) -> WeightsSection:
+        """A copy with ``weights`` changed, e.g. ``updated(mentoring=2.0)``; each must be a known group."""
+        values = dict(self.values)
+        unknown = sorted(set(weights) - set(values))
+        if unknown:
+            raise ConfigError(f"unknown weight group(s) {', '.join(unknown)}; expected one of: {', '.join(values)}")
+        return WeightsSection(tuple({**values, **{k: float(v) for k, v in weights.items()}}.items()))
+
 
 @dataclass(frozen=True)
 class ScoresSection:

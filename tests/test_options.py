@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from analyzer.config import Config, PathsSection, load_config, parse_config
+from analyzer.errors import ConfigError
 from analyzer.frames.paths import match_paths
 from analyzer.scores.options import ScoringOptions, options_from_config, recorded_options
 
@@ -74,3 +76,11 @@ def test_recorded_options_hold_every_option_by_name_but_no_local_path() -> None:
     assert str(Path.home()) not in json.dumps(recorded)
     assert recorded["generated_globs"] == list(options.generated_globs)
     assert json.loads(json.dumps(recorded)) == recorded  # plain JSON: what meta.json and the store hold
+
+
+def test_weights_are_changed_by_group_name_as_notebooks_do() -> None:
+    weights = Config().scores.weights.updated(mentoring=2.0)
+    assert options_from_config(replace(Config(), scores=replace(Config().scores, weights=weights)), NOW).weights == {
+        **ScoringOptions().weights, "mentoring": 2.0}
+    with pytest.raises(ConfigError, match="unknown weight group.s. kindness"):
+        Config().scores.weights.updated(kindness=1.0)
