@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -175,16 +174,12 @@ def report_store(
 
 def collection_gaps(store: str | Path) -> list[dict[str, Any]] | None:
     """What the collector could not fetch and has not fetched since (None: the store cannot say)."""
-    from contextlib import closing
-
     from analyzer.errors import AnalyzerError
-    from analyzer.store.access import connect_readonly, inspect_store
-    from analyzer.store.store import open_gaps
+    from analyzer.store.run_log import read_open_gaps
 
     try:  # read-only: a report never writes into the store (nor upgrades its schema)
-        with closing(connect_readonly(inspect_store(store).path)) as conn:
-            return open_gaps(conn)
-    except (AnalyzerError, sqlite3.Error):
+        return read_open_gaps(store)
+    except AnalyzerError:
         return None
 
 
@@ -245,17 +240,11 @@ def run_demo(
 def _store_now(store: str | Path) -> datetime:
     """Default "now" for a store: the end of its newest collection run (stable across re-scoring).
     Read-only: neither score nor report changes a store's schema (only collect upgrades a store)."""
-    import sqlite3
-    from contextlib import closing
-
-    from analyzer.store.access import connect_readonly, inspect_store
+    from analyzer.store.access import inspect_store
+    from analyzer.store.run_log import last_collection_end
 
     path = inspect_store(store).path
-    try:
-        with closing(connect_readonly(path)) as conn:
-            (ended,) = conn.execute("SELECT MAX(ended_at) FROM collection_runs").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot read the collection runs of {path}: {exc}; move the store aside") from exc
+    ended = last_collection_end(path)
     if not ended:
         return datetime.now(tz=UTC)
     try:

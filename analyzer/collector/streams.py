@@ -380,18 +380,7 @@ class RepoSync:
         kept = _last_copies(bundles)
         ids = [b.pr["id"] for b in kept]
         numbers = [b.pr["number"] for b in kept]
-        stale_ids = set(ids)
-        for start in range(0, len(kept), 400):
-            id_chunk, number_chunk = ids[start : start + 400], numbers[start : start + 400]
-            marks_ids, marks_numbers = ", ".join("?" * len(id_chunk)), ", ".join("?" * len(number_chunk))
-            stale_ids.update(
-                int(r[0])
-                for r in self.store.conn.execute(
-                    f"SELECT id FROM pull_requests WHERE id IN ({marks_ids})"
-                    f" OR (repo = ? AND number IN ({marks_numbers}))",
-                    (*id_chunk, self.repo, *number_chunk),
-                )
-            )
+        stale_ids = set(ids) | self.store.stored_pr_ids(self.repo, ids, numbers)
         for table in PR_CHILD_TABLES:
             self.store.delete_children(table, "pr_id", stale_ids)
         self.store.delete_children("pull_requests", "id", stale_ids)
@@ -411,15 +400,7 @@ class RepoSync:
             self.store.upsert(table, [row for b in kept for row in getattr(b, part)])
 
     def _write_history(self, rows: list[JSON]) -> None:
-        shas = [r["sha"] for r in rows]
-        marks = ", ".join("?" for _ in shas)
-        done = {
-            str(r[0])
-            for r in self.store.conn.execute(
-                f"SELECT sha FROM commits WHERE repo = ? AND files_fetched = 1 AND sha IN ({marks})",
-                (self.repo, *shas),
-            )
-        }
+        done = self.store.commits_with_files(self.repo, [r["sha"] for r in rows])
         for row in rows:
             row["files_fetched"] = 1 if row["sha"] in done else 0
         self.store.upsert("commits", rows)
@@ -564,9 +545,7 @@ class RepoSync:
     def _write_commit_files(self, sha: str, files: list[JSON]) -> None:
         with self.store.transaction():
             self.store.upsert("commit_files", list(commit_file_rows(self.repo, sha, files)))
-            self.store.conn.execute(
-                "UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (self.repo, sha)
-            )
+            self.store.mark_files_fetched(self.repo, sha)
 
 
 # Where a PR node sits in each query that fetches one: a page, a gap fetched again, an overflow follow-up.

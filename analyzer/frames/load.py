@@ -1,11 +1,9 @@
-"""Store -> frames: read the SQLite tables (no raw JSON), then type, classify and merge identities."""
+"""Store -> frames: the collected tables (``analyzer.store.collected`` reads them), typed, bots classified,
+identities merged."""
 
 from __future__ import annotations
 
-import re
-import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,38 +15,9 @@ from analyzer.frames.identity import bot_key, person_of, resolve_commit_logins
 from analyzer.frames.model import SCHEMAS, STR, TS, Frames, conform, empty_frame
 from analyzer.frames.paths import match_paths
 from analyzer.scores.options import ScoringOptions
-from analyzer.store.access import connect_readonly
+from analyzer.store.collected import read_collected, source_table
 
 ESTABLISHED_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR")
-_APP = (
-    "CASE WHEN json_valid(raw) AND json_type(raw, '$.performed_via_github_app') IN ('object', 'text') THEN 1 ELSE 0 END"
-)
-
-QUERIES: dict[str, str] = {
-    "repos": "SELECT full_name AS repo, default_branch, html_url AS url FROM repos",
-    "actors": "SELECT login, type, name FROM actors",
-    "prs": """SELECT id AS pr_id, repo, number, title, body, author, author_type, author_association, state,
-        draft, created_at, closed_at, merged_at, additions, deletions, changed_files, html_url AS url
-        FROM pull_requests""",
-    "pr_files": "SELECT pr_id, path, additions, deletions, change_type FROM pr_files",
-    "pr_commits": """SELECT pr_id, sha, author_login, author_email, authored_at, committed_at, message
-        FROM pr_commits""",
-    "reviews": """SELECT id AS review_id, pr_id, author, author_type, state, body, submitted_at, commit_sha,
-        html_url AS url FROM reviews WHERE state != 'PENDING' AND submitted_at IS NOT NULL""",
-    "review_comments": """SELECT id AS comment_id, pr_id, review_id, thread_id, in_reply_to_id, author,
-        author_type, body, path, line, original_line, diff_hunk, commit_sha, original_commit_sha, created_at,
-        updated_at, html_url AS url FROM review_comments""",
-    "threads": """SELECT node_id AS thread_id, pr_id, path, line, original_line, is_resolved, is_outdated,
-        resolved_by FROM review_threads""",
-    "issue_comments": """SELECT id AS comment_id, pr_id, author, author_type, body, created_at, updated_at,
-        html_url AS url, {via_app} AS via_app FROM issue_comments""",
-    "commits": """SELECT repo, sha, author_login, author_email, message, authored_at, committed_at, pr_number,
-        files_fetched, html_url AS url FROM commits""",
-    "commit_files": "SELECT repo, sha, path, additions, deletions, status FROM commit_files",
-    "workflow_runs": """SELECT id AS run_id, repo, workflow_id, name, path, event, head_branch, head_sha,
-        status, conclusion, created_at, run_started_at, updated_at, run_attempt, actor, html_url AS url
-        FROM workflow_runs""",
-}
 
 
 def load_frames(store_path: str | Path, options: ScoringOptions) -> Frames:
@@ -56,12 +25,7 @@ def load_frames(store_path: str | Path, options: ScoringOptions) -> Frames:
     path = Path(store_path).expanduser()
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer collect` first)")
-    try:
-        with closing(connect_readonly(path)) as conn:
-            conn.execute("BEGIN")  # one snapshot of every table, even while a collector writes
-            tables = read_tables_tolerant(conn, options)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot read store {path}: {exc} (is it an analyzer store?)") from exc
+    tables = read_collected(path, detect_app_comments=options.detect_app_comments)
     try:
         return build_frames(tables, options)
     except (ValueError, OverflowError) as exc:  # pandas' out-of-bounds and unparsable dates included
@@ -83,30 +47,8 @@ def unusable_time(tables: Mapping[str, pd.DataFrame]) -> str | None:
             outside = (parsed < pd.Timestamp.min.tz_localize(UTC)) | (parsed > pd.Timestamp.max.tz_localize(UTC))
             bad = text.notna().to_numpy() & (parsed.isna() | outside).to_numpy()
             if bad.any():
-                source = re.search(r"FROM (\w+)", QUERIES[name])
-                table = source.group(1) if source else name
-                return f"{table}.{col} {str(text[bad].iloc[0])[:40]!r}"
+                return f"{source_table(name)}.{col} {str(text[bad].iloc[0])[:40]!r}"
     return None
-
-
-def read_tables_tolerant(conn: sqlite3.Connection, options: ScoringOptions) -> dict[str, pd.DataFrame]:
-    """``read_tables``; text that is not valid UTF-8 (one bad byte in a comment) is read with U+FFFD for it.
-
-    The fast path decodes in C; only a store holding such text pays for the per-value fallback.
-    """
-    try:
-        return read_tables(conn, options)
-    except sqlite3.OperationalError as exc:
-        if "decode" not in str(exc):
-            raise
-        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
-        return read_tables(conn, options)
-
-
-def read_tables(conn: sqlite3.Connection, options: ScoringOptions) -> dict[str, pd.DataFrame]:
-    """Every input table as an untyped DataFrame (raw JSON is never loaded, except a flag read in SQL)."""
-    via_app = _APP if options.detect_app_comments else "0"
-    return {name: pd.read_sql_query(sql.format(via_app=via_app), conn) for name, sql in QUERIES.items()}
 
 
 def build_frames(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) -> Frames:

@@ -1,6 +1,6 @@
 """Scoring on a Dask cluster (dask.distributed): the per-PR stage runs partitioned on the workers.
 
-The per-PR stage (``incremental.per_pr_stage``: comment assembly, per-comment scores, episode base rows)
+The per-PR stage (``per_pr.per_pr_stage``: comment assembly, per-comment scores, episode base rows)
 depends on each PR's own items only, so it runs on blocks of PRs: the client writes each block's items
 as Parquet files into a hand-off folder (``partitions.write_parts``), every worker reads its block's
 files directly, runs the very same ``per_pr_stage`` and writes its rows back as Parquet, and the client
@@ -28,10 +28,10 @@ import pandas as pd
 
 from analyzer.errors import AnalyzerError
 from analyzer.frames.model import Frames
-from analyzer.scores import incremental, partitions
+from analyzer.scores import partitions, per_pr
 from analyzer.scores.comment_table import CommentScorer
-from analyzer.scores.incremental import PerPr
 from analyzer.scores.options import ScoringOptions
+from analyzer.scores.per_pr import PerPr
 
 SCHEDULER_FLAG = "--scheduler (or scores.scheduler)"
 DEFAULT_MEMORY_LIMIT = "3GiB"  # per worker of a local cluster (Dask spills, then pauses, near the limit)
@@ -43,7 +43,7 @@ class ClusterError(AnalyzerError):
 
 @dataclass(frozen=True)
 class ClusterStage:
-    """A per-PR stage (``incremental.PerPrStage``) that runs on the workers of ``client``."""
+    """A per-PR stage (``per_pr.PerPrStage``) that runs on the workers of ``client``."""
 
     client: Any  # distributed.Client (untyped library)
     folder: Path  # the hand-off folder: one sub-folder per run, removed after it
@@ -101,7 +101,7 @@ def score_part(
         comments._ACTIVE["active"] = models  # noqa: SLF001 (the process-wide choice use_weights makes)
     frames = partitions.read_part(Path(part))
     known = partitions.read_known(known_file)
-    result = incremental.per_pr_stage(frames, options, start, end, scorer, known, with_keys)
+    result = per_pr.per_pr_stage(frames, options, start, end, scorer, known, with_keys)
     partitions.write_results(Path(part), result.comments, result.episodes)
     return result.stats
 

@@ -2,7 +2,7 @@
 
 A run folder holds ``shared/`` (the frame tables that are not per PR: people, bots, repositories,
 default-branch commits, CI runs; every block reads them) and ``part-NNNNN/`` (the items of one block of
-consecutive PR ids: the tables ``incremental.restrict`` restricts, plus ``clock.parquet``). A worker
+consecutive PR ids: the tables ``per_pr.restrict`` restricts, plus ``clock.parquet``). A worker
 writes its block's output beside its input: ``comments.parquet`` and ``episodes.parquet``. Blocks hold
 about ``rows_per_part`` comments, and there are at least two per worker so a slow block does not idle
 the others. Items without a PR (``NO_PR``) go to the first block, as ``restrict`` would keep them there.
@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.frames.model import Frames
-from analyzer.scores.incremental import NO_PR
+from analyzer.scores.per_pr import NO_PR
 
 ROWS_PER_PART = 200_000  # comments per block: a worker's per-PR stage stays well under a GiB
 PER_PR = ("prs", "pr_files", "pr_commits", "reviews", "review_comments", "threads", "issue_comments")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from analyzer.scores import (
     mentoring,
     methodology,
     profile,
+    schedule,
     uplift,
     uplift_cache,
 )
@@ -37,9 +37,13 @@ from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.families import FamilyInputs
 from analyzer.scores.families import modules as family_modules
 from analyzer.scores.options import ScoringOptions, recorded_options
+from analyzer.scores.per_pr import PerPrStage, canonical_order, per_pr_stage, team_columns
 from analyzer.scores.stats import FAMILY_COLUMNS, sharing_codes, sharing_index, wilson_interval
 from analyzer.scores.tables import I64, TABLES, B, require_columns
 
+# threads for the team-level steps (0: one after another); benchmarks/score_speed.py decides, see
+# docs/ARCHITECTURE.md
+TEAM_STEP_THREADS = 2
 # columns and dtypes of every stored table: the declarations in scores.tables, by table name
 SCORE_SCHEMAS: dict[str, dict[str, str]] = {name: dict(table.dtypes) for name, table in TABLES.items()}
 
@@ -97,7 +101,7 @@ def score_all(
     frames: Frames,
     options: ScoringOptions,
     scorer: CommentScorer | None = None,
-    stage: incremental.PerPrStage | None = None,
+    stage: PerPrStage | None = None,
 ) -> Scores:
     """Compute every score table for ``frames``; ``scorer`` defaults to analyzer.scores.comments.
     ``stage`` runs the per-PR stage (default: in this process; ``analyzer.scores.distributed`` runs it
@@ -106,35 +110,32 @@ def score_all(
     With ``options.cache`` (a directory) the per-PR stage is incremental: only PRs whose items changed
     since the cached run are recomputed (see ``analyzer.scores.incremental``); the tables are the same."""
     with sharing_codes():  # the families group the same person columns: factorise each once
-        return _score_all(frames, options, scorer, stage or incremental.per_pr_stage)
+        return _score_all(frames, options, scorer, stage or per_pr_stage)
 
 
 def _score_all(
-    frames: Frames, options: ScoringOptions, scorer: CommentScorer | None, stage: incremental.PerPrStage
+    frames: Frames, options: ScoringOptions, scorer: CommentScorer | None, stage: PerPrStage
 ) -> Scores:
     start, end = frames.window_start, frames.window_end
     clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
     score_with = scorer or _default_scorer()
-    # independent steps run on two threads (numpy, pandas and Arrow release the GIL in their heavy
-    # loops); every step only reads its inputs, and results are combined in a fixed order
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="score") as pool:
-        docs_job = pool.submit(docs_credit.doc_changes, frames, options, start, end)  # frames only
-        ci_job = pool.submit(ci_credit.ci_changes, frames, options, start, end)
-        series_job = pool.submit(ci_credit.ci_series, frames)
+    # independent team-level steps are started where their inputs are ready (analyzer.scores.schedule)
+    with schedule.steps(TEAM_STEP_THREADS, "score") as later:
+        docs_job = later(docs_credit.doc_changes, frames, options, start, end)  # frames only
+        ci_job = later(ci_credit.ci_changes, frames, options, start, end)
+        series_job = later(ci_credit.ci_series, frames)
         # frames only, and the longest team-level step on a big corpus: started first, so it overlaps the
         # per-PR stage on the main thread
-        uplift_job = pool.submit(
-            uplift_cache.cached_uplift, frames, start, end, uplift.settings_from(options), options.cache
-        )
+        uplift_job = later(uplift_cache.cached_uplift, frames, start, end, uplift.settings_from(options), options.cache)
         if options.cache is not None:
             per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache, stage)
             comments, base = per_pr.comments, per_pr.episodes
         else:
             per_pr = stage(frames, options, start, end, score_with, None, False)
-            comments, base = incremental.canonical_order(per_pr.comments, per_pr.episodes)
-            comments = incremental.team_columns(comments)
+            comments, base = canonical_order(per_pr.comments, per_pr.episodes)
+            comments = team_columns(comments)
         marks = {"per_pr": time.perf_counter() - clock}
-        eps_job = pool.submit(episodes.finish_episodes, base, frames, options)
+        eps_job = later(episodes.finish_episodes, base, frames, options)
         comments["to_newcomer"] = episodes.to_newcomer(comments["pr_id"], frames)
         teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
         pairs = mentoring.mentoring_pairs(teaching)
@@ -146,9 +147,9 @@ def _score_all(
         inputs = FamilyInputs(
             frames, options, start, end, comments, eps, teaching, pairs, outcomes, changes, code_prs, ci
         )
-        family_jobs = [pool.submit(module.scores, inputs) for module in family_modules()]
-        evidence_jobs = [pool.submit(module.evidence, inputs) for module in family_modules() if module.evidence]
-        edges_job = pool.submit(mentoring.review_edges, eps)
+        family_jobs = [later(module.scores, inputs) for module in family_modules()]
+        evidence_jobs = [later(module.evidence, inputs) for module in family_modules() if module.evidence]
+        edges_job = later(mentoring.review_edges, eps)
         people = _people(frames, comments, eps, start, end)
         inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
         families = pd.concat([job.result() for job in family_jobs], ignore_index=True)
@@ -276,7 +277,7 @@ def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path
     commit and the last rename leaves some Parquet files of the previous generation, each whole and
     labelled with its generation, meta.json last)."""
     from analyzer.outputs import AtomicFiles, make_folder
-    from analyzer.store.generations import META, new_generation
+    from analyzer.store.generations import new_generation
 
     out_dir = make_folder(Path(parquet_dir).expanduser(), "the Parquet folder", PARQUET_FLAG)
     with AtomicFiles("the Parquet files", PARQUET_FLAG) as files:
@@ -288,10 +289,8 @@ def write_scores(scores: Scores, store_path: str | Path, parquet_dir: str | Path
             text = json.dumps(meta, indent=2, default=str)
             files.write(out_dir / "meta.json", lambda temp: temp.write_text(text, encoding="utf-8"))
             for name in SCORE_SCHEMAS:
-                generation.replace(name, *_sql_table(_to_sql_text(getattr(scores, name))))
-            keys = list(meta)
-            values = [json.dumps(v, default=str) for v in meta.values()]
-            generation.replace(META, ["key", "value"], ["TEXT", "TEXT"], zip(keys, values, strict=True))
+                generation.write_frame(name, getattr(scores, name))
+            generation.write_meta(meta)
         return files.publish()
 
 
@@ -307,72 +306,19 @@ def _parquet_writer(frame: pd.DataFrame, label: str) -> Callable[[Path], None]:
     return write
 
 
-SQL_CHUNK = 50_000  # rows converted to Python values at a time (a million rows at once would cost ~1 GB)
-
-
-def _sql_table(frame: pd.DataFrame) -> tuple[list[str], list[str], Iterator[tuple[object, ...]]]:
-    """Columns, SQLite types and rows (Python values, None for missing) of a ``_to_sql_text`` frame."""
-    columns = [str(c) for c in frame.columns]
-    types = [_sql_type(frame[c]) for c in frame.columns]
-
-    def rows() -> Iterator[tuple[object, ...]]:
-        for start in range(0, len(frame), SQL_CHUNK):
-            chunk = frame.iloc[start : start + SQL_CHUNK]
-            yield from zip(*(_python_values(chunk[c]) for c in chunk.columns), strict=True)
-
-    return columns, types, rows()
-
-
-def _sql_type(series: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype):
-        return "INTEGER"
-    if pd.api.types.is_float_dtype(series.dtype):
-        return "REAL"
-    return "TEXT"
-
-
-def _python_values(series: pd.Series) -> list[object]:
-    if pd.api.types.is_float_dtype(series.dtype):  # NaN is stored as NULL by SQLite itself
-        return series.to_numpy(dtype="float64").tolist()
-    if series.dtype.kind in "biu":
-        return series.tolist()
-    return series.astype(object).where(series.notna(), None).tolist()
-
-
-def _to_sql_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """SQLite-friendly copy: timestamps as ISO-8601 'Z' text, categories and strings as plain text."""
-    out = {}
-    for col in frame.columns:
-        s = frame[col]
-        if isinstance(s.dtype, pd.DatetimeTZDtype):
-            out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").astype(object).where(s.notna(), None)
-        elif isinstance(s.dtype, pd.CategoricalDtype) or str(s.dtype).startswith(("string", "str")):
-            out[col] = s.astype(object).where(s.notna(), None)
-        elif str(s.dtype) == "Int64":
-            out[col] = s.astype("float64")
-        else:
-            out[col] = s
-    return pd.DataFrame(out)
-
-
 def read_scores(store_path: str | Path) -> Scores:
     """Read the ``score_*`` tables written by ``write_scores`` back into a typed ``Scores``: all of one
     generation, read in one snapshot (``StoreError`` for a store whose tables mix score runs)."""
-    from analyzer.store.generations import META, read_generation
+    from analyzer.store.generations import read_score_generation
 
     path = Path(store_path).expanduser()
     if not path.is_file():
         raise StoreError(f"store not found: {path} (run `analyzer collect` and `analyzer score` first)")
-    label, stored = read_generation(path, list(SCORE_SCHEMAS))
+    stored = read_score_generation(path, list(SCORE_SCHEMAS))
     for name in SCORE_SCHEMAS:  # scores of another version are refused, not filled with blanks
-        require_columns(name, stored[name].columns, str(path))
-    tables = {
-        name: conform_scores(pd.DataFrame.from_records(stored[name].rows, columns=stored[name].columns), name)
-        for name in SCORE_SCHEMAS
-    }
-    meta = {str(k): json.loads(v) for k, v in stored[META].rows}
-    meta["generation"] = label
-    return Scores(**tables, meta=meta)
+        require_columns(name, stored.tables[name].columns, str(path))
+    tables = {name: conform_scores(stored.tables[name], name) for name in SCORE_SCHEMAS}
+    return Scores(**tables, meta={**stored.meta, "generation": stored.label})
 
 
 __all__ = ["SCORE_SCHEMAS", "FAMILY_COLUMNS", "Scores", "read_scores", "score_all", "write_scores"]

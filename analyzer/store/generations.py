@@ -14,14 +14,17 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from analyzer.errors import StoreError
 from analyzer.store.access import connect_readonly
+from analyzer.store.score_tables import meta_from_rows, meta_rows, sql_table
 
 PREFIX = "score_"
 META = "meta"  # score_meta: one key/value row per run metadata entry
@@ -45,6 +48,16 @@ class GenerationWriter:
         self.conn.execute(f"CREATE TABLE {table} /* {STAMP} {self.label} */ ({spec})")
         marks = ", ".join("?" for _ in columns)
         self.conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+    def write_frame(self, name: str, frame: pd.DataFrame) -> None:
+        """Table ``score_<name>`` holding ``frame`` (see ``analyzer.store.score_tables``)."""
+        table = sql_table(frame)
+        self.replace(name, table.columns, table.types, table.rows)
+
+    def write_meta(self, meta: Mapping[str, object]) -> None:
+        """``score_meta``: the run's metadata, one JSON value per key."""
+        table = meta_rows(meta)
+        self.replace(META, table.columns, table.types, table.rows)
 
 
 @contextmanager
@@ -104,6 +117,25 @@ def stamps(conn: sqlite3.Connection) -> dict[str, str | None]:
 class StoredTable:
     columns: list[str]
     rows: list[tuple[Any, ...]]
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as an untyped DataFrame of the stored columns."""
+        return pd.DataFrame.from_records(self.rows, columns=self.columns)
+
+
+@dataclass(frozen=True)
+class ScoreGeneration:
+    """The current score generation: its label, its tables (untyped) and its run metadata."""
+
+    label: str
+    tables: dict[str, pd.DataFrame]
+    meta: dict[str, object]
+
+
+def read_score_generation(store: str | Path, names: Sequence[str]) -> ScoreGeneration:
+    """``read_generation`` as DataFrames and decoded metadata."""
+    label, stored = read_generation(store, names)
+    return ScoreGeneration(label, {name: stored[name].frame() for name in names}, meta_from_rows(stored[META].rows))
 
 
 def read_generation(store: str | Path, names: Sequence[str]) -> tuple[str, dict[str, StoredTable]]:

@@ -79,13 +79,13 @@ class Store:
         try:
             # One thread at a time, but not always the same one: the collector hands the store to its
             # writer thread and back (analyzer/collector/writer.py), hence check_same_thread=False.
-            self.conn = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable analyzer store ({exc}); move it aside") from exc
@@ -99,30 +99,30 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit of work: everything inside commits together or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: every call on this store inside commits together or not at all."""
+        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-            self.conn.execute("COMMIT")
+            yield
+            self._conn.execute("COMMIT")
         except BaseException as exc:
-            if self.conn.in_transaction:
+            if self._conn.in_transaction:
                 with suppress(sqlite3.DatabaseError):  # closing the connection rolls back what is left
-                    self.conn.execute("ROLLBACK")
+                    self._conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc):
                 raise StoreError(f"the disk holding {self.path} is full; free some space and run the same"
                                  " command again (everything committed before is kept)") from exc
             raise
 
     def schema_version(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row["value"]) if row else 0
 
     def _migrate(self) -> None:
-        has_meta = self.conn.execute(
+        has_meta = self._conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
         ).fetchone()
         current = self.schema_version() if has_meta else 0
@@ -132,10 +132,10 @@ class Store:
                 " upgrade analyzer"
             )
         for version in range(current, SCHEMA_VERSION):
-            with self.transaction() as conn:
+            with self.transaction():
                 for statement in _split_sql(MIGRATIONS[version]):
-                    conn.execute(statement)
-                conn.execute(
+                    self._conn.execute(statement)
+                self._conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(version + 1),),
                 )
@@ -152,11 +152,11 @@ class Store:
         values = itemgetter(*columns)  # one C call per row (a tuple, or the bare value for one column)
         params = map(values, rows) if len(columns) > 1 else ((values(row),) for row in rows)
         try:
-            self.conn.executemany(sql, params)
+            self._conn.executemany(sql, params)
         except UnicodeEncodeError:
             # a lone surrogate in some text (no valid UTF-8): store U+FFFD in the typed columns instead;
             # ``raw`` keeps the original as a JSON escape (see ``dumps``). Rows already written are replaced.
-            self.conn.executemany(sql, ([_valid_text(v) for v in values(row)] for row in rows) if len(columns) > 1
+            self._conn.executemany(sql, ([_valid_text(v) for v in values(row)] for row in rows) if len(columns) > 1
                                   else ((_valid_text(values(row)),) for row in rows))
         return len(rows)
 
@@ -166,12 +166,12 @@ class Store:
         for start in range(0, len(key_list), 500):
             chunk = key_list[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
-            self.conn.execute(f"DELETE FROM {table} WHERE {key_column} IN ({marks})", chunk)
+            self._conn.execute(f"DELETE FROM {table} WHERE {key_column} IN ({marks})", chunk)
 
     # -- sync state ------------------------------------------------------------------------------
 
     def sync_state(self, repo: str, stream: str) -> SyncState:
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT * FROM sync_state WHERE repo = ? AND stream = ?", (repo, stream)
         ).fetchone()
         if row is None:
@@ -181,7 +181,7 @@ class Store:
         )
 
     def save_sync_state(self, state: SyncState, now: str) -> None:
-        self.conn.execute(
+        self._conn.execute(
             "INSERT OR REPLACE INTO sync_state (repo, stream, watermark, pass_started_at,"
             " pass_high_water, cursor, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -198,8 +198,8 @@ class Store:
     # -- collection run log ----------------------------------------------------------------------
 
     def start_run(self, started_at: str, target: str, base_url: str) -> int:
-        with self.transaction() as conn:
-            cur = conn.execute(
+        with self.transaction():
+            cur = self._conn.execute(
                 "INSERT INTO collection_runs (started_at, status, target, base_url) VALUES (?, 'running', ?, ?)",
                 (started_at, target, base_url),
             )
@@ -209,23 +209,23 @@ class Store:
         if not fields:
             return
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.conn.execute(
+        self._conn.execute(
             f"UPDATE collection_runs SET {assignments} WHERE run_id = ?", (*fields.values(), run_id)
         )
 
     def runs(self) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM collection_runs ORDER BY run_id")]
+        return [dict(r) for r in self._conn.execute("SELECT * FROM collection_runs ORDER BY run_id")]
 
     def close_stale_runs(self, alive: Callable[[str | None], bool], ended_at: str) -> int:
         """Mark runs still 'running' whose process is gone (killed, interrupted) as 'interrupted'."""
         stale = [
             int(r["run_id"])
-            for r in self.conn.execute("SELECT run_id, message FROM collection_runs WHERE status = 'running'")
+            for r in self._conn.execute("SELECT run_id, message FROM collection_runs WHERE status = 'running'")
             if not alive(r["message"])
         ]
-        with self.transaction() as conn:
+        with self.transaction():
             for run_id in stale:
-                conn.execute(
+                self._conn.execute(
                     "UPDATE collection_runs SET status = 'interrupted', ended_at = ?, errors = errors + 1,"
                     " message = 'the collector stopped without finishing (killed or interrupted)'"
                     " WHERE run_id = ?",
@@ -235,10 +235,10 @@ class Store:
 
     def scrub_run_urls(self) -> None:
         """Drop user names and passwords an older analyzer stored inside ``collection_runs.base_url``."""
-        rows = self.conn.execute("SELECT run_id, base_url FROM collection_runs WHERE base_url LIKE '%@%'").fetchall()
-        with self.transaction() as conn:
+        rows = self._conn.execute("SELECT run_id, base_url FROM collection_runs WHERE base_url LIKE '%@%'").fetchall()
+        with self.transaction():
             for run_id, url in rows:
-                conn.execute("UPDATE collection_runs SET base_url = ? WHERE run_id = ?",
+                self._conn.execute("UPDATE collection_runs SET base_url = ? WHERE run_id = ?",
                              (re.sub(r"//[^/@]*@", "//", str(url)), run_id))
 
     # -- gaps: what a collection could not fetch -------------------------------------------------
@@ -247,11 +247,11 @@ class Store:
         self, run_id: int | None, repo: str, pr_number: int | None, path: str | None, error: str, now: str
     ) -> None:
         """One open gap per (repo, PR, path): a repeat only refreshes its error and time."""
-        self.conn.execute(
+        self._conn.execute(
             "DELETE FROM collection_gaps WHERE repo = ? AND pr_number IS ? AND path IS ? AND resolved_at IS NULL",
             (repo, pr_number, path),
         )
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO collection_gaps (run_id, repo, pr_number, path, error, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (run_id, repo, pr_number, path, error, now),
@@ -262,7 +262,7 @@ class Store:
         requested = list(pr_numbers)
         numbers = [n for n in requested if n is not None]
         if len(numbers) < len(requested):
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE collection_gaps SET resolved_at = ? WHERE repo = ? AND resolved_at IS NULL"
                 " AND pr_number IS NULL",
                 (now, repo),
@@ -270,22 +270,22 @@ class Store:
         for start in range(0, len(numbers), 500):
             chunk = numbers[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
-            self.conn.execute(
+            self._conn.execute(
                 f"UPDATE collection_gaps SET resolved_at = ? WHERE repo = ? AND resolved_at IS NULL"
                 f" AND pr_number IN ({marks})",
                 (now, repo, *chunk),
             )
 
     def open_gaps(self, repo: str | None = None) -> list[dict[str, Any]]:
-        return open_gaps(self.conn, repo)
+        return open_gaps(self._conn, repo)
 
     # -- queries used by the collector ----------------------------------------------------------
 
     def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return int(self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def commits_missing_files(self, repo: str) -> list[str]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT sha FROM commits WHERE repo = ? AND pr_number IS NULL AND files_fetched = 0"
             " ORDER BY committed_at, sha",
             (repo,),
@@ -293,7 +293,36 @@ class Store:
         return [str(r["sha"]) for r in rows]
 
     def ids(self, table: str, column: str = "id") -> set[Any]:
-        return {r[0] for r in self.conn.execute(f"SELECT {column} FROM {table}")}
+        return {r[0] for r in self._conn.execute(f"SELECT {column} FROM {table}")}
+
+    def stored_pr_ids(self, repo: str, ids: Sequence[int], numbers: Sequence[int]) -> set[int]:
+        """Ids of the stored PRs that are one of ``ids`` or, in ``repo``, one of ``numbers``: the earlier
+        copies a page of PRs replaces (GitHub may re-create a PR under the same number with a new id)."""
+        found: set[int] = set()
+        for start in range(0, max(len(ids), len(numbers)), 400):
+            id_chunk, number_chunk = ids[start : start + 400], numbers[start : start + 400]
+            marks_ids, marks_numbers = ", ".join("?" * len(id_chunk)), ", ".join("?" * len(number_chunk))
+            found.update(
+                int(r[0])
+                for r in self._conn.execute(
+                    f"SELECT id FROM pull_requests WHERE id IN ({marks_ids})"
+                    f" OR (repo = ? AND number IN ({marks_numbers}))",
+                    (*id_chunk, repo, *number_chunk),
+                )
+            )
+        return found
+
+    def commits_with_files(self, repo: str, shas: Sequence[str]) -> set[str]:
+        """Those of ``shas`` in ``repo`` whose changed files are already stored."""
+        marks = ", ".join("?" for _ in shas)
+        rows = self._conn.execute(
+            f"SELECT sha FROM commits WHERE repo = ? AND files_fetched = 1 AND sha IN ({marks})", (repo, *shas)
+        )
+        return {str(r[0]) for r in rows}
+
+    def mark_files_fetched(self, repo: str, sha: str) -> None:
+        """The changed files of commit ``sha`` are stored (written in the same transaction as the files)."""
+        self._conn.execute("UPDATE commits SET files_fetched = 1 WHERE repo = ? AND sha = ?", (repo, sha))
 
 
 def open_gaps(conn: sqlite3.Connection, repo: str | None = None) -> list[dict[str, Any]]:

@@ -148,8 +148,9 @@ def test_a_score_run_stopped_while_writing_leaves_one_whole_generation(previous:
 def test_tables_written_in_chunks_read_back_the_same(previous: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from analyzer.scores import pipeline as score_pipeline
+    from analyzer.store import score_tables
 
-    monkeypatch.setattr(score_pipeline, "SQL_CHUNK", 7)  # many chunks, and a partial last one
+    monkeypatch.setattr(score_tables, "SQL_CHUNK", 7)  # many chunks, and a partial last one
     scores = score_pipeline.read_scores(previous / "s.sqlite")
     score_pipeline.write_scores(scores, previous / "s.sqlite", tmp_path / "parquet")
     again = score_pipeline.read_scores(previous / "s.sqlite")

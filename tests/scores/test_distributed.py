@@ -18,8 +18,8 @@ from analyzer.frames import Frames
 from analyzer.pipeline import load_frames, scoring_options
 from analyzer.scores import partitions
 from analyzer.scores.distributed import ClusterError, ClusterStage, cluster_stage
-from analyzer.scores.incremental import PerPrStage
 from analyzer.scores.options import ScoringOptions
+from analyzer.scores.per_pr import PerPrStage
 from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, read_scores, score_all
 
 pytestmark = pytest.mark.timeout(600)

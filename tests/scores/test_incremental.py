@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 from _score_helpers import NOW, frames_of, ic, pr, rc, review, stand_in_scorer
 
-from analyzer.scores import incremental
+from analyzer.scores import incremental, per_pr
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, score_all
 
@@ -114,8 +114,8 @@ def test_stable_order_matches_lexsort_including_the_wide_key_fallback() -> None:
     narrow = (rng.integers(0, 10**6, 500), rng.integers(-3, 3, 500), rng.integers(0, 7, 500))
     wide = (rng.integers(0, 2**40, 500), rng.integers(0, 2**40, 500))
     for keys in (narrow, wide):
-        assert np.array_equal(incremental.stable_order(keys), np.lexsort(keys))
-    assert len(incremental.stable_order((np.zeros(0, dtype=np.int64),))) == 0
+        assert np.array_equal(per_pr.stable_order(keys), np.lexsort(keys))
+    assert len(per_pr.stable_order((np.zeros(0, dtype=np.int64),))) == 0
 
 
 def test_an_unreadable_or_older_cache_costs_a_full_run_and_is_replaced(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from analyzer.store import SCHEMA_VERSION, Store, SyncState
 def test_new_store_is_wal_with_current_schema(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         assert store.schema_version() == SCHEMA_VERSION
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn = sqlite3.connect(tmp_path / "s.sqlite")
+    with closing(conn):
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"pull_requests", "reviews", "review_comments", "workflow_runs", "collection_runs", "sync_state"} <= tables
 
 
@@ -124,3 +127,98 @@ def test_a_generation_replaces_every_score_table_or_none(tmp_path: Path) -> None
         third.replace("a", ["x"], ["INTEGER"], [(4,)])
     with pytest.raises(StoreError, match="mix score runs"):
         read_generation(path, ["a", "b"])
+
+
+def _pr(pr_id: int, number: int, repo: str = "o/r") -> dict[str, object]:
+    return {"id": pr_id, "node_id": f"PR_{pr_id}", "repo": repo, "number": number, "title": "t", "state": "OPEN",
+            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z", "additions": 1,
+            "deletions": 0, "changed_files": 1, "raw": "{}", "fetched_at": "t"}
+
+
+def test_the_collector_asks_the_store_which_rows_a_page_replaces(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        with store.transaction():
+            store.upsert("pull_requests", [_pr(1, 1), _pr(2, 2), _pr(3, 1, repo="o/other")])
+            commit = {"repo": "o/r", "committed_at": "2024-01-01T00:00:00Z", "raw": "{}", "fetched_at": "t"}
+            store.upsert("commits", [{**commit, "sha": "a"}, {**commit, "sha": "b"}])
+        # by id, or by number in the same repository (a PR re-created under its number gets a new id)
+        assert store.stored_pr_ids("o/r", [2, 99], [1]) == {1, 2}
+        assert store.stored_pr_ids("o/r", [], []) == set()
+        # more PRs than one statement takes (chunks of 400)
+        assert store.stored_pr_ids("o/r", list(range(1000, 1900)), [*range(5000, 5899), 2]) == {2}
+        assert store.commits_with_files("o/r", ["a", "b"]) == set()
+        with store.transaction():
+            store.mark_files_fetched("o/r", "b")
+        assert store.commits_with_files("o/r", ["a", "b", "zz"]) == {"b"}
+        assert store.commits_with_files("o/other", ["b"]) == set()
+
+
+def test_frames_and_the_report_read_through_the_store_without_writing(tmp_path: Path) -> None:
+    from analyzer.store.collected import COLLECTED, read_collected, source_table
+    from analyzer.store.run_log import last_collection_end, read_open_gaps
+
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        with store.transaction():
+            store.upsert("pull_requests", [_pr(1, 7)])
+            comment = {"id": 5, "node_id": "IC_5", "pr_id": 1, "author": "a", "body": "hi", "raw": "{}",
+                       "created_at": "2024-01-02T00:00:00Z", "updated_at": "2024-01-02T00:00:00Z", "fetched_at": "t"}
+            app = {**comment, "id": 6, "node_id": "IC_6", "raw": '{"performed_via_github_app": {"id": 1}}'}
+            store.upsert("issue_comments", [comment, app])
+        run = store.start_run("2024-01-03T00:00:00Z", "o", "https://api.github.com")
+        store.update_run(run, ended_at="2024-01-03T01:00:00Z", status="ok")
+        store.record_gap(run, "o/r", 7, None, "timeout", "2024-01-03T00:30:00Z")
+    before = path.read_bytes()
+    tables = read_collected(path, detect_app_comments=True)
+    assert set(tables) == set(COLLECTED)
+    assert tables["prs"][["pr_id", "number"]].to_dict("records") == [{"pr_id": 1, "number": 7}]
+    assert dict(zip(tables["issue_comments"]["comment_id"], tables["issue_comments"]["via_app"], strict=True)) == {
+        5: 0, 6: 1}
+    assert set(read_collected(path, detect_app_comments=False)["issue_comments"]["via_app"]) == {0}
+    assert source_table("prs") == "pull_requests" and source_table("threads") == "review_threads"
+    assert [g["error"] for g in read_open_gaps(path)] == ["timeout"]
+    assert last_collection_end(path) == "2024-01-03T01:00:00Z"
+    assert path.read_bytes() == before
+
+
+def test_an_unreadable_store_is_one_store_error(tmp_path: Path) -> None:
+    from analyzer.store.collected import read_collected
+    from analyzer.store.run_log import last_collection_end, read_open_gaps
+
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x01" * 200)
+    with pytest.raises(StoreError, match="cannot read store"):
+        read_collected(path, detect_app_comments=False)
+    with pytest.raises(StoreError, match="cannot read the collection runs"):
+        last_collection_end(path)
+    with pytest.raises(StoreError):
+        read_open_gaps(path)
+
+
+def test_a_frame_written_as_a_score_table_reads_back_with_its_values(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from analyzer.store import score_tables
+    from analyzer.store.generations import new_generation, read_score_generation
+
+    path = tmp_path / "s.sqlite"
+    with Store(path):
+        pass
+    frame = pd.DataFrame({
+        "at": pd.to_datetime(["2024-01-01T10:00:00.5Z", None], utc=True),
+        "n": pd.array([3, None], dtype="Int64"),
+        "flag": [True, False],
+        "x": [0.5, float("nan")],
+        "kind": pd.Categorical(["a", None]),
+        "text": pd.array(["é", None], dtype="string"),
+    })
+    meta = {"window": {"days": 30}, "names": ["a", "b"]}
+    with new_generation(path) as generation:
+        generation.write_frame("t", frame)
+        generation.write_meta(meta)
+    assert score_tables.sql_table(frame).types == ["TEXT", "REAL", "INTEGER", "REAL", "TEXT", "TEXT"]
+    stored = read_score_generation(path, ["t"])
+    assert stored.label == generation.label and stored.meta == meta
+    rows = stored.tables["t"].to_dict("records")
+    assert rows[0] == {"at": "2024-01-01T10:00:00.500000Z", "n": 3.0, "flag": 1, "x": 0.5, "kind": "a", "text": "é"}
+    assert all(pd.isna(rows[1][c]) for c in ("at", "n", "x", "kind", "text")) and rows[1]["flag"] == 0
