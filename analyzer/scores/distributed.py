@@ -34,6 +34,9 @@ from analyzer.scores.options import ScoringOptions
 from analyzer.scores.per_pr import PerPr
 
 SCHEDULER_FLAG = "--scheduler (or scores.scheduler)"
+# comment columns a run without the score cache reads back: the team-level stage's, plus the keys of
+# ``per_pr.canonical_order`` (the client only keeps ``team_columns``; the cache needs them all)
+HANDED_BACK = (*per_pr.TEAM_COMMENT_COLUMNS, "sort_id", "kind_rank")
 DEFAULT_MEMORY_LIMIT = "3GiB"  # per worker of a local cluster (Dask spills, then pauses, near the limit)
 
 
@@ -102,7 +105,13 @@ def score_part(
     frames = partitions.read_part(Path(part))
     known = partitions.read_known(known_file)
     result = per_pr.per_pr_stage(frames, options, start, end, scorer, known, with_keys)
-    partitions.write_results(Path(part), result.comments, result.episodes)
+    del frames
+    # blocks are consecutive PR-id ranges and the canonical order is by PR first, so rows ordered here
+    # come back in order when the client concatenates the blocks: its ``canonical_order`` copies nothing
+    comment_rows, episode_rows = per_pr.canonical_order(result.comments, result.episodes)
+    if not with_keys:  # a run without the score cache keeps only the team columns (and the order keys)
+        comment_rows = comment_rows.loc[:, list(HANDED_BACK)]
+    partitions.write_results(Path(part), comment_rows, episode_rows)
     return result.stats
 
 

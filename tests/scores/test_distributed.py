@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -17,9 +18,10 @@ from analyzer.config import Config
 from analyzer.frames import Frames
 from analyzer.pipeline import load_frames, scoring_options
 from analyzer.scores import partitions
-from analyzer.scores.distributed import ClusterError, ClusterStage, cluster_stage
+from analyzer.scores.comments import score_comments
+from analyzer.scores.distributed import HANDED_BACK, ClusterError, ClusterStage, cluster_stage
 from analyzer.scores.options import ScoringOptions
-from analyzer.scores.per_pr import PerPrStage
+from analyzer.scores.per_pr import PerPrStage, canonical_order
 from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, read_scores, score_all
 
 pytestmark = pytest.mark.timeout(600)
@@ -76,6 +78,20 @@ def test_incremental_rescore_on_the_cluster_equals_a_full_run(
     full = score_all(frames, options)
     for name in SCORE_SCHEMAS:
         pd.testing.assert_frame_equal(getattr(rescored, name), getattr(full, name), obj=name)
+
+
+def test_blocks_come_back_in_order_with_the_team_columns_only(
+    demo: tuple[Frames, ScoringOptions], stage: ClusterStage
+) -> None:
+    """The client's memory: without the cache it reads back only the columns the team-level stage keeps,
+    already in the canonical order, so ordering them takes no second copy of every comment row."""
+    frames, options = demo
+    out = stage(frames, options, frames.window_start, frames.window_end, score_comments, None, False)
+    assert tuple(out.comments.columns) == HANDED_BACK
+    comments, eps = canonical_order(out.comments, out.episodes)
+    pd.testing.assert_frame_equal(comments, out.comments)
+    pd.testing.assert_frame_equal(eps, out.episodes)
+    assert np.shares_memory(comments["considerate"].to_numpy(), out.comments["considerate"].to_numpy())
 
 
 def test_blocks_cover_every_item_once(demo: tuple[Frames, ScoringOptions], tmp_path: Path) -> None:
