@@ -155,3 +155,20 @@ def test_another_comment_model_costs_a_full_run(tmp_path: Path) -> None:
     finally:
         comments.use_weights(None)
     assert score(data, opts).meta["cache"]["prs_cached"] == 0  # type: ignore[index]
+
+
+def test_the_schedule_of_the_steps_changes_no_table(tmp_path: Path, monkeypatch: Any) -> None:
+    """Threads only change when a step finishes: one after another gives the same tables, with and
+    without the cache (benchmarks/score_schedule.py measures which is faster)."""
+    from analyzer.scores import pipeline
+
+    data, grown = tables(12), tables(12, extra=2)
+    threaded = [score(data, OPTS), score(data, replace(OPTS, cache=tmp_path / "a")),
+                score(grown, replace(OPTS, cache=tmp_path / "a"))]
+    monkeypatch.setattr(pipeline, "TEAM_STEP_THREADS", 0)
+    monkeypatch.setattr(incremental, "CACHE_HELPER_THREADS", 0)
+    serial = [score(data, OPTS), score(data, replace(OPTS, cache=tmp_path / "b")),
+              score(grown, replace(OPTS, cache=tmp_path / "b"))]
+    for one, other in zip(threaded, serial, strict=True):
+        assert_same_tables(one, other)
+    assert serial[2].meta["cache"]["prs_recomputed"] == 2  # type: ignore[index]
