@@ -1,4 +1,5 @@
-"""Bot classification (§0.2): an account is automation when any rule holds; the first rule that holds
+"""Bot classification (docs/methodology.md, "Bots"):
+an account is automation when any rule holds; the first rule that holds
 is its ``reason``. Bots are reported as their own group and removed from every person's score."""
 
 from __future__ import annotations

@@ -249,7 +249,8 @@ def _display_names(tables: Mapping[str, pd.DataFrame], options: ScoringOptions) 
 
 
 def _newcomer_until(prs: pd.DataFrame, people: pd.DataFrame, options: ScoringOptions) -> pd.Series:
-    """When each author stops being a newcomer (§3.2): the later of first PR + 90 days and the merge of
+    """When each author stops being a newcomer (docs/methodology.md, "Newcomers"):
+    the later of first PR + 90 days and the merge of
     their 5th PR; <NaT> while they have fewer than 5 merged PRs (still a newcomer)."""
     first = people["first_pr_at"] + pd.Timedelta(days=options.newcomer_days)
     merged = prs.dropna(subset=["person", "merged_at"]).sort_values("merged_at")

@@ -1,7 +1,7 @@
 """Fit and validate the per-comment models against human labels (docs/methodology.md, "Comment scorers").
 
 Weights are fitted by L2-penalised logistic regression: named features pulled toward published
-priors (the §1.2 politeness table for tone; hand-set priors for harsh and useful), hashed words and
+priors (the politeness table for tone; hand-set priors for harsh and useful), hashed words and
 word pairs (:mod:`analyzer.text.ngrams`) pulled toward zero. Several labelled sources are fitted at
 once on one shared scale with an intercept per source (``fit_pooled``): the sources label related
 but different things (toxic, uncivil, negative) at different base rates, and their own intercepts
@@ -38,7 +38,8 @@ from analyzer.text.ngrams import DEFAULT_BITS, hashed_matrix
 
 Target = Literal["harsh", "useful"]
 
-# §1.2 table (scaled from Danescu-Niculescu-Mizil et al. 2013) plus our code-review markers.
+# The politeness table (docs/methodology.md, "Comment scorers"; scaled from
+# Danescu-Niculescu-Mizil et al. 2013) plus our code-review markers.
 CONSIDERATE_PRIOR: dict[str, float] = {
     "gratitude": 0.9,
     "deference": 0.6,

@@ -1,4 +1,5 @@
-"""CI/CD credit (§5.4): each CI change group's measured before/after effect on the workflows it can affect.
+"""CI/CD credit (docs/methodology.md, "CI changes and their effect"):
+each CI change group's measured before/after effect on the workflows it can affect.
 
 Changes (merged PRs and direct pushes, see ``ci_detect``) to one workflow within 3 days of each other form
 one group. Per group: successful-run durations in the windows before the first and after the last change
@@ -78,7 +79,8 @@ def ci_series(frames: Frames) -> pd.DataFrame:
 
 
 def change_type(message: str, paths: str, added_workflow: bool) -> str:
-    """Change-type tag (§5.4 step 4) from the message and paths; a new workflow file is a new gate
+    """Change-type tag (docs/methodology.md, "CI time saved for everyone")
+    from the message and paths; a new workflow file is a new gate
     unless its message says otherwise."""
     lines = message.split("\n", 1)
     # the title (first line) and paths decide first; the rest of the text only when they say nothing

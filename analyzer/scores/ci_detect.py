@@ -1,4 +1,5 @@
-"""Which CI changes happened (§5.2): merged PRs and direct pushes that touch CI files, and the workflows
+"""Which CI changes happened (docs/methodology.md, "CI changes and their effect"):
+merged PRs and direct pushes that touch CI files, and the workflows
 each can affect.
 
 A merged PR is one change at its ``merged_at``, credited to its author plus the ``Co-authored-by`` people

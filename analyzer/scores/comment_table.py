@@ -1,4 +1,5 @@
-"""The human comment corpus (§1.3 population) and its per-comment scores, with an incremental cache.
+"""The human comment corpus (docs/methodology.md, "Considerate comments")
+and its per-comment scores, with an incremental cache.
 
 Every human comment in the window is scored exactly once per run, vectorised: review bodies (non-empty),
 inline review comments, and conversation comments on PRs the commenter did not author. Given the scores of

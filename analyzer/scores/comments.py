@@ -53,7 +53,8 @@ OUTPUT_DTYPES: dict[str, str] = {
 }
 OUTPUT_COLUMNS = tuple(OUTPUT_DTYPES)
 
-# Marker name in the ``markers`` column -> feature that fires it (explainability, §1.3).
+# Marker name in the ``markers`` column -> feature that fires it
+# (explainability: docs/methodology.md, "Comment scorers").
 MARKER_FEATURES = (
     ("gratitude", "gratitude"),
     ("deference", "deference"),
@@ -297,14 +298,15 @@ def featurize_words(
 
 
 def _specific(f: pd.DataFrame) -> np.ndarray:
-    """§2.2 specificity: a code reference, a diff identifier, a suggestion block or a line anchor."""
+    """Specificity (docs/methodology.md, "Specific comments"):
+    a code reference, a diff identifier, a suggestion block or a line anchor."""
     names = ("has_code", "shares_diff_identifier", "has_suggestion", "line_anchor", "identifier_in_text")
     return np.asarray(np.logical_or.reduce([f[n].to_numpy() > 0 for n in names]), dtype=bool)
 
 
 def _harsh_flag(f: pd.DataFrame, harsh_prob: np.ndarray, threshold: float) -> np.ndarray:
     """Harsh: the probability reaches the threshold chosen for precision on left-out sets, or an insult or
-    identity attack aimed at someone (docs/methodology.md). The old §1.2 rules (a very low considerate
+    identity attack aimed at someone (docs/methodology.md). The old politeness-table rules (a very low considerate
     score, a negative word without specifics) were dropped: on left-out sets they were mostly false alarms."""
     aimed_insult = (f["insult"].to_numpy() > 0) & (f["self_directed"].to_numpy() == 0)
     rules = aimed_insult | (f["identity_attack"].to_numpy() > 0)
@@ -392,7 +394,7 @@ def score_comments(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> pd
     """Score every comment body in ``bodies`` (and its diff hunk, when given); indexed like ``bodies``.
 
     Non-English (``lang_en`` False) and trivial comments are still scored; per-person empathy
-    averages must filter them out (metrics.md §0.3 steps 6-7). Large columns are scored in
+    averages must filter them out (docs/methodology.md, "Comment text", steps 6-7). Large columns are scored in
     chunks on a thread pool: the Arrow kernels release the GIL, so chunks run on all cores.
     """
     hunks = None if diff_hunks is None else diff_hunks.reindex(bodies.index)

@@ -1,4 +1,5 @@
-"""Documentation credit (§4): weighted doc lines per merged PR or direct commit, upkeep (docs changed with
+"""Documentation credit (docs/methodology.md, "Documentation written"):
+weighted doc lines per merged PR or direct commit, upkeep (docs changed with
 code) and onboarding contributions.
 
 The store keeps per-file line counts but no patches, so ``doc_lines`` are the added lines of doc files;

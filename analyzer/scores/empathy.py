@@ -1,4 +1,5 @@
-"""Empathy (§1.3): considerate delivery (shrunk mean) and harsh-comment rate (beta-binomial), per person,
+"""Empathy (docs/methodology.md, "Considerate comments", "Harsh comments"):
+considerate delivery (shrunk mean) and harsh-comment rate (beta-binomial), per person,
 over non-trivial English comments, with the most frequent markers and example snippets as evidence."""
 
 from __future__ import annotations

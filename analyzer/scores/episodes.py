@@ -1,4 +1,5 @@
-"""Review episodes (§2.2-2.4): one reviewer on one PR, with thoroughness T and the rubber-stamp rule.
+"""Review episodes (docs/methodology.md, "A review"):
+one reviewer on one PR, with thoroughness T and the rubber-stamp rule.
 
 An episode is every review, inline comment and conversation comment by reviewer r on PR p (r is not p's
 author; bots on either side are excluded). Feedback "landed" (change_trigger) when, after the comment and

@@ -1,4 +1,5 @@
-"""Mentee outcomes (§3.3, exploratory, never ranked): review rounds on a mentee's first mentored PR
+"""Mentee outcomes (docs/methodology.md, "Mentees' review rounds"; exploratory, never ranked):
+review rounds on a mentee's first mentored PR
 against their later newcomer PRs, per mentor, with a bootstrap interval over mentees."""
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ OUTCOME_COLUMNS = ("mentor", "mentee", "first_pr", "first_url", "first_at", "fir
 
 
 def pr_review_rounds(frames: Frames) -> pd.Series:
-    """Review rounds per PR id (§3.3 item 4): CHANGES_REQUESTED reviews by humans other than the author,
+    """Review rounds per PR id (docs/methodology.md, "Mentees' review rounds"):
+    CHANGES_REQUESTED reviews by humans other than the author,
     plus the author's commits (a proxy for pushes) committed after the first human review. Joined and
     counted on integer codes of PR ids and names."""
     prs, reviews, commits = frames.prs, frames.reviews, frames.pr_commits

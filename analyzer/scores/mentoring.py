@@ -1,4 +1,5 @@
-"""Mentoring reach (§3): interactions with newcomers, reach, breadth, knowledge spreading and mentee
+"""Mentoring reach (docs/methodology.md, "Newcomers mentored"):
+interactions with newcomers, reach, breadth, knowledge spreading and mentee
 retention; the review-rounds outcome is in ``mentee_outcomes``."""
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ MENTORING_COLUMNS = MENTORING.columns
 
 
 def teaching_comments(comments: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFrame:
-    """Comments that make an episode a mentoring interaction (§3.2): in an episode on a newcomer's PR,
+    """Comments that make an episode a mentoring interaction (docs/methodology.md, "A teaching review"):
+    in an episode on a newcomer's PR,
     non-trivial, not harsh, with a teaching cue (rationale, link, suggestion block, thought/note label, or a
     reply in a thread to the newcomer)."""
     flags = ~comments["is_trivial"].to_numpy() & ~comments["harsh"].to_numpy()

@@ -1,4 +1,4 @@
-"""Small-sample statistics (§0.4): one recipe for every per-person number.
+"""Small-sample statistics (docs/methodology.md, "How rates are estimated"): one recipe for every per-person number.
 
 All functions are vectorised over people (numpy arrays in, arrays/frames out) and deterministic
 (bootstraps take a seed).

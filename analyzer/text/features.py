@@ -1,4 +1,5 @@
-"""Named per-comment features over a whole column (metrics.md §1.2 markers and §2.2 specificity).
+"""Named per-comment features over a whole column
+(docs/methodology.md, "Comment scorers"; specificity: "Specific comments").
 
 ``comment_features`` returns one float column per named feature, computed with Arrow RE2 kernels
 over the normalised prose. The fitted models (``analyzer/scores/comment_weights.json``) refer to
@@ -141,7 +142,8 @@ _SE_NEUTRAL = _words(lx.SE_NEUTRAL_PHRASES)
 
 
 def _neutralise_se_terms(lower: pa.Array) -> pa.Array:
-    """§1.4: "garbage collection", "dead code", "bad request" are not negative evaluations."""
+    """docs/methodology.md, "Comment text": "garbage collection",
+    "dead code", "bad request" are not negative evaluations."""
     return replace_where(lower, contains(lower, _SE_NEUTRAL), _SE_NEUTRAL, " seterm ")
 
 

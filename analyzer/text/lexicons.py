@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# --- politeness strategies (metrics.md §1.2) -------------------------------------------------
+# --- politeness strategies (docs/methodology.md, "Considerate comments") ----------------------
 
 GRATITUDE = ("thanks", "thank you", "thank u", "thx", "thanx", "tnx", "ty", "appreciate", "appreciated",
              "appreciate it", "grateful", "kudos", "cheers", "much obliged")
@@ -86,7 +86,7 @@ HARSH_WORDS = ("ugly", "awful", "terrible", "horrible", "horrendous", "hate", "h
                "are you serious",
                "creep", "creepy", "pissed off", "do your homework", "git gud")
 
-# --- insults, identity attacks, profanity (harsh, §1.2) --------------------------------------
+# --- insults, identity attacks, profanity (docs/methodology.md, "Harsh comments") -------------
 
 INSULTS = ("idiot", "idiots", "idiotic", "moron", "morons", "moronic", "imbecile", "cretin", "dumbass",
            "dumbo",
@@ -141,7 +141,7 @@ PROFANITY_PATTERNS = (
     r"sod(?:ding)? off",
     r"suck(?:s|ed|ing)?",
 )
-# Words that look negative to a general lexicon but are neutral in software (metrics.md §1.4).
+# Words that look negative to a general lexicon but are neutral in software (docs/methodology.md, "Comment text").
 # Each phrase is replaced by a neutral token before the negative/harsh lexicons run.
 SE_NEUTRAL_PHRASES = (
     "garbage collection", "garbage collector", "garbage collected", "garbage collect", "garbage-collected",
@@ -206,7 +206,7 @@ ACRONYMS = ("api", "url", "uri", "http", "https", "json", "yaml", "xml", "html",
             "fwiw", "note", "must", "should", "may", "ref",
             "mention", "emoji", "emojipos", "emojineg")
 
-# --- emoji (§1.2: small contempt list; ambiguous faces stay neutral) -------------------------
+# --- emoji (docs/methodology.md, "Harsh comments": small contempt list; ambiguous faces stay neutral) ---
 
 POSITIVE_EMOJI = ("\U0001F64F", "\U0001F389", "\U0001F44D", "\u2764", "\U0001F60A", "\U0001F642",
                   "\U0001F600",
@@ -298,7 +298,7 @@ def _phrase_regex(phrase: str) -> str:
     return r"\s+".join(tokens)
 
 
-# Phrases that aim criticism at the author rather than the code (metrics.md §1.2, Google's guide).
+# Phrases that aim criticism at the author rather than the code (docs/methodology.md, "Harsh comments"; Google's guide).
 BLAME_PHRASES = ("did you even", "do you even", "have you even", "you forgot", "you didn't", "you did not",
                  "you never", "you always", "you obviously", "you clearly", "you should have",
                  "you should've",
@@ -313,7 +313,7 @@ SECOND_PERSON = ("you", "your", "yours", "you're", "you've", "you'd", "you'll", 
 FIRST_SINGULAR = ("i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll")
 DIRECT_STARTS = ("so", "then", "and", "but", "or")
 
-# --- usefulness cues (metrics.md §2.6) ---------------------------------------------------------
+# --- usefulness cues (docs/methodology.md, "Comments that led to a change") -------------------
 
 # Comments that defer the point elsewhere ("in a follow-up") rarely lead to a change in this one.
 DEFERRAL = ("another patch", "another change", "another pr", "separate patch", "separate change",
@@ -410,7 +410,7 @@ RHETORICAL = ("why would", "why would anyone", "how hard is it", "how hard can i
 
 # Words a general valence lexicon rates negative that name software states and events, not a judgement
 # ("the test failed", "kill the process", "fatal error", "a dead lock", "blocking call"): their valence is
-# set to 0 (metrics.md §1.4, like SE_NEUTRAL_PHRASES above).
+# set to 0 (docs/methodology.md, "Comment text"; like SE_NEUTRAL_PHRASES above).
 SE_NEUTRAL_WORDS = ("kill", "killed", "kills", "killing", "fail", "failed", "fails", "failing", "failure",
                     "failures", "error", "errors", "dead", "problem", "problems", "crash", "crashed", "crashes",
                     "attack", "attacks", "exploit", "vulnerable", "vulnerability", "warning", "warnings", "warn",

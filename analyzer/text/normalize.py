@@ -1,4 +1,5 @@
-"""Split review-comment bodies into ``prose`` (what tone is judged on) and ``signals`` (metrics.md §0.3).
+"""Split review-comment bodies into ``prose`` (what tone is judged on) and
+``signals`` (docs/methodology.md, "Comment text").
 
 Everything works on a whole column at once with Arrow's RE2 kernels (``pyarrow.compute``), so a
 million comments normalise in seconds. All patterns in this package are RE2 syntax: no
@@ -104,7 +105,8 @@ def _matches(pattern: str) -> Callable[[pa.Array], np.ndarray]:
 
 
 def _strip_markup(array: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
-    """Steps 1-3 of §0.3: HTML comments, suggestion blocks, code, quotes. Returns prose + signals."""
+    """Steps 1-3 of docs/methodology.md, "Comment text":
+    HTML comments, suggestion blocks, code, quotes. Returns prose + signals."""
     signals: dict[str, np.ndarray] = {}
     array = pc.replace_substring(array, "\r\n", "\n")
     array = _rewrite(array, _has("<!--"), _HTML_COMMENT, " ")
@@ -229,7 +231,7 @@ def normalize_array(bodies: pa.Array) -> tuple[pa.Array, dict[str, np.ndarray]]:
 def normalize_comments(bodies: pd.Series) -> pd.DataFrame:
     """Normalise a column of comment bodies; one row per body, indexed like ``bodies``.
 
-    Columns: ``prose`` plus the §0.3 signals (``has_suggestion``, ``n_code_blocks``,
+    Columns: ``prose`` plus the signals of docs/methodology.md, "Comment text" (``has_suggestion``, ``n_code_blocks``,
     ``n_inline_code``, ``has_quote``, ``n_urls``, ``n_mentions``, ``n_refs``, ``n_prose_tokens``,
     ``lang_en``, ``is_trivial``).
     """

@@ -49,7 +49,7 @@ def vader_lexicon() -> dict[str, float]:
         parts = line.split("\t")
         if len(parts) >= 2 and parts[0]:
             ratings[parts[0].lower()] = float(parts[1])
-    for word in lx.SE_NEUTRAL_WORDS:  # software states and events, not judgements (metrics.md §1.4)
+    for word in lx.SE_NEUTRAL_WORDS:  # software states and events, not judgements (docs/methodology.md, "Comment text")
         ratings.pop(word, None)
     return ratings
 

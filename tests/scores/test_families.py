@@ -198,6 +198,7 @@ def test_declarations_name_real_options_and_fill_every_formula() -> None:
 
 
 ROOT = Path(__file__).resolve().parents[2]
+CITATION = re.compile(r'docs/methodology\.md,\s*"([^"]+)"')
 
 
 def test_docs_methodology_carries_the_registry() -> None:
@@ -209,3 +210,18 @@ def test_docs_methodology_carries_the_registry() -> None:
         "docs/methodology.md is stale: run python -m analyzer.scores.methodology docs/methodology.md"
     )
 
+
+def test_code_cites_sections_of_docs_methodology_that_exist() -> None:
+    """Comments cite docs/methodology.md by heading (not an outside specification), and each heading exists."""
+    headings = set(re.findall(r"^#+ (.+?)\s*$", (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8"), re.M))
+    cited: dict[str, set[str]] = {}
+    outside: list[str] = []
+    for path in sorted((ROOT / "analyzer").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        for name in CITATION.findall(source):
+            cited.setdefault(name, set()).add(path.name)
+        outside += [f"{path.name}: {line.strip()}" for line in source.splitlines() if "§" in line or "metrics.md" in line]
+    assert cited, "no code cites docs/methodology.md"
+    # a citation names a heading, or its leading words ("Comment scorers" for "Comment scorers: harsh, ...")
+    assert {name: files for name, files in cited.items() if not any(h.startswith(name) for h in headings)} == {}
+    assert outside == []
