@@ -68,7 +68,7 @@ def person_chart(name: str, rows: dict[str, dict[str, Any]]) -> Spec | None:
     shown = [(o, rows[o.name]) for o in OUTCOMES if o.name in rows and text(rows[o.name].get("status")) == "ok"]
     if not shown:
         return None
-    labels = [plain(o.label) for o, _ in shown]
+    labels = [plain(o.axis_label) for o, _ in shown]
     est = [r4((number(r.get("estimate")) or 0.0) * 100) for _, r in shown]
     lo = [(number(r.get("lo")) or 0.0) * 100 for _, r in shown]
     hi = [(number(r.get("hi")) or 0.0) * 100 for _, r in shown]
@@ -105,7 +105,7 @@ def person_chart(name: str, rows: dict[str, dict[str, Any]]) -> Spec | None:
         f"Change for authors after working with {plain(name)} (%, 90 % interval; left of 0 = better)",
         90 + 45 * len(shown),
         shapes=[zero],
-        xaxis={"title": {"text": "change in the three months after a review (%)"}, "zeroline": False},
+        xaxis={"title": {"text": "% change, 3 months after a review"}, "zeroline": False},
         yaxis={"automargin": True},
     )
     return {"data": [trace], "layout": layout}

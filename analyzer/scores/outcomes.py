@@ -43,13 +43,24 @@ class Outcome:
     fewer: str  # the word for a decrease ("fewer", "less")
     more: str
     verb: str = "needed"  # "Authors who worked with Maja needed ... / had ..."
+    short: str = ""  # the chart's axis label, which must fit a phone's width ("": the label)
+
+    @property
+    def axis_label(self) -> str:
+        return self.short or self.label
 
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("review_rounds", "review rounds", "poisson", "fewer", "more"),
-    Outcome("hours_to_merge", "time from review request to merge", "log", "less", "more"),
-    Outcome("ci_failed_first", "pull requests failing CI on their first push", "poisson", "fewer", "more", "had"),
-    Outcome("rework", "pull requests needing a fix or revert within 14 days", "poisson", "fewer", "more", "had"),
+    Outcome("hours_to_merge", "time from review request to merge", "log", "less", "more", short="time to merge"),
+    Outcome(
+        "ci_failed_first", "pull requests failing CI on their first push", "poisson", "fewer", "more", "had",
+        short="CI failed, 1st push",
+    ),
+    Outcome(
+        "rework", "pull requests needing a fix or revert within 14 days", "poisson", "fewer", "more", "had",
+        short="rework in 14 days",
+    ),
 )
 PR_COLUMNS = ("pr_id", "person", "repo", "created_at", "size", "prior_prs", *(o.name for o in OUTCOMES))
 REWORK_DAYS = 14

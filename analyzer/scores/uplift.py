@@ -137,7 +137,8 @@ def design_from(
     exposed = exposure >= EXPOSED
     author_code = authors.get_indexer(prs["person"])
     n_authors = np.array([len(np.unique(author_code[exposed[:, k]])) for k in range(len(people))], dtype=np.int64)
-    month = prs["created_at"].dt.strftime("%Y-%m").to_numpy(dtype=object)
+    # to_datetime: an empty window arrives as an object column, which has no .dt
+    month = pd.to_datetime(prs["created_at"], utc=True).dt.strftime("%Y-%m").to_numpy(dtype=object)
     repo_month = pd.factorize(prs["repo"].astype(object).to_numpy() + "|" + month)[0]
     return Design(
         prs,
@@ -293,6 +294,8 @@ def within_design(design: Design, columns: npt.NDArray[np.intp], keep: npt.NDArr
     codes, rm_codes = pd.factorize(design.author[rows])[0], pd.factorize(design.repo_month[rows])[0]
     xd = demean(x, [codes, rm_codes], copy=False)
     usable = np.linalg.norm(xd, axis=0) > 1e-8 * np.sqrt(len(xd))
+    if len(rows) <= int(usable.sum()):  # no residual degrees of freedom: no standard error to give
+        return None
     return Within(rows, codes, rm_codes, np.ascontiguousarray(xd[:, usable]), usable)
 
 
