@@ -35,75 +35,33 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
             "author_newcomer": "to_newcomer",
         }
     )
-    rc = frames.review_comments
-    inline = pd.DataFrame(
+    rc, rv, ic = frames.review_comments, frames.reviews, frames.issue_comments
+    inline = _source_rows(
+        "rc:", "review_comment", 0, rc, "comment_id",
         {
-            "comment_id": "rc:" + rc["comment_id"].astype(STR),
-            "kind": "review_comment",
-            "sort_id": rc["comment_id"],
-            "kind_rank": 0,
-            "person": rc["person"],
-            "is_bot": rc["is_bot"],
-            "pr_id": rc["pr_id"],
             "created_at": rc["created_at"],
             "updated_at": rc["updated_at"],
-            "body": rc["body"],
-            "url": rc["url"],
             "diff_hunk": rc["diff_hunk"],
             "path": rc["path"],
             "line": rc["line"].fillna(rc["original_line"]),
             "in_reply_to": "rc:" + rc["in_reply_to_id"].astype(STR),
             "thread_id": rc["thread_id"],
             "review_id": rc["review_id"],
-            "review_state": pd.NA,
-        }
+        },
     )
-    rv = frames.reviews
-    bodies = pd.DataFrame(
+    bodies = _source_rows(
+        "rv:", "review_body", 1, rv, "review_id",
         {
-            "comment_id": "rv:" + rv["review_id"].astype(STR),
-            "kind": "review_body",
-            "sort_id": rv["review_id"],
-            "kind_rank": 1,
-            "person": rv["person"],
-            "is_bot": rv["is_bot"],
-            "pr_id": rv["pr_id"],
             "created_at": rv["submitted_at"],
             "updated_at": rv["submitted_at"],
-            "body": rv["body"],
-            "url": rv["url"],
-            "diff_hunk": pd.NA,
-            "path": pd.NA,
-            "line": pd.NA,
-            "in_reply_to": pd.NA,
-            "thread_id": pd.NA,
             "review_id": rv["review_id"],
             "review_state": rv["state"],
-        }
+        },
     )
     bodies = bodies[bodies["body"].fillna("").str.strip().str.len() > 0]
-    ic = frames.issue_comments
-    convo = pd.DataFrame(
-        {
-            "comment_id": "ic:" + ic["comment_id"].astype(STR),
-            "kind": "issue_comment",
-            "sort_id": ic["comment_id"],
-            "kind_rank": 2,
-            "person": ic["person"],
-            "is_bot": ic["is_bot"],
-            "pr_id": ic["pr_id"],
-            "created_at": ic["created_at"],
-            "updated_at": ic["updated_at"],
-            "body": ic["body"],
-            "url": ic["url"],
-            "diff_hunk": pd.NA,
-            "path": pd.NA,
-            "line": pd.NA,
-            "in_reply_to": pd.NA,
-            "thread_id": pd.NA,
-            "review_id": pd.NA,
-            "review_state": pd.NA,
-        }
+    convo = _source_rows(
+        "ic:", "issue_comment", 2, ic, "comment_id",
+        {"created_at": ic["created_at"], "updated_at": ic["updated_at"]},
     )
     parts = [p for p in (inline, bodies, convo) if not p.empty]
     if not parts:
@@ -114,6 +72,33 @@ def assemble_comments(frames: Frames, start: datetime, end: datetime) -> pd.Data
     allc = allc.merge(prs, on="pr_id", how="left")
     own_convo = (allc["kind"] == "issue_comment") & (allc["person"] == allc["pr_author"]).fillna(False)
     return _typed_corpus(allc[~own_convo].drop(columns=["is_bot"]).reset_index(drop=True))
+
+
+# the corpus's columns before the PR context joins them, in order; a source lacking one gives NA
+SOURCE_COLUMNS = (
+    "comment_id", "kind", "sort_id", "kind_rank", "person", "is_bot", "pr_id", "created_at", "updated_at",
+    "body", "url", "diff_hunk", "path", "line", "in_reply_to", "thread_id", "review_id", "review_state",
+)
+
+
+def _source_rows(
+    prefix: str, kind: str, rank: int, table: pd.DataFrame, id_column: str, own: dict[str, object]
+) -> pd.DataFrame:
+    """One source's comments as corpus rows: the columns every source has, plus ``own`` (the rest NA).
+    ``prefix`` keeps ids of different sources apart ("rc:12" is not "ic:12")."""
+    shared = {
+        "comment_id": prefix + table[id_column].astype(STR),
+        "kind": kind,
+        "sort_id": table[id_column],
+        "kind_rank": rank,
+        "person": table["person"],
+        "is_bot": table["is_bot"],
+        "pr_id": table["pr_id"],
+        "body": table["body"],
+        "url": table["url"],
+    }
+    values = {**shared, **own}
+    return pd.DataFrame({c: values.get(c, pd.NA) for c in SOURCE_COLUMNS}, index=table.index)
 
 
 def _typed_corpus(frame: pd.DataFrame) -> pd.DataFrame:
