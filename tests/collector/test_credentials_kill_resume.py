@@ -57,6 +57,10 @@ def test_kill_9_of_a_pool_of_tokens_and_an_app_then_resume(tmp_path: Path) -> No
     assert statuses[-1] == "ok" and "running" not in statuses and statuses.count("interrupted") >= 1
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_every_worker_promptly_and_the_run_says_interrupted(tmp_path: Path) -> None:
     org = org_with_repos(16)
     for i, token in enumerate(TOKENS, start=1):
@@ -68,8 +72,10 @@ def test_ctrl_c_stops_every_worker_promptly_and_the_run_says_interrupted(tmp_pat
     with FakeGitHub(org, tokens=set(TOKENS), latency=0.03) as server:
         command = [sys.executable, "-m", "analyzer", "collect", "--org", org.login, "--base-url", server.base_url,
                    "--store", str(store), "--token-file", "token1", "--token-file", "token2", "--token-file", "token3"]
+        # Ctrl-C as at a terminal: a test run started in the background (no job control) would hand the
+        # child SIGINT ignored
         proc = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, preexec_fn=_default_sigint)
         assert proc.stderr is not None
         for line in proc.stderr:
             if "page" in line:

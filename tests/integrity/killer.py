@@ -24,6 +24,9 @@ import analyzer.scores.pipeline as score_pipeline
 from analyzer.cli import main
 
 PROGRESS_STEPS = 1_000
+# Ctrl-C as at a terminal: a test run started in the background (`make test &`, no job control) hands its
+# children SIGINT ignored, and the interrupt this harness simulates would never arrive
+signal.signal(signal.SIGINT, signal.default_int_handler)
 KILL_AT = int(os.environ.get("ANALYZER_TEST_KILL_AT", "0"))
 SIGNAL = getattr(signal, os.environ.get("ANALYZER_TEST_SIGNAL", "SIGKILL"))
 PAUSE = os.environ.get("ANALYZER_TEST_PAUSE")
