@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from github import Auth, GithubException, GithubIntegration
+from github.InstallationAuthorization import InstallationAuthorization
 
 from analyzer.collector.clock import Clock
 from analyzer.config import GitHubSection
@@ -160,12 +161,15 @@ class AppCredential(Credential):
 
     def _mint(self) -> None:
         try:
-            if self.installation_id is None:
-                self.installation_id = self._find_installation()
-                self.label = f"GitHub App {self.settings.app_id} installation {self.installation_id}" \
-                             f" ({self.settings.owner})"
-            asked = self.clock.now()
-            granted = self._integration.get_access_token(self.installation_id, permissions=dict(READ_PERMISSIONS))
+            try:
+                asked, granted = self._ask_for_token()
+            except GithubException as exc:
+                if exc.status != 401:
+                    raise
+                # asked once more with a new JWT: it lives 10 minutes, and a machine that slept (or a test's
+                # clock that jumped) between signing and sending gets "'exp' must be ... the future" for a
+                # key that is right
+                asked, granted = self._ask_for_token()
         except GithubException as exc:
             raise self._refused(exc) from None
         self._token = granted.token
@@ -175,6 +179,15 @@ class AppCredential(Credential):
             expires = asked + TOKEN_LIFETIME
         self._renew_at = expires - REFRESH_BEFORE
         self.minted += 1
+
+    def _ask_for_token(self) -> tuple[float, InstallationAuthorization]:
+        """(when asked, the installation token GitHub granted), finding the installation first if need be."""
+        if self.installation_id is None:
+            self.installation_id = self._find_installation()
+            app, owner = self.settings.app_id, self.settings.owner
+            self.label = f"GitHub App {app} installation {self.installation_id} ({owner})"
+        asked = self.clock.now()
+        return asked, self._integration.get_access_token(self.installation_id, permissions=dict(READ_PERMISSIONS))
 
     def _find_installation(self) -> int:
         owner, repo = self.settings.owner, self.settings.repo

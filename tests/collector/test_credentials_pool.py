@@ -141,6 +141,33 @@ def test_an_installation_token_github_calls_expired_early_is_replaced_once(org40
     assert any(r.status == 401 for r in server.log)  # the lapsed token was refused, then replaced
 
 
+def test_an_app_jwt_that_lapsed_before_it_was_sent_is_signed_again(tmp_path: Path) -> None:
+    """The App's JWT lives 10 minutes: a machine that slept between signing and sending (here: the clock
+    jumps 20 minutes right after the first signature) gets a 401 for a key that is right, and the next
+    JWT is good."""
+    clock = FakeClock()
+    small = org_with_repos(2)
+    with FakeGitHub(small, tokens=set(), clock=clock, app=app_for()) as server:
+        github = github_for(server, small)
+        credential = AppCredential(AppSettings(APP_ID, private_pem(), small.login), github.base_url, clock)
+        signer = credential._integration.auth
+        sign, signed = signer.create_jwt, []
+
+        def sign_then_sleep(expiration: int | None = None) -> str:
+            jwt = sign(expiration)
+            if not signed:
+                clock.advance(1200.0)
+            signed.append(jwt)
+            return jwt
+
+        signer.create_jwt = sign_then_sleep  # type: ignore[method-assign]
+        collect(github, tmp_path / "s.sqlite", credentials=[credential], window=WINDOW, clock=clock)
+    assert_matches(small, tmp_path / "s.sqlite")
+    refused = [r for r in server.log if r.status == 401]
+    assert len(refused) == 1  # the lapsed JWT only: the one signed next was accepted
+    assert len(signed) >= 2 and credential.minted >= 1
+
+
 def test_a_credential_out_of_budget_for_too_long_hands_its_repositories_to_the_others(
     tiny_org: OrgModel, tmp_path: Path
 ) -> None:
