@@ -16,14 +16,13 @@ single-process pipeline at the smallest size.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import tempfile
 import threading
 import time
 from typing import Any
 
 import psutil
-from score_speed import NOW, synthetic_tables
+from score_speed import NOW, in_fresh_process, synthetic_tables
 
 from analyzer.frames import build_frames
 from analyzer.scores.options import ScoringOptions
@@ -121,12 +120,7 @@ def _child(n: int, cluster: bool, out: Any) -> None:
 
 
 def run(n: int, cluster: bool) -> dict[str, float]:
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_child, args=(n, cluster, child))
-    proc.start()
-    result: dict[str, float] = parent.recv()
-    proc.join()
+    result: dict[str, float] = in_fresh_process(_child, n, cluster)
     return result
 
 

@@ -22,6 +22,7 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -295,14 +296,21 @@ def _child(task: str, n: int, arg: int, cache_dir: str, out: Any) -> None:
     out.send(result)
 
 
-def run(task: str, n: int, arg: int = 0) -> dict[str, float]:
+def in_fresh_process(target: Callable[..., None], *args: Any) -> Any:
+    """What ``target(*args, out)`` sends on ``out``, run in a fresh spawned process, so that its peak memory
+    and import costs are its own (score_scale.py and uplift_validity.py use this too)."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
+    proc = ctx.Process(target=target, args=(*args, child))
+    proc.start()
+    result = parent.recv()
+    proc.join()
+    return result
+
+
+def run(task: str, n: int, arg: int = 0) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        proc = ctx.Process(target=_child, args=(task, n, arg, tmp, child))
-        proc.start()
-        result: dict[str, float] = parent.recv()
-        proc.join()
+        result: dict[str, float] = in_fresh_process(_child, task, n, arg, tmp)
     return result
 
 

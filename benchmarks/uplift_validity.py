@@ -42,6 +42,7 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from score_speed import NOW, in_fresh_process, synthetic_tables  # noqa: E402  (beside this script)
 
 from analyzer.demo import DEMO_NOW, generate_org  # noqa: E402
 from analyzer.demo.causal import make_causal  # noqa: E402
@@ -210,13 +211,8 @@ def standard_errors(rows: pd.DataFrame) -> str:
 
 def _speed_child(n_comments: int, out: Any) -> None:
     import resource
-    import sys
-    from pathlib import Path
 
     from analyzer.scores.uplift import uplift_scores
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))  # score_speed.py sits beside this script
-    from score_speed import NOW, synthetic_tables
 
     options = ScoringOptions(now=NOW)
     frames = build_frames(synthetic_tables(n_comments), options)
@@ -228,12 +224,7 @@ def _speed_child(n_comments: int, out: Any) -> None:
 
 
 def speed(n_comments: int) -> None:
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_speed_child, args=(n_comments, child))
-    proc.start()
-    result = parent.recv()
-    proc.join()
+    result = in_fresh_process(_speed_child, n_comments)
     print(
         f"uplift stage on {n_comments:,} comments ({result['prs']:,} PRs, {result['rows']:,} rows): "
         f"{result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU (target <= 30 s; wall time grows with other "
