@@ -11,6 +11,7 @@ single-process pipeline at the smallest size.
 
     nice python benchmarks/score_scale.py                   # 1M, 2M, 5M
     nice python benchmarks/score_scale.py --sizes 200000    # a quick look
+    nice python benchmarks/score_scale.py --sizes 5000000 --baseline-size 1000000   # the 5M figure alone
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class TreePeak:
 
     def __init__(self, every: float = 0.2) -> None:
         self.every, self.peak, self._stop = every, 0, threading.Event()
+        self.client_at_peak = 0  # of the peak: this process's share (the rest: the cluster's processes)
         self.phase = "build"
         self.phases: dict[str, int] = {}
         self.uplift_running = 0  # the uplift fit runs on a pool thread of score_all
@@ -55,13 +57,14 @@ class TreePeak:
 
     def sample(self) -> int:
         me = psutil.Process()
-        total = 0
-        for proc in [me, *me.children(recursive=True)]:
+        client = total = me.memory_info().rss
+        for proc in me.children(recursive=True):
             try:
                 total += proc.memory_info().rss
             except psutil.Error:  # a worker that just ended
                 continue
-        self.peak = max(self.peak, total)
+        if total > self.peak:
+            self.peak, self.client_at_peak = total, client
         phase = "uplift" if self.uplift_running else self.phase
         self.phases[phase] = max(self.phases.get(phase, 0), total)
         return total
@@ -114,6 +117,7 @@ def _child(n: int, cluster: bool, out: Any) -> None:
         result["per_pr"] = float(scores.meta["timings_s"]["per_pr"])  # type: ignore[index]
         result["rows"] = float(len(scores.comments))
     result["peak_mb"] = peak.peak / 2**20
+    result["client_at_peak_mb"] = peak.client_at_peak / 2**20
     result["uplift_peak_mb"] = peak.phases.get("uplift", 0) / 2**20
     result["rest_peak_mb"] = peak.phases.get("scoring", 0) / 2**20
     out.send(result)
@@ -127,12 +131,15 @@ def run(n: int, cluster: bool) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="comments per corpus")
+    parser.add_argument(
+        "--baseline-size", type=int, help="comments of the one-process baseline (default: the smallest size)"
+    )
     args = parser.parse_args()
     sizes = sorted(args.sizes)
     print(
         f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB (shared with other jobs)"
     )
-    base = run(sizes[0], cluster=False)
+    base = run(args.baseline_size or sizes[0], cluster=False)
     print(
         f"baseline, one process, {base['n']:,.0f} comments: {base['wall']:.1f} s "
         f"({base['wall'] / base['n'] * 1e6:.1f} s per million), peak {base['peak_mb']:,.0f} MB"
@@ -146,7 +153,9 @@ def main() -> None:
         print(
             f"LocalCluster {WORKERS} workers x {MEMORY_LIMIT}, {res['n']:,.0f} comments: {res['wall']:.1f} s "
             f"({per_m:.1f} s per million; per-PR stage {res['per_pr']:.1f} s), peak of the process tree "
-            f"{res['peak_mb']:,.0f} MB (after building the corpus {res['build_peak']:,.0f} MB; while the uplift "
+            f"{res['peak_mb']:,.0f} MB (client {res['client_at_peak_mb']:,.0f} MB + cluster processes "
+            f"{res['peak_mb'] - res['client_at_peak_mb']:,.0f} MB at that moment; "
+            f"after building the corpus {res['build_peak']:,.0f} MB; while the uplift "
             f"fit runs {res['uplift_peak_mb']:,.0f} MB; outside it {res['rest_peak_mb']:,.0f} MB); "
             f"time per million vs {first['n']:,.0f}: {ratio:.2f}x; "
             f"vs one process at {base['n']:,.0f}: {res['wall'] / res['n'] / (base['wall'] / base['n']):.2f}x"

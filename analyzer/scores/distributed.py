@@ -14,6 +14,8 @@ with the restricted frames), so an incremental re-score on a cluster is as small
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import importlib
 import shutil
 import tempfile
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from analyzer.errors import AnalyzerError
 from analyzer.frames.model import Frames
@@ -81,6 +84,7 @@ class ClusterStage:
             except Exception as exc:  # a worker died or the task raised: one line, the stage named
                 raise ClusterError(f"scoring on the cluster failed: {type(exc).__name__}: {exc}") from exc
             comments, episode_rows = partitions.read_results(parts)
+            release_memory()  # the client's too: what reading the blocks freed
         finally:
             shutil.rmtree(run, ignore_errors=True)
         totals = {key: sum(int(s[key]) for s in stats) for key in ("scored", "cached")}
@@ -105,6 +109,7 @@ def score_part(
     frames = partitions.read_part(Path(part))
     known = partitions.read_known(known_file)
     result = per_pr.per_pr_stage(frames, options, start, end, scorer, known, with_keys)
+    result_stats = result.stats
     del frames
     # blocks are consecutive PR-id ranges and the canonical order is by PR first, so rows ordered here
     # come back in order when the client concatenates the blocks: its ``canonical_order`` copies nothing
@@ -112,7 +117,31 @@ def score_part(
     if not with_keys:  # a run without the score cache keeps only the team columns (and the order keys)
         comment_rows = comment_rows.loc[:, list(HANDED_BACK)]
     partitions.write_results(Path(part), comment_rows, episode_rows)
-    return result.stats
+    del comment_rows, episode_rows, result
+    release_memory()
+    return result_stats
+
+
+def release_memory() -> None:
+    """Give the memory a finished block freed back to the system: a worker idles between its blocks and
+    after the last one while the client runs the team-level steps, and glibc's heap and Arrow's pool keep
+    freed memory for reuse (measured: the two workers of a local cluster held about 1 GB together after
+    the per-PR stage, whatever the corpus size)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+_LIBC = _glibc()
 
 
 def _active_models() -> Any:

@@ -59,7 +59,7 @@ def exposure_matrix(
     event_time_ns: npt.NDArray[np.int64],
     n_people: int,
     tau_days: float = DEFAULT_TAU_DAYS,
-    dtype: type[np.floating[Any]] = np.float64,
+    dtype: type[np.generic] = np.float64,  # the window kernel's 0/1 fit booleans
     kernel: Kernel = DEFAULT_KERNEL,
 ) -> npt.NDArray[Any]:
     """Exposure (n_prs x n_people) of every PR to every person (codes 0..n_people-1).

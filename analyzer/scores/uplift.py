@@ -28,9 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import statsmodels.api as sm
-from scipy import linalg, optimize, sparse, special
+from scipy import linalg, optimize, special
 from scipy import stats as sps
-from scipy.linalg import blas
 from statsmodels.regression.linear_model import RegressionResults
 from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 from threadpoolctl import threadpool_limits
@@ -38,6 +37,18 @@ from threadpoolctl import threadpool_limits
 from analyzer.frames.model import Frames
 from analyzer.scores.codes import bool_mask
 from analyzer.scores.exposure import DEFAULT_KERNEL, Kernel, exposure_matrix
+from analyzer.scores.fixed_effects import (
+    DEMEAN_BLOCK,
+    ClusteredFit,
+    Effects,
+    Regressors,
+    clustered_fit,
+    demean,
+    gram_and_rhs,
+    group_effects,
+    regressors,
+)
+from analyzer.scores.fixed_effects import fitted as within_fitted
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
 from analyzer.scores.tables import UPLIFT
@@ -73,7 +84,7 @@ class Design:
     """Everything one fit needs, built once for all outcomes."""
 
     prs: pd.DataFrame  # pr_outcomes rows in the window with a merge, in model order
-    exposure: npt.NDArray[np.float32]  # n_prs x n_people
+    exposure: npt.NDArray[np.float32] | npt.NDArray[np.bool_]  # n_prs x n_people (``exposure_dtype``)
     reviewing: npt.NDArray[np.bool_]  # n_prs x n_people: the person reviewed the PR
     people: pd.Index  # the people of the columns (everyone with an interaction)
     n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
@@ -126,7 +137,7 @@ def design_from(
         _ns(met["at"]),
         len(people),
         settings.tau_days,
-        np.float32,  # values in [0, 1]: float32 halves the stage's largest arrays
+        exposure_dtype(settings.kernel),
         settings.kernel,
     )
     reviewing = np.zeros(exposure.shape, dtype=np.bool_)
@@ -152,48 +163,15 @@ def design_from(
     )
 
 
+def exposure_dtype(kernel: Kernel) -> type[np.generic]:
+    """How the design holds exposure: the window kernel's 0/1 as booleans, the decayed kernel's values
+    in [0, 1] as float32 (a quarter, a half of float64: the largest arrays the model keeps)."""
+    return np.bool_ if kernel == "window" else np.float32
+
+
 def _ns(times: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
     values = pd.to_datetime(pd.Series(times), utc=True).to_numpy(dtype="datetime64[ns]")
     return values.view(np.int64)
-
-
-DEMEAN_BLOCK = 64  # columns demeaned together: bounds the temporary to rows x 64
-
-
-def demean(
-    values: FloatArray,
-    groups: list[npt.NDArray[np.intp]],
-    tol: float = 1e-10,
-    max_iter: int = 500,
-    copy: bool = True,
-    weights: FloatArray | None = None,
-) -> FloatArray:
-    """Residuals of ``values`` (rows x columns) on the dummies of every grouping, by least squares weighted
-    by ``weights`` (None: unweighted): alternating projections (each pass subtracts the weighted group means
-    of one grouping) until nothing moves. Columns are independent, so blocks of them are demeaned one after
-    another; ``copy=False`` works in place (float64 input). Any start that differs from ``values`` by group
-    effects converges to the same residuals: the Poisson fit restarts from the last iteration's."""
-    out = np.array(values, dtype=np.float64, copy=True) if copy or values.dtype != np.float64 else values
-    w = np.ones(len(out)) if weights is None else weights
-    onehots = []
-    for codes in groups:
-        n_groups = int(codes.max()) + 1 if len(codes) else 0
-        transposed = sparse.csr_matrix((w, (codes, np.arange(len(codes)))), shape=(n_groups, len(codes)))
-        onehots.append((transposed, np.asarray(transposed.sum(axis=1)).ravel(), codes))
-    for start in range(0, out.shape[1], DEMEAN_BLOCK):
-        # a contiguous copy of the block: sparse products with a strided view copy it on every pass
-        block = np.ascontiguousarray(out[:, start : start + DEMEAN_BLOCK])
-        scale = max(float(np.abs(block).max()) if block.size else 0.0, 1.0)
-        for _ in range(max_iter):
-            moved = 0.0
-            for transposed, totals, codes in onehots:
-                means = (transposed @ block) / totals[:, None]
-                block -= means[codes]
-                moved = max(moved, float(np.abs(means).max()) if means.size else 0.0)
-            if moved <= tol * scale:
-                break
-        out[:, start : start + DEMEAN_BLOCK] = block
-    return out
 
 
 Basis = tuple[FloatArray, FloatArray]  # eigenvalues and eigenvectors of x'x
@@ -249,13 +227,42 @@ class Fit:
 
 @dataclass(frozen=True)
 class Within:
-    """The within-transformed design of one outcome's PR rows."""
+    """The within-transformed design of one outcome's PR rows: the regressors ``x`` less ``effects``
+    (analyzer.scores.fixed_effects; never held whole: PRs x people in float64 is a run's largest array)."""
 
     rows: npt.NDArray[np.intp]  # PR rows of the design in the model
     author: npt.NDArray[np.intp]  # cluster codes of those rows
     repo_month: npt.NDArray[np.intp]
-    x: FloatArray  # demeaned regressors, usable columns only
+    x: FloatArray | Regressors  # regressors of the usable columns (an array, or read from the design)
     usable: npt.NDArray[np.bool_]  # over [exposure..., reviewing..., log size, log prior PRs]
+    effects: Effects | None = None  # author and repository x month effects of x's columns (None: x is demeaned)
+
+
+@dataclass(frozen=True)
+class DesignColumns:
+    """Regressors of a fit read from the design's compact arrays a block at a time (``Regressors``):
+    the columns at ``which`` of [exposure..., reviewing..., log size, log prior PRs] of the people at
+    ``people``, on the PR rows ``rows``."""
+
+    exposure: npt.NDArray[np.float32] | npt.NDArray[np.bool_]  # the design's (window PRs x people)
+    reviewing: npt.NDArray[np.bool_]
+    covariates: FloatArray  # model rows x [log1p(size), log1p(prior PRs)]
+    rows: npt.NDArray[np.intp]
+    people: npt.NDArray[np.intp]
+    which: npt.NDArray[np.intp]  # ascending
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.which)
+
+    def block(self, rows: slice, cols: slice) -> FloatArray:
+        k, which, pick = len(self.people), self.which[cols], self.rows[rows]
+        n_exposure, n_reviewing = int((which < k).sum()), int((which < 2 * k).sum())
+        out = np.empty((len(pick), len(which)))
+        out[:, :n_exposure] = self.exposure[np.ix_(pick, self.people[which[:n_exposure]])]
+        out[:, n_exposure:n_reviewing] = self.reviewing[np.ix_(pick, self.people[which[n_exposure:n_reviewing] - k])]
+        out[:, n_reviewing:] = self.covariates[rows][:, which[n_reviewing:] - 2 * k]
+        return out
 
 
 def model_rows(design: Design, outcome: Outcome) -> npt.NDArray[np.bool_]:
@@ -286,41 +293,29 @@ def within_design(design: Design, columns: npt.NDArray[np.intp], keep: npt.NDArr
     rows, k = np.flatnonzero(keep), len(columns)
     if len(rows) < 3 or len(np.unique(design.author[rows])) < 2:
         return None
-    x = np.empty((len(rows), 2 * k + 2))  # filled in place: the design is the stage's largest array
-    x[:, :k] = design.exposure[np.ix_(rows, columns)]
-    x[:, k : 2 * k] = design.reviewing[np.ix_(rows, columns)]
-    x[:, 2 * k] = np.log1p(prs["size"].to_numpy(dtype=float)[rows])
-    x[:, 2 * k + 1] = np.log1p(prs["prior_prs"].to_numpy(dtype=float)[rows])
+    covariates = np.column_stack(
+        [np.log1p(prs["size"].to_numpy(dtype=float)[rows]), np.log1p(prs["prior_prs"].to_numpy(dtype=float)[rows])]
+    )
+    x = DesignColumns(design.exposure, design.reviewing, covariates, rows, columns, np.arange(2 * k + 2))
     codes, rm_codes = pd.factorize(design.author[rows])[0], pd.factorize(design.repo_month[rows])[0]
-    xd = demean(x, [codes, rm_codes], copy=False)
-    usable = np.linalg.norm(xd, axis=0) > 1e-8 * np.sqrt(len(xd))
+    effects, norms = group_effects(x, [codes, rm_codes])
+    usable = norms > 1e-8 * np.sqrt(len(rows))
     if len(rows) <= int(usable.sum()):  # no residual degrees of freedom: no standard error to give
         return None
-    return Within(rows, codes, rm_codes, np.ascontiguousarray(xd[:, usable]), usable)
+    x = replace(x, which=x.which[usable])
+    return Within(rows, codes, rm_codes, x, usable, [e[:, usable] for e in effects])
 
 
-ROW_BLOCK = 8192  # rows per block of the weighted Gram matrix: bounds its temporary
-
-
-def weighted_gram(x: FloatArray, w: FloatArray) -> FloatArray:
-    """x' diag(w) x, a block of rows at a time, by BLAS's symmetric rank-k update (half a general
-    product's work: the Poisson iterations spend most of their time here)."""
-    out = np.zeros((x.shape[1], x.shape[1]), order="F")
-    for start in range(0, len(x), ROW_BLOCK):
-        scaled = x[start : start + ROW_BLOCK] * np.sqrt(w[start : start + ROW_BLOCK])[:, None]
-        out = blas.dsyrk(1.0, scaled.T, beta=1.0, c=out, overwrite_c=True)  # scaled' scaled, upper half
-    return np.triu(out) + np.triu(out, 1).T
-
-
-def poisson_fe(y: FloatArray, within: Within, max_iter: int = 30, tol: float = 1e-5) -> Any:
+def poisson_fe(y: FloatArray, within: Within, max_iter: int = 30, tol: float = 1e-5) -> ClusteredFit:
     """Poisson regression (log link) of counts ``y`` on the regressors with author and repository x month
     fixed effects: iteratively reweighted least squares, each step a weighted within transform (restarted
-    from the last step's residuals, so a step costs a few demeaning passes) and the weighted least squares
-    of the working response; the last step is statsmodels' WLS with errors clustered by author, whose
-    sandwich at the solution is the Poisson quasi-likelihood's (the scores are x'(y - mu)). Correct for the
-    mean whatever the variance (counts overdispersed, 0/1 outcomes): it only needs E[y] = exp(x b + ...)."""
-    groups = [within.author, within.repo_month]
-    xd = within.x  # the unweighted residuals: a valid start for any weights (x minus group effects)
+    from the last step's group effects, so a step costs a few demeaning passes) and the weighted least
+    squares of the working response; the last step is statsmodels' WLS with errors clustered by author
+    (``fixed_effects.clustered_fit``), whose sandwich at the solution is the Poisson quasi-likelihood's (the
+    scores are x'(y - mu)). Correct for the mean whatever the variance (counts overdispersed, 0/1
+    outcomes): it only needs E[y] = exp(x b + ...). ``within`` is left as it was."""
+    groups, x = [within.author, within.repo_month], regressors(within.x)
+    effects = within.effects  # the unweighted ones: a valid start for any weights
     mu = (y + y.mean()) / 2  # the usual start: positive everywhere, near y
     eta = np.log(mu)
     z = eta + (y - mu) / mu
@@ -328,18 +323,27 @@ def poisson_fe(y: FloatArray, within: Within, max_iter: int = 30, tol: float = 1
     beta_before: FloatArray | None = None
     for _ in range(max_iter):
         zd = demean(zd[:, None], groups, weights=mu, copy=False)[:, 0]
-        xd = demean(xd, groups, weights=mu, copy=False)
-        gram = weighted_gram(xd, mu)
-        beta = ridge_solve(gram, xd.T @ (mu * zd))
-        eta = np.clip(z - (zd - xd @ beta), -30.0, 30.0)  # the fitted linear predictor, fixed effects included
+        effects = group_effects(x, groups, mu, effects)[0]
+        gram, rhs = gram_and_rhs(x, groups, effects, mu, zd)
+        beta = ridge_solve(gram, rhs)
+        # the fitted linear predictor, fixed effects included
+        eta = np.clip(z - (zd - within_fitted(x, groups, effects, beta)), -30.0, 30.0)
         if beta_before is not None and np.max(np.abs(beta - beta_before), initial=0.0) <= tol:
             break
         beta_before, mu = beta, np.exp(eta)
         z_next = eta + (y - mu) / mu
         zd += z_next - z  # the new working response, less the old group effects: a warm start
         z = z_next
-    root = np.sqrt(mu)
-    return clustered_ols(zd * root, xd * root[:, None], within.author, basis_of(gram))
+    return clustered_fit(x, groups, effects or [], within.author, mu, zd, (gram, rhs))
+
+
+def ols_fe(y: FloatArray, within: Within) -> ClusteredFit:
+    """OLS of ``y`` on the regressors with author and repository x month fixed effects (the within
+    transform of both), errors clustered by author: statsmodels' (``fixed_effects.clustered_fit``)."""
+    groups, x = [within.author, within.repo_month], regressors(within.x)
+    yd = demean(y[:, None], groups)[:, 0]
+    effects = within.effects if within.effects is not None else []
+    return clustered_fit(x, groups if effects else [], effects, within.author, np.ones(len(yd)), yd)
 
 
 def ridge_solve(gram: FloatArray, rhs: FloatArray) -> FloatArray:
@@ -380,11 +384,8 @@ def fit_outcome(
     if within is None:
         return Fit(design.people[columns], nan, nan.copy(), nan.copy())
     raw_y = design.prs[outcome.name].to_numpy(dtype=float)[within.rows]
-    if outcome.model == "poisson":
-        result = poisson_fe(raw_y, within if in_place else replace(within, x=within.x.copy()))
-    else:
-        yd = demean(np.log(raw_y)[:, None], [within.author, within.repo_month])[:, 0]
-        result = clustered_ols(yd, within.x, within.author, gram_basis(within.x))
+    # neither fit changes ``within`` (``in_place`` is kept for callers; it no longer saves a copy)
+    result = poisson_fe(raw_y, within) if outcome.model == "poisson" else ols_fe(np.log(raw_y), within)
     params = np.full(len(within.usable), np.nan)
     ses = params.copy()
     params[within.usable] = result.params
