@@ -4,7 +4,8 @@ Each replicate generates a seeded demo org (``generate_org``; sizes and planted 
 its model into the store-shaped tables the collector would write (``model_tables``: PRs, reviews, PR
 commits, with the same columns), builds frames with the product's ``build_frames`` and runs the uplift
 stage (``analyzer.scores.uplift``). The planted people's true effect is in ``model.traits``; everyone
-else's is zero. Printed, for the model (its shrunk intervals, and the same fit unshrunk) and for the naive
+else's is zero. Printed, for the model (its shrunk estimates with FAB intervals), the robust intervals around
+linear shrinkage (the model's choice before: ``uplift.shrink``), the same fit unshrunk and the naive
 before/after contrast side by side:
 
 - coverage: share of (person, replicate) whose 90 % interval contains the true effect (target >= 85 %),
@@ -13,7 +14,8 @@ before/after contrast side by side:
 - power: share of planted 20 % improvers/worseners, at the demo's size, credited with the right sign
   (target >= 80 %);
 - confounded: share of replicates where the reviewer given only the strongest authors is credited
-  (target <= 10 %).
+  (target <= 10 %);
+- calibration: the spread of (unshrunk estimate - truth) / standard error (1 when the errors are right).
 
 With ``--speed N`` it instead times the uplift stage alone on the score_speed benchmark corpus of N comments
 (``benchmarks/score_speed.py`` builds it; 1,000,000 by default there) in a child process and prints its wall
@@ -42,6 +44,7 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from scipy import stats as sps  # noqa: E402
 from score_speed import NOW, in_fresh_process, synthetic_tables  # noqa: E402  (beside this script)
 
 from analyzer.demo import DEMO_NOW, generate_org  # noqa: E402
@@ -51,7 +54,7 @@ from analyzer.fakegithub.model import OrgModel  # noqa: E402
 from analyzer.frames import build_frames  # noqa: E402
 from analyzer.scores.exposure import DEFAULT_KERNEL, KERNELS, Kernel  # noqa: E402
 from analyzer.scores.options import ScoringOptions  # noqa: E402
-from analyzer.scores.uplift import UpliftSettings, build_design, uplift_table  # noqa: E402
+from analyzer.scores.uplift import UpliftSettings, build_design, shrink, uplift_table  # noqa: E402
 
 DEMO_SCALE = 1.0
 SCALES = (0.5, 0.75, 1.0, 1.0, 1.5, 3.0)  # the demo's size twice as often: power is judged there
@@ -158,12 +161,24 @@ def run_one(rep: Replicate) -> pd.DataFrame:
     table = uplift_table(design, settings)
     fitted = time.perf_counter()
     table = table[table["outcome"] == "review_rounds"].copy()
+    add_linear(table, settings.level)
     truth = {t.login: (t.trait, t.effect) for t in model.traits if t.effect is not None}
     table["trait"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[0])
     table["truth"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[1])
     table["seed"], table["scale"], table["effect"], table["kernel"] = rep.seed, rep.scale, rep.effect, rep.kernel
     table["gen_s"], table["fit_s"] = generated - started, fitted - generated
     return table
+
+
+def add_linear(table: pd.DataFrame, level: float) -> None:
+    """The robust empirical-Bayes intervals around linear shrinkage (``uplift.shrink``, the model's choice
+    before the FAB intervals; coverage on average over people) of one replicate's unshrunk estimates,
+    beside the model's: columns linear, linear_lo, linear_hi."""
+    z = sps.norm.ppf(0.5 + level / 2)
+    x = np.log1p(table["raw"].to_numpy(dtype=float))
+    se = (np.log1p(table["raw_hi"].to_numpy(dtype=float)) - np.log1p(table["raw_lo"].to_numpy(dtype=float))) / (2 * z)
+    est, lo, hi = shrink(x, se, level)
+    table["linear"], table["linear_lo"], table["linear_hi"] = np.expm1(est), np.expm1(lo), np.expm1(hi)
 
 
 def _rates(rows: pd.DataFrame, lo: str, hi: str) -> dict[str, float]:
@@ -206,6 +221,32 @@ def standard_errors(rows: pd.DataFrame) -> str:
     return ", ".join(
         f"scale {scale:g}: SE {value:.3f}, MDE {np.expm1((1.6449 + 0.8416) * value) * 100:.0f} %"
         for scale, value in per_scale.items()
+    )
+
+
+def calibration(rows: pd.DataFrame) -> str:
+    """How far the unshrunk standard errors are from the estimates' real spread: the standard deviation of
+    (estimate - truth) / SE over every person (1 when the errors are right), and what the unshrunk test
+    (|estimate| / SE > z, which the FAB intervals share) would give with every SE scaled by it: its false
+    credit and its power for a planted 20 % effect at the demo's size (the best a per-person test at that
+    false-credit rate can do with this fit)."""
+    ok = rows[rows["status"] == "ok"]
+    z = sps.norm.ppf(0.95)
+    x = np.log1p(ok["raw"])
+    se = (np.log1p(ok["raw_hi"]) - np.log1p(ok["raw_lo"])) / (2 * z)
+    t = (x - np.log1p(ok["truth"])) / se
+    spread = float(t.std())
+    scaled = x / (se * spread)
+    credited = scaled.abs() > z
+    planted = ok["trait"].isin(["uplift_improver", "uplift_worsener"])
+    at_demo = planted & (ok["scale"] == DEMO_SCALE) & (ok["effect"] == 0.2)
+    right = credited & (np.sign(scaled) == np.sign(ok["truth"]))
+    return (
+        f"unshrunk t = (estimate - truth) / SE: sd {spread:.3f} (1 when the standard errors are right; "
+        f"no-effect people {t[ok['truth'] == 0].std():.3f}); with SEs scaled by it the unshrunk test's false "
+        f"credit {credited[ok['truth'] == 0].mean():.3f}, confounded {credited[ok['trait'] == 'uplift_confounded'].mean():.3f}, "
+        f"power (20 %, demo size) {right[at_demo].mean():.3f} (improvers {right[at_demo & (ok['truth'] < 0)].mean():.3f}, "
+        f"worseners {right[at_demo & (ok['truth'] > 0)].mean():.3f})"
     )
 
 
@@ -267,8 +308,16 @@ def main() -> None:
 
 
 def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
-    """The figures for the model, the same fit unshrunk and the naive contrast, side by side."""
+    """The figures for the model, the same fit unshrunk, with FAB intervals and the naive contrast, side by
+    side; then how well the unshrunk standard errors describe the estimates' real spread."""
+    if "linear_lo" not in rows:  # rows saved before the linear columns: computed per replicate
+        rows = rows.copy()
+        for _, group in rows.groupby("seed"):
+            part = group.copy()
+            add_linear(part, ScoringOptions.level)
+            rows.loc[part.index, ["linear", "linear_lo", "linear_hi"]] = part[["linear", "linear_lo", "linear_hi"]]
     model, raw, naive = _rates(rows, "lo", "hi"), _rates(rows, "raw_lo", "raw_hi"), _rates(rows, "naive_lo", "naive_hi")
+    linear = _rates(rows, "linear_lo", "linear_hi")
     targets = {
         "coverage (all people)": ">= 0.85",
         "coverage (planted people)": "(reported)",
@@ -282,9 +331,9 @@ def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
         f"uplift validity: {n_orgs} seeded orgs (scales {sorted(set(SCALES))}, effects {sorted(set(EFFECTS))}, "
         f"planted and fitted on the {kernel} exposure)"
     )
-    print(f"{'figure':<30}{'model':>9}{'unshrunk':>10}{'naive':>9}  target")
+    print(f"{'figure':<30}{'model':>9}{'linear EB':>11}{'unshrunk':>10}{'naive':>9}  target")
     for key, target in targets.items():
-        print(f"{key:<30}{model[key]:>9.3f}{raw[key]:>10.3f}{naive[key]:>9.3f}  {target}")
+        print(f"{key:<30}{model[key]:>9.3f}{linear[key]:>11.3f}{raw[key]:>10.3f}{naive[key]:>9.3f}  {target}")
     n_ok = int((rows["status"] == "ok").sum())
     print(f"person estimates with status ok: {n_ok}; planted ok: {int(rows['trait'].str.startswith('uplift').sum())}")
     print(
@@ -294,6 +343,7 @@ def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
     print(
         f"planted people's unshrunk standard error (median) and unshrunk minimal detectable effect: {standard_errors(rows)}"
     )
+    print(calibration(rows))
     ratio = naive["false credit (no effect)"] / max(model["false credit (no effect)"], 1e-9)
     print(f"ratio naive/model false credit: {ratio:.1f}x")
 
