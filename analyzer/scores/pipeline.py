@@ -127,6 +127,10 @@ def _score_all(
         # frames only, and the longest team-level step on a big corpus: started first, so it overlaps the
         # per-PR stage on the main thread
         uplift_job = later(uplift_cache.cached_uplift, frames, start, end, uplift.settings_from(options), options.cache)
+        # a stage that runs on other processes (a Dask cluster: distributed.ClusterStage) leaves this one idle
+        # until it hands its rows back, which it does once the fit is done: the client never holds both
+        if (waiting_for := getattr(stage, "waiting_for", None)) is not None:
+            stage = waiting_for(uplift_job.result)
         if options.cache is not None:
             per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache, stage)
             comments, base = per_pr.comments, per_pr.episodes

@@ -6,9 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ import pytest
 from analyzer.config import Config
 from analyzer.frames import Frames
 from analyzer.pipeline import load_frames, scoring_options
-from analyzer.scores import partitions
+from analyzer.scores import partitions, uplift_cache
 from analyzer.scores.comments import score_comments
 from analyzer.scores.distributed import HANDED_BACK, ClusterError, ClusterStage, cluster_stage
 from analyzer.scores.options import ScoringOptions
@@ -92,6 +94,37 @@ def test_blocks_come_back_in_order_with_the_team_columns_only(
     pd.testing.assert_frame_equal(comments, out.comments)
     pd.testing.assert_frame_equal(eps, out.episodes)
     assert np.shares_memory(comments["considerate"].to_numpy(), out.comments["considerate"].to_numpy())
+
+
+def test_rows_come_back_only_after_the_uplift_fit(
+    demo: tuple[Frames, ScoringOptions], stage: ClusterStage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score_all has the stage wait for the uplift fit (a client thread) before it reads the workers' rows
+    back, so the client never holds the fit's arrays and every comment row at once."""
+    frames, options = demo
+    events: list[str] = []
+    fit, read = uplift_cache.cached_uplift, partitions.read_results
+
+    def fitting(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # until every block's rows are written
+            parts = list(stage.folder.glob("run-*/part-*"))
+            if parts and all((part / "episodes.parquet").exists() for part in parts):
+                break
+            time.sleep(0.05)
+        time.sleep(1.0)  # the workers are done: without the wait, the stage reads their rows back meanwhile
+        table = fit(*args, **kwargs)
+        events.append("fit done")
+        return table
+
+    def reading(parts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        events.append("hand-back")
+        return read(parts)
+
+    monkeypatch.setattr(uplift_cache, "cached_uplift", fitting)
+    monkeypatch.setattr(partitions, "read_results", reading)
+    score_all(frames, options, stage=replace(stage, rows_per_part=1_000_000))
+    assert events == ["fit done", "hand-back"]
 
 
 def test_blocks_cover_every_item_once(demo: tuple[Frames, ScoringOptions], tmp_path: Path) -> None:
