@@ -102,17 +102,19 @@ def _child(n: int, cluster: bool, out: Any) -> None:
         del tables
         result = {"n": float(n_comments), "build_peak": peak.sample() / 2**20}
         peak.phase = "scoring"
+        held = [frames]  # handed to score_all without a reference kept here, as ``analyzer score`` does
+        del frames
         if cluster:
             with (
                 tempfile.TemporaryDirectory() as folder,
                 cluster_stage(workers=WORKERS, folder=folder, memory_limit=MEMORY_LIMIT) as stage,
             ):
                 t = time.perf_counter()
-                scores = score_all(frames, opts, stage=stage)
+                scores = score_all(held.pop(), opts, stage=stage)
                 result["wall"] = time.perf_counter() - t
         else:
             t = time.perf_counter()
-            scores = score_all(frames, opts)
+            scores = score_all(held.pop(), opts)
             result["wall"] = time.perf_counter() - t
         result["per_pr"] = float(scores.meta["timings_s"]["per_pr"])  # type: ignore[index]
         result["rows"] = float(len(scores.comments))

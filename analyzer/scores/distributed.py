@@ -14,8 +14,6 @@ with the restricted frames), so an incremental re-score on a cluster is as small
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import importlib
 import shutil
 import tempfile
@@ -27,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from analyzer.errors import AnalyzerError
 from analyzer.frames.model import Frames
 from analyzer.scores import partitions, per_pr
 from analyzer.scores.comment_table import CommentScorer
+from analyzer.scores.memory import release_memory
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.per_pr import PerPr
 
@@ -131,28 +129,6 @@ def score_part(
     del comment_rows, episode_rows, result
     release_memory()
     return result_stats
-
-
-def release_memory() -> None:
-    """Give the memory a finished block freed back to the system: a worker idles between its blocks and
-    after the last one while the client runs the team-level steps, and glibc's heap and Arrow's pool keep
-    freed memory for reuse (measured: the two workers of a local cluster held about 1 GB together after
-    the per-PR stage, whatever the corpus size)."""
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _glibc() -> Any:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:  # not glibc (macOS, musl): nothing to trim
-        return None
-
-
-_LIBC = _glibc()
 
 
 def _active_models() -> Any:

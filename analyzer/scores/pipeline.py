@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from analyzer.scores import (
 from analyzer.scores.comment_table import CommentScorer
 from analyzer.scores.families import FamilyInputs
 from analyzer.scores.families import modules as family_modules
+from analyzer.scores.memory import release_memory
 from analyzer.scores.options import ScoringOptions, recorded_options
 from analyzer.scores.per_pr import PerPrStage, canonical_order, per_pr_stage, team_columns
 from analyzer.scores.stats import FAMILY_COLUMNS, sharing_codes, sharing_index, wilson_interval
@@ -109,13 +110,16 @@ def score_all(
 
     With ``options.cache`` (a directory) the per-PR stage is incremental: only PRs whose items changed
     since the cached run are recomputed (see ``analyzer.scores.incremental``); the tables are the same."""
+    held = [frames]  # handed over, not kept here: _score_all lets the comment tables go when it can
+    del frames
     with sharing_codes():  # the families group the same person columns: factorise each once
-        return _score_all(frames, options, scorer, stage or per_pr_stage)
+        return _score_all(held, options, scorer, stage or per_pr_stage)
 
 
 def _score_all(
-    frames: Frames, options: ScoringOptions, scorer: CommentScorer | None, stage: PerPrStage
+    held: list[Frames], options: ScoringOptions, scorer: CommentScorer | None, stage: PerPrStage
 ) -> Scores:
+    frames = held.pop()
     start, end = frames.window_start, frames.window_end
     clock = time.perf_counter()  # durations only (meta["timings_s"]); no score depends on the clock
     score_with = scorer or _default_scorer()
@@ -139,6 +143,13 @@ def _score_all(
             comments, base = canonical_order(per_pr.comments, per_pr.episodes)
             comments = team_columns(comments)
         marks = {"per_pr": time.perf_counter() - clock}
+        bot_comments = _bot_comments(frames)
+        # the comment tables' only use after the per-PR stage is that count: this run lets them go (1 GB
+        # of a 5M-comment client; freed when the caller keeps no reference either, as ``analyzer score``)
+        frames = replace(
+            frames, review_comments=frames.review_comments.iloc[:0], issue_comments=frames.issue_comments.iloc[:0]
+        )
+        release_memory()
         eps_job = later(episodes.finish_episodes, base, frames, options)
         comments["to_newcomer"] = episodes.to_newcomer(comments["pr_id"], frames)
         teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
@@ -180,7 +191,7 @@ def _score_all(
         }
     marks["tables"] = time.perf_counter() - clock
     typed = {name: conform_scores(frame, name) for name, frame in tables.items()}
-    meta = _meta(frames, options, comments, per_pr.stats)
+    meta = _meta(frames, options, comments, per_pr.stats, bot_comments)
     marks["total"] = time.perf_counter() - clock
     # cumulative seconds at the end of each stage (durations only; excluded from comparisons)
     meta["timings_s"] = {k: round(v, 3) for k, v in marks.items()}
@@ -242,14 +253,20 @@ def _team(
     )
 
 
-def _meta(
-    frames: Frames, options: ScoringOptions, comments: pd.DataFrame, cache_stats: dict[str, int]
-) -> dict[str, object]:
+def _bot_comments(frames: Frames) -> int:
+    """Bots' review and conversation comments in the window (left out of every score)."""
     start, end = pd.Timestamp(frames.window_start), pd.Timestamp(frames.window_end)
-    bot_comments = 0
+    count = 0
     for table in (frames.review_comments, frames.issue_comments):
         in_window = (table["created_at"] >= start) & (table["created_at"] <= end)
-        bot_comments += int((table["is_bot"].fillna(False).astype(bool) & in_window).sum())
+        count += int((table["is_bot"].fillna(False).astype(bool) & in_window).sum())
+    return count
+
+
+def _meta(
+    frames: Frames, options: ScoringOptions, comments: pd.DataFrame, cache_stats: dict[str, int], bot_comments: int
+) -> dict[str, object]:
+    start, end = pd.Timestamp(frames.window_start), pd.Timestamp(frames.window_end)
     return {
         "window_start": start.isoformat(),
         "window_end": end.isoformat(),
