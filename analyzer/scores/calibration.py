@@ -26,14 +26,17 @@ from scipy import optimize, sparse, stats
 
 from analyzer.errors import CalibrationError
 from analyzer.scores.comments import (
+    DENSE_SUFFIX,
     CommentModels,
     LinearModel,
     _harsh_flag,
     active_models,
+    comment_vectors,
     featurize,
     featurize_words,
     model_scores,
 )
+from analyzer.text.embedding import shipped_vectors
 from analyzer.text.ngrams import DEFAULT_BITS, hashed_matrix
 
 Target = Literal["harsh", "useful"]
@@ -211,6 +214,9 @@ L2_PER_ROW = {"considerate": 1.0, "harsh": 0.0005, "useful": 0.5}
 # usefulness cues that transfer poorly between teams still hold within one (in-set ROC-AUC 0.71 vs 0.68 on Nova).
 L2_PER_ROW_OWN_DATA = {**L2_PER_ROW, "useful": 0.004}
 L2_WORDS = {"harsh": 3.0}
+# Comment vectors (static MiniLM token vectors, unit length): only the harsh model uses them. They raised
+# left-out harsh ROC-AUC on every tone set; for usefulness they lowered it on Nova (docs/methodology.md).
+L2_DENSE = {"harsh": 1.0}
 MAX_ITER = 100  # L-BFGS iterations: the left-out AUC moves by < 0.005 beyond this, and fitting stays fast
 CONSIDERATE_SCALE = 1.0
 # The harsh flag's threshold is the lowest harsh probability at which the flag reaches this precision on
@@ -305,7 +311,7 @@ def _checked(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, prior: np.ndarray, l2: float) -> tuple[float, np.ndarray]:
     """Logistic regression with an L2 penalty toward ``prior`` (intercept unpenalised)."""
-    intercepts, weights, _ = _fit(x, None, [np.asarray(y, dtype=bool)], prior, l2, 0.0, equal_sources=False)
+    intercepts, weights, _, _ = _fit(x, None, [np.asarray(y, dtype=bool)], prior, l2, 0.0, equal_sources=False)
     return float(intercepts[0]), weights
 
 
@@ -318,36 +324,46 @@ def _fit(
     l2_words: float,
     equal_sources: bool = True,
     maxiter: int = 500,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(intercept per source, named weights, word weights): one logistic loss over all sources, each
-    with its own unpenalised intercept; with ``equal_sources`` every source weighs the same in total."""
+    dense: np.ndarray | None = None,
+    l2_dense: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(intercept per source, named weights, word weights, dense weights): one logistic loss over all
+    sources, each with its own unpenalised intercept; with ``equal_sources`` every source weighs the same
+    in total. ``words`` (sparse) and ``dense`` (comment vectors) are pulled toward zero by their own L2."""
     y = np.concatenate([np.asarray(v, dtype=np.float64) for v in ys])
     source = np.concatenate([np.full(len(v), i) for i, v in enumerate(ys)])
     sizes = np.array([len(v) for v in ys], dtype=np.float64)
     weight = (len(y) / (len(ys) * sizes))[source] if equal_sources else np.ones(len(y))
     n_src, n_named = len(ys), named.shape[1]
     n_words = 0 if words is None else words.shape[1]
+    n_dense = 0 if dense is None else dense.shape[1]
+    at_words, at_dense = n_src + n_named, n_src + n_named + n_words
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        b, wn = theta[:n_src], theta[n_src : n_src + n_named]
+        b, wn = theta[:n_src], theta[n_src:at_words]
         z = b[source] + named @ wn
         if words is not None:
-            z = z + words @ theta[n_src + n_named :]
+            z = z + words @ theta[at_words:at_dense]
+        if dense is not None:
+            z = z + dense @ theta[at_dense:]
         residual = weight * (0.5 * (1.0 + np.tanh(0.5 * z)) - y)
         delta = wn - prior
         grad = [np.bincount(source, weights=residual, minlength=n_src), named.T @ residual + l2_named * delta]
         value = float(np.sum(weight * (np.logaddexp(0.0, z) - y * z))) + 0.5 * l2_named * float(delta @ delta)
-        if words is not None:
-            ww = theta[n_src + n_named :]
-            grad.append(words.T @ residual + l2_words * ww)
-            value += 0.5 * l2_words * float(ww @ ww)
+        for block, l2, lo, hi in ((words, l2_words, at_words, at_dense), (dense, l2_dense, at_dense, len(theta))):
+            if block is not None:
+                ww = theta[lo:hi]
+                grad.append(block.T @ residual + l2 * ww)
+                value += 0.5 * l2 * float(ww @ ww)
         return value, np.concatenate(grad)
 
-    start = np.concatenate([[_base_logit(np.asarray(v, dtype=np.float64)) for v in ys], prior, np.zeros(n_words)])
+    base = [_base_logit(np.asarray(v, dtype=np.float64)) for v in ys]
+    start = np.concatenate([base, prior, np.zeros(n_words + n_dense)])
     result = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": maxiter})
     theta = np.asarray(result.x, dtype=np.float64)
-    word_weights = None if words is None else theta[n_src + n_named :]
-    return theta[:n_src], theta[n_src : n_src + n_named], word_weights
+    word_weights = None if words is None else theta[at_words:at_dense]
+    dense_weights = None if dense is None else theta[at_dense:]
+    return theta[:n_src], theta[n_src:at_words], word_weights, dense_weights
 
 
 def _base_logit(y: np.ndarray) -> float:
@@ -357,13 +373,15 @@ def _base_logit(y: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Source:
-    """One labelled source, featurised once: named features, hashed words, labels, raw text length."""
+    """One labelled source, featurised once: named features, hashed words, labels, raw text length,
+    comment vectors."""
 
     name: str
     features: pd.DataFrame
     words: sparse.csr_matrix
     y: np.ndarray
     length: np.ndarray
+    vectors: np.ndarray
 
     def take(self, rows: np.ndarray) -> Source:
         return Source(
@@ -372,6 +390,7 @@ class Source:
             self.words[rows],
             self.y[rows],
             self.length[rows],
+            self.vectors[rows],
         )
 
 
@@ -381,7 +400,8 @@ def featurize_source(
     texts = texts.fillna("").astype(str).reset_index(drop=True)
     _, features, occ = featurize_words(texts, None if diff_hunks is None else diff_hunks.reset_index(drop=True))
     words = hashed_matrix(occ, bits)
-    return Source(name, features, words, np.asarray(labels, dtype=bool), texts.str.len().to_numpy(dtype=np.float64))
+    length = texts.str.len().to_numpy(dtype=np.float64)
+    return Source(name, features, words, np.asarray(labels, dtype=bool), length, comment_vectors(occ))
 
 
 def fit_pooled(
@@ -402,8 +422,9 @@ def fit_pooled(
     words = sparse.vstack([s.words for s in sources]).tocsr() if name in L2_WORDS else None
     # Only buckets some training comment uses can move from 0; fitting just those keeps L-BFGS cheap.
     used = np.flatnonzero(words.getnnz(axis=0)) if words is not None else np.zeros(0, dtype=np.int64)
+    dense = np.vstack([s.vectors for s in sources]) if name in L2_DENSE else None
     l2_named = (L2_PER_ROW_OWN_DATA if own_data else L2_PER_ROW)[name] * len(named)
-    intercepts, weights, used_weights = _fit(
+    intercepts, weights, used_weights, dense_weights = _fit(
         named,
         None if words is None else words[:, used],
         ys,
@@ -411,6 +432,8 @@ def fit_pooled(
         l2_named,
         L2_WORDS.get(name, 0.0),
         maxiter=maxiter,
+        dense=dense,
+        l2_dense=L2_DENSE.get(name, 0.0),
     )
     word_weights = None
     if words is not None and used_weights is not None:
@@ -422,7 +445,8 @@ def fit_pooled(
         # so a comment with no markers scores 0 (neutral).
         return LinearModel(0.0, {n: round(CONSIDERATE_SCALE * w, 4) for n, w in fitted.items()})
     hashed = None if word_weights is None else word_weights.astype(np.float32).astype(np.float64)
-    return LinearModel(round(float(np.mean(intercepts)), 4), fitted, hashed=hashed)
+    dense_fitted = None if dense_weights is None else dense_weights.astype(np.float32).astype(np.float64)
+    return LinearModel(round(float(np.mean(intercepts)), 4), fitted, hashed=hashed, dense=dense_fitted)
 
 
 def precise_threshold(
@@ -468,18 +492,16 @@ def fit_models(
 
 
 def _with_threshold(model: LinearModel, threshold: float) -> LinearModel:
-    return LinearModel(model.intercept, model.weights, round(threshold, 4), model.hashed)
+    return LinearModel(model.intercept, model.weights, round(threshold, 4), model.hashed, model.dense)
 
 
 def write_models(models: CommentModels, json_path: Path, extra: dict[str, object] | None = None) -> str:
     """Write the weights JSON and its arrays file beside it (atomically); returns the JSON's SHA-256."""
-    arrays = {
-        name: m.hashed.astype(np.float32)
-        for name, m in zip(
-            ("considerate", "harsh", "useful"), (models.considerate, models.harsh, models.useful), strict=True
-        )
-        if m.hashed is not None
-    }
+    named_models = {"considerate": models.considerate, "harsh": models.harsh, "useful": models.useful}
+    arrays = {name: m.hashed.astype(np.float32) for name, m in named_models.items() if m.hashed is not None}
+    arrays.update(
+        {name + DENSE_SUFFIX: m.dense.astype(np.float32) for name, m in named_models.items() if m.dense is not None}
+    )
     payload: dict[str, object] = {
         "considerate": models.considerate.to_json(),
         "harsh": models.harsh.to_json(),
@@ -496,6 +518,9 @@ def write_models(models: CommentModels, json_path: Path, extra: dict[str, object
         )
         _atomic_write(json_path.parent / array_name, blob)
         payload["hashed"] = {"file": array_name, "sha256": hashlib.sha256(blob).hexdigest(), "bits": DEFAULT_BITS}
+    if any(name.endswith(DENSE_SUFFIX) for name in arrays):
+        table = {"sha256": shipped_vectors().sha256, "source": "sentence-transformers/all-MiniLM-L6-v2"}
+        payload["static_vectors"] = table
     text = (json.dumps(payload, indent=1, sort_keys=True) + "\n").encode("utf-8")
     _atomic_write(json_path, text)
     return hashlib.sha256(text).hexdigest()
@@ -528,12 +553,13 @@ def out_of_fold(source: Source, target: Target, k: int, seed: int = 0) -> np.nda
         train = np.setdiff1d(np.arange(len(source.y)), test)
         model = fit_pooled([source.take(train)], target, own_data=True)
         held = source.take(test)
-        prob[test] = model.probability(held.features) if model.hashed is None else _sigmoid_of(model, held)
+        prob[test] = _sigmoid_of(model, held)
     return prob
 
 
 def _sigmoid_of(model: LinearModel, source: Source) -> np.ndarray:
     z = model.named_logit(source.features) + (source.words @ model.hashed if model.hashed is not None else 0.0)
+    z = z + (source.vectors @ model.dense if model.dense is not None else 0.0)
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)
 
 

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from analyzer.errors import CalibrationError
 from analyzer.frames.model import STR
 from analyzer.text import lexicons as lx
+from analyzer.text.embedding import StaticVectors, shipped_vectors
 from analyzer.text.features import comment_features, diff_identifier_overlap
 from analyzer.text.ngrams import Occurrences, hashed_logit, occurrences
 from analyzer.text.normalize import as_arrow, contains, normalize_array
@@ -36,7 +37,7 @@ from analyzer.text.valence import valence_features
 
 # The shipped comment_weights.json; it pins comment_hashed.npz in turn. Refitting the shipped weights
 # (calibration.write_shipped_weights) prints the new value to paste here.
-SHIPPED_WEIGHTS_SHA256 = "3e3b35a9f15e6b0d53bf688d7ecf82397be13c0de0841751d63327a2ccf40c2b"
+SHIPPED_WEIGHTS_SHA256 = "9010654adcd38bd685a0202c2623412168834430988d8c126c53797f5be4b477"
 # Harsh-comment rates are shown only where the flag's validated precision reaches this (issue 12).
 HARSH_FLAG_MIN_PRECISION = 0.70
 # The learned wording alone adds at least this much to the harsh log-odds: the evidence says so in words.
@@ -105,15 +106,19 @@ MARKER_FEATURES = (
 
 @dataclass(frozen=True)
 class LinearModel:
-    """``intercept + sum(weights[name] * feature[name])``, plus the hashed word part when ``hashed`` is set.
+    """``intercept + sum(weights[name] * feature[name])``, plus the hashed word part when ``hashed`` is set
+    and the comment-vector part when ``dense`` is set.
 
-    ``hashed`` holds one weight per bucket of :mod:`analyzer.text.ngrams` (length ``2**bits``).
+    ``hashed`` holds one weight per bucket of :mod:`analyzer.text.ngrams` (length ``2**bits``); ``dense`` one
+    weight per dimension of the comment vectors of :mod:`analyzer.text.embedding` (static token vectors
+    distilled from all-MiniLM-L6-v2).
     """
 
     intercept: float
     weights: dict[str, float]
     threshold: float = 0.5
     hashed: np.ndarray | None = field(default=None, compare=False, repr=False)
+    dense: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def named_logit(self, features: pd.DataFrame) -> np.ndarray:
         total = np.full(len(features), self.intercept, dtype=np.float64)
@@ -121,13 +126,24 @@ class LinearModel:
             total += weight * features[name].to_numpy(dtype=np.float64)
         return total
 
-    def wording_logit(self, occ: Occurrences | None, n_rows: int) -> np.ndarray:
-        if self.hashed is None or occ is None:
-            return np.zeros(n_rows, dtype=np.float64)
-        return hashed_logit(occ, self.hashed)
+    def wording_logit(self, occ: Occurrences | None, n_rows: int, vectors: np.ndarray | None = None) -> np.ndarray:
+        """What the learned wording adds: hashed words and pairs, and the comment vector (``vectors``,
+        one row per comment, needed when ``dense`` is set; computed from ``occ`` when not given)."""
+        total = np.zeros(n_rows, dtype=np.float64)
+        if occ is None:
+            return total
+        if self.hashed is not None:
+            total += hashed_logit(occ, self.hashed)
+        if self.dense is not None:
+            rows = comment_vectors(occ) if vectors is None else vectors
+            total += rows @ self.dense.astype(rows.dtype)
+        return total
 
     def logit(self, features: pd.DataFrame, occ: Occurrences | None = None) -> np.ndarray:
         return np.asarray(self.named_logit(features) + self.wording_logit(occ, len(features)), dtype=np.float64)
+
+    def needs_words(self) -> bool:
+        return self.hashed is not None or self.dense is not None
 
     def probability(self, features: pd.DataFrame, occ: Occurrences | None = None) -> np.ndarray:
         return _sigmoid(self.logit(features, occ))
@@ -136,9 +152,19 @@ class LinearModel:
         return {"intercept": self.intercept, "threshold": self.threshold, "weights": dict(self.weights)}
 
     @staticmethod
-    def from_json(data: dict[str, Any], hashed: np.ndarray | None = None) -> LinearModel:
+    def from_json(
+        data: dict[str, Any], hashed: np.ndarray | None = None, dense: np.ndarray | None = None
+    ) -> LinearModel:
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return LinearModel(float(data["intercept"]), weights, float(data.get("threshold", 0.5)), hashed)
+        return LinearModel(float(data["intercept"]), weights, float(data.get("threshold", 0.5)), hashed, dense)
+
+
+def comment_vectors(occ: Occurrences, table: StaticVectors | None = None) -> np.ndarray:
+    """Unit-length mean static token vector of each comment (zeros for a comment with no word), float32."""
+    sums = (table or shipped_vectors()).comment_sums(occ)
+    norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))
+    sums /= np.maximum(norms, 1e-12)[:, None]
+    return sums
 
 
 @dataclass(frozen=True)
@@ -157,7 +183,7 @@ class CommentModels:
     sha256: str = ""
 
     def needs_words(self) -> bool:
-        return any(m.hashed is not None for m in (self.considerate, self.harsh, self.useful))
+        return any(m.needs_words() for m in (self.considerate, self.harsh, self.useful))
 
     def harsh_flag_precision(self) -> float | None:
         """The lowest precision of the harsh flag over the left-out validation sets (None: not measured)."""
@@ -223,11 +249,29 @@ def models_from_bytes(weights_json: bytes, read_arrays: Any, expected_sha256: st
                 )
             with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
                 arrays = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files}
-        models = [LinearModel.from_json(data[name], arrays.get(name)) for name in MODEL_NAMES]
+        if any(name + DENSE_SUFFIX in arrays for name in MODEL_NAMES):
+            _check_vector_table(data, where)
+        models = [
+            LinearModel.from_json(data[name], arrays.get(name), arrays.get(name + DENSE_SUFFIX)) for name in MODEL_NAMES
+        ]
     except (KeyError, ValueError, TypeError, OSError) as error:
         raise CalibrationError(f"{where}: not a weights file written by analyzer ({type(error).__name__})") from None
     considerate, harsh, useful = models
     return CommentModels(considerate, harsh, useful, validation=dict(data.get("validation", {})), sha256=digest)
+
+
+DENSE_SUFFIX = "_dense"  # arrays-file key of a model's comment-vector weights ("harsh_dense")
+
+
+def _check_vector_table(data: dict[str, Any], where: str) -> None:
+    """Comment-vector weights only mean something with the vector table they were fitted on."""
+    wanted = str(data.get("static_vectors", {}).get("sha256", ""))
+    have = shipped_vectors().sha256
+    if wanted != have:
+        raise CalibrationError(
+            f"{where}: fitted on static vectors {wanted[:12] or '(unnamed)'}..., but this analyzer ships "
+            f"{have[:12]}...; refit the weights with `analyzer calibrate --fit`"
+        )
 
 
 def shipped_models() -> CommentModels:
@@ -350,12 +394,16 @@ def model_scores(
     """(considerate, harsh_prob, harsh flag, useful_prob); adds the ``harsh_wording`` column to ``f``."""
     if occ is None and m.needs_words():
         occ = occurrences(prose)
-    wording = m.harsh.wording_logit(occ, len(f))
+    vectors = None
+    if occ is not None and any(x.dense is not None for x in (m.considerate, m.harsh, m.useful)):
+        vectors = comment_vectors(occ)  # once, for every model that uses them
+    wording = m.harsh.wording_logit(occ, len(f), vectors)
     f["harsh_wording"] = (wording >= HARSH_WORDING_LOGIT).astype(np.float64)
-    considerate = np.tanh(m.considerate.logit(f, occ))
+    considerate = np.tanh(m.considerate.named_logit(f) + m.considerate.wording_logit(occ, len(f), vectors))
     harsh_prob = _sigmoid(m.harsh.named_logit(f) + wording)
     flag = _harsh_flag(f, harsh_prob, m.harsh.threshold)
-    return considerate, harsh_prob, flag, m.useful.probability(f, occ)
+    useful_prob = _sigmoid(m.useful.named_logit(f) + m.useful.wording_logit(occ, len(f), vectors))
+    return considerate, harsh_prob, flag, useful_prob
 
 
 def score_features(
@@ -398,6 +446,8 @@ def score_comments(bodies: pd.Series, diff_hunks: pd.Series | None = None) -> pd
     chunks on a thread pool: the Arrow kernels release the GIL, so chunks run on all cores.
     """
     hunks = None if diff_hunks is None else diff_hunks.reindex(bodies.index)
+    if any(m.dense is not None for m in (active_models().harsh, active_models().considerate, active_models().useful)):
+        shipped_vectors()  # read the table once, before the threads want it
     starts = range(0, max(len(bodies), 1), CHUNK_ROWS)
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, len(starts), 8)) as pool:
         parts = list(pool.map(lambda start: _score_chunk(bodies, hunks, start), starts))

@@ -46,7 +46,7 @@ def test_harsh_transfers_to_left_out_tone_sets(report: TransferReport) -> None:
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="measured 0.730 left-out ROC-AUC on Ehsani incivility (target 0.80; in-set 3-fold CV 0.80)")
+@pytest.mark.xfail(strict=True, reason="measured 0.738 left-out ROC-AUC on Ehsani incivility with comment vectors (0.730 without; target 0.80; in-set 3-fold CV 0.80)")
 def test_harsh_reaches_080_on_ehsani(report: TransferReport) -> None:
     assert report.row("ehsani-incivility").left_out_auc >= 0.80
 
@@ -62,14 +62,14 @@ def test_harsh_flag_is_precise_on_every_left_out_set(report: TransferReport) -> 
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="recall at the precise threshold 0.91: toxicr 0.37, the other three 0.10-0.11; even a threshold chosen on Ehsani itself reaches only 0.15 recall at precision 0.70")
+@pytest.mark.xfail(strict=True, reason="recall at the precise threshold 0.89: toxicr 0.40, the other three 0.12-0.15 (0.37, 0.10-0.11 before comment vectors); even a threshold chosen on Ehsani itself reaches only 0.15 recall at precision 0.70")
 def test_harsh_flag_recall_on_every_left_out_set(report: TransferReport) -> None:
     for name in TONE_SETS:
         assert report.row(name).recall >= 0.30
 
 
 @needs_datasets
-@pytest.mark.xfail(strict=True, reason="left-out usefulness: Nova 0.670 vs length 0.660, RevHelper 0.519 vs 0.501 (Nova in-set CV is 0.710, the target itself)")
+@pytest.mark.xfail(strict=True, reason="left-out usefulness: Nova 0.670 vs length 0.660, RevHelper 0.519 vs 0.501 (Nova in-set CV is 0.710, the target itself); comment vectors lowered Nova to 0.57-0.67, so usefulness does not use them")
 def test_usefulness_beats_length_on_left_out_sets(report: TransferReport) -> None:
     for name in USEFUL_SETS:
         row = report.row(name)
@@ -97,6 +97,7 @@ def test_shipped_weights_load_and_score_with_sockets_refused(
     models = comments.shipped_models()
     assert models.sha256 == comments.SHIPPED_WEIGHTS_SHA256
     assert models.harsh.hashed is not None and len(models.harsh.hashed) == 2**18
+    assert models.harsh.dense is not None  # and the static comment vectors, read from the shipped table
     texts = ["you idiots broke it again, this is garbage", "I hate this damn hack", "Thanks, LGTM"]
     scored = comments.score_comments(pd.Series(texts))
     assert scored["harsh_prob"].iloc[0] > 0.9 > 0.1 > scored["harsh_prob"].iloc[2]
@@ -126,6 +127,16 @@ def test_changed_weights_are_refused(tmp_path: Path, fresh_models: None) -> None
         comments.load_models(tmp_path / "missing.json")
 
 
+def test_weights_fitted_on_another_vector_table_are_refused(tmp_path: Path, fresh_models: None) -> None:
+    folder = Path(comments.__file__).parent
+    shutil.copy(folder / "comment_hashed.npz", tmp_path / "comment_hashed.npz")
+    text = (folder / "comment_weights.json").read_text()
+    table = comments.shipped_vectors().sha256
+    (tmp_path / "comment_weights.json").write_text(text.replace(table, "f" * 64))
+    with pytest.raises(CalibrationError, match="fitted on static vectors ffffffffffff"):
+        comments.load_models(tmp_path / "comment_weights.json")
+
+
 def test_fit_on_own_csv_writes_weights_that_scoring_uses(tmp_path: Path, fresh_models: None) -> None:
     rng = np.random.default_rng(0)
     rude = ["this is rubbish work", "what a pointless change", "stop wasting our time"]
@@ -138,6 +149,7 @@ def test_fit_on_own_csv_writes_weights_that_scoring_uses(tmp_path: Path, fresh_m
     digest = next(line for line in lines if "sha256" in line).split("sha256 ")[1].rstrip(")")
     assert out.is_file() and (out.parent / "mine_hashed.npz").is_file()
     models = comments.use_weights(out, digest)
+    assert models.harsh.dense is not None  # refitted with the comment vectors too
     assert models.validation["harsh_flag"]["method"].startswith("4-fold cross-validation")
     scored = comments.score_comments(pd.Series(["what a pointless change", "please document the flag"]))
     assert scored["harsh"].tolist() == [True, False]
