@@ -2,7 +2,7 @@
 
 Each replicate generates a seeded demo org (``generate_org``; sizes and planted effect sizes vary), turns
 its model into the store-shaped tables the collector would write (``model_tables``: PRs, reviews, PR
-commits, with the same columns), builds frames with the product's ``build_frames`` and runs the uplift
+commits, PR files, default-branch commits and their files, workflow runs, with the same columns), builds frames with the product's ``build_frames`` and runs the uplift
 stage (``analyzer.scores.uplift``). The planted people's true effect is in ``model.traits``; everyone
 else's is zero. Printed, for the model (its shrunk estimates with FAB intervals), the robust intervals around
 linear shrinkage (the model's choice before: ``uplift.shrink``), the same fit unshrunk and the naive
@@ -15,7 +15,9 @@ before/after contrast side by side:
   (target >= 80 %);
 - confounded: share of replicates where the reviewer given only the strongest authors is credited
   (target <= 10 %);
-- calibration: the spread of (unshrunk estimate - truth) / standard error (1 when the errors are right).
+- calibration: the spread of (unshrunk estimate - truth) / standard error (1 when the errors are right);
+- the outcomes nothing is planted on (time to merge, CI failure on the first push, rework): the share of
+  people without a planted trait the model credits, and the spread of their estimate / standard error.
 
 With ``--speed N`` it instead times the uplift stage alone on the score_speed benchmark corpus of N comments
 (``benchmarks/score_speed.py`` builds it; 1,000,000 by default there) in a child process and prints its wall
@@ -38,6 +40,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse  # noqa: E402
 import multiprocessing as mp  # noqa: E402
 import time  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass, replace  # noqa: E402
 from typing import Any  # noqa: E402
@@ -113,7 +116,77 @@ def model_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
             for c in (model.commits[(p.repo, sha)] for sha in p.commit_shas)
         ]
     )
-    return {"prs": prs, "reviews": reviews, "pr_commits": commits}
+    return {"prs": prs, "reviews": reviews, "pr_commits": commits, **file_and_ci_tables(model, pr_id)}
+
+
+def file_and_ci_tables(model: OrgModel, pr_id: dict[tuple[str, int], int]) -> dict[str, pd.DataFrame]:
+    """The tables the CI-failure and rework outcomes read: PR files, default-branch commits and their
+    files (fixes pushed straight to a repository), workflow runs (same columns as the store's)."""
+    pr_files = pd.DataFrame(
+        [
+            {
+                "pr_id": p.id,
+                "path": f.path,
+                "additions": f.additions,
+                "deletions": f.deletions,
+                "change_type": f.change_type,
+            }
+            for p in model.pulls.values()
+            for f in p.files
+        ]
+    )
+    commits = list(model.commits.values())
+    commit_rows = pd.DataFrame(
+        [
+            {
+                "repo": c.repo,
+                "sha": c.sha,
+                "author_login": c.author_login,
+                "author_email": c.author_email,
+                "message": c.message,
+                "authored_at": c.authored_at,
+                "committed_at": c.committed_at,
+                "pr_number": c.pr_number,
+                "files_fetched": True,
+            }
+            for c in commits
+        ]
+    )
+    commit_files = pd.DataFrame(
+        [
+            {
+                "repo": c.repo,
+                "sha": c.sha,
+                "path": f.path,
+                "additions": f.additions,
+                "deletions": f.deletions,
+                "status": f.change_type,
+            }
+            for c in commits
+            for f in c.files
+        ]
+    )
+    runs = pd.DataFrame(
+        [
+            {
+                "run_id": r.id,
+                "repo": r.repo,
+                "workflow_id": r.workflow_id,
+                "event": r.event,
+                "head_branch": r.head_branch,
+                "head_sha": r.head_sha,
+                "status": r.status,
+                "conclusion": r.conclusion,
+                "created_at": r.created_at,
+                "run_started_at": r.run_started_at,
+                "updated_at": r.updated_at,
+                "run_attempt": r.run_attempt,
+                "actor": r.actor,
+            }
+            for r in model.workflow_runs.values()
+        ]
+    )
+    return {"pr_files": pr_files, "commits": commit_rows, "commit_files": commit_files, "workflow_runs": runs}
 
 
 @dataclass(frozen=True)
@@ -150,7 +223,11 @@ def planted_org(rep: Replicate) -> OrgModel:
 
 
 def run_one(rep: Replicate) -> pd.DataFrame:
-    """Truth and both estimates per person of one replicate (review rounds only: the planted outcome)."""
+    """Truth and the estimates per person and outcome of one replicate. The effects are planted on review
+    rounds only; the other outcomes' truth is unknown (time to merge follows rounds) and left NaN."""
+    # a rare 0/1 outcome can leave a person's fit at the bound: infinite intervals (never credited) whose
+    # overflow warnings would bury the figures
+    warnings.simplefilter("ignore", RuntimeWarning)
     started = time.perf_counter()
     model = planted_org(rep)
     options = ScoringOptions(now=DEMO_NOW, window_days=WINDOW_DAYS)
@@ -160,11 +237,15 @@ def run_one(rep: Replicate) -> pd.DataFrame:
     design = build_design(frames, frames.window_start, frames.window_end, settings)
     table = uplift_table(design, settings)
     fitted = time.perf_counter()
-    table = table[table["outcome"] == "review_rounds"].copy()
-    add_linear(table, settings.level)
+    table = table.copy()
+    for _, rows in table.groupby("outcome"):
+        part = rows.copy()
+        add_linear(part, settings.level)
+        table.loc[part.index, ["linear", "linear_lo", "linear_hi"]] = part[["linear", "linear_lo", "linear_hi"]]
     truth = {t.login: (t.trait, t.effect) for t in model.traits if t.effect is not None}
     table["trait"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[0])
     table["truth"] = table["person"].map(lambda p: truth.get(p, ("none", 0.0))[1])
+    table.loc[table["outcome"] != "review_rounds", "truth"] = np.nan
     table["seed"], table["scale"], table["effect"], table["kernel"] = rep.seed, rep.scale, rep.effect, rep.kernel
     table["gen_s"], table["fit_s"] = generated - started, fitted - generated
     return table
@@ -250,6 +331,25 @@ def calibration(rows: pd.DataFrame) -> str:
     )
 
 
+def other_outcomes(rows: pd.DataFrame) -> str:
+    """The outcomes nothing is planted on, over the people without a planted trait (whose true effect on
+    CI failure and rework is zero; on time to merge, too, as their rounds are unchanged): the share the
+    model credits and the spread of unshrunk estimate / SE (1 when the errors are right; interquartile
+    range / 1.349, since a rare 0/1 outcome can leave a person's fit at the bound with an unbounded SE)."""
+    z = sps.norm.ppf(0.95)
+    ok = rows[(rows["status"] == "ok") & (rows["trait"] == "none")]
+    parts = []
+    for outcome, group in ok.groupby("outcome", sort=False):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.log1p(group["raw"])
+            t = x / ((np.log1p(group["raw_hi"]) - np.log1p(group["raw_lo"])) / (2 * z))
+        spread = (t.quantile(0.75) - t.quantile(0.25)) / 1.349
+        parts.append(
+            f"{outcome} credited {group['credited'].mean():.3f}, spread of estimate / SE {spread:.3f} (n = {len(group)})"
+        )
+    return "outcomes with nothing planted, people without a planted trait: " + "; ".join(parts)
+
+
 def _speed_child(n_comments: int, out: Any) -> None:
     import resource
 
@@ -316,6 +416,8 @@ def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
             part = group.copy()
             add_linear(part, ScoringOptions.level)
             rows.loc[part.index, ["linear", "linear_lo", "linear_hi"]] = part[["linear", "linear_lo", "linear_hi"]]
+    others = rows[rows["outcome"] != "review_rounds"]
+    rows = rows[rows["outcome"] == "review_rounds"]
     model, raw, naive = _rates(rows, "lo", "hi"), _rates(rows, "raw_lo", "raw_hi"), _rates(rows, "naive_lo", "naive_hi")
     linear = _rates(rows, "linear_lo", "linear_hi")
     targets = {
@@ -344,6 +446,8 @@ def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
         f"planted people's unshrunk standard error (median) and unshrunk minimal detectable effect: {standard_errors(rows)}"
     )
     print(calibration(rows))
+    if len(others):
+        print(other_outcomes(others))
     ratio = naive["false credit (no effect)"] / max(model["false credit (no effect)"], 1e-9)
     print(f"ratio naive/model false credit: {ratio:.1f}x")
 
