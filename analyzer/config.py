@@ -121,6 +121,7 @@ class ScoresSection:
     min_inline_comments_useful: int = option_key("min_useful")
     min_code_prs_docs_upkeep: int = option_key("min_upkeep")
     min_runs_ci: int = option_key("ci_min_runs")
+    min_mentees_first_clean_merge: int = option_key("min_clean_merge_mentees")
     # multiplier effect: distinct authors who worked with the person; time constant of the exposure's decay
     min_authors_uplift: int = option_key("min_uplift_authors")
     uplift_decay_days: float = option_key("uplift_decay_days")

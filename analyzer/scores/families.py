@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.frames.model import Frames
-from analyzer.scores import ci_credit, docs_credit, empathy, episodes, mentee_outcomes, mentoring
+from analyzer.scores import ci_credit, docs_credit, empathy, episodes, mentee_outcomes, mentoring, newcomer_merge
 from analyzer.scores.options import ScoringOptions
 
 
@@ -247,6 +247,32 @@ MENTORING = FamilyModule(
         ),
     ),
 )
+NEWCOMER_MERGE = FamilyModule(
+    "newcomer_merge",
+    scores=lambda x: newcomer_merge.newcomer_merge_scores(x.pairs, x.frames, x.options, x.episodes),
+    evidence=lambda x: newcomer_merge.newcomer_merge_evidence(x.pairs, x.frames, x.options),
+    families=(
+        Family(
+            "mentee_first_clean_merge",
+            "Mentees' first clean merge",
+            "Share of the newcomers they mentored whose first pull request merged with no changes requested "
+            "came within 90 days of their first pull request.",
+            PERCENT,
+            True,
+            "Exploratory, never ranked; descriptive, not a causal claim. Per mentee of the person (the "
+            "mentoring pairs, as for the two families above): days from the mentee's first PR opened to the "
+            "merge of their first PR merged with no CHANGES_REQUESTED review by a human other than its author "
+            "(bots and the author's own reviews do not count). A mentee counts only once their first PR is "
+            "{clean_merge_days} days old by the end of the data (younger ones are left out, not counted as "
+            "failures); estimate = shrunk share (beta-binomial, 90 % interval) of those mentees with a clean "
+            "merge within {clean_merge_days} days; evidence lists each mentee's days and links the PR. Status "
+            "'insufficient' below {min_clean_merge_mentees} such mentees, else 'exploratory'.",
+            n_unit="mentees",
+            min_option="min_clean_merge_mentees",
+            exploratory=True,
+        ),
+    ),
+)
 DOCS = FamilyModule(
     "docs",
     scores=lambda x: docs_credit.docs_scores(x.doc_changes, x.code_prs, x.options),
@@ -331,7 +357,7 @@ MULTIPLIER = Family(
 )
 
 # The registry, in the order families are computed and shown.
-MODULES: list[FamilyModule] = [EMPATHY, THOROUGHNESS, MENTORING, DOCS, CI]
+MODULES: list[FamilyModule] = [EMPATHY, THOROUGHNESS, MENTORING, NEWCOMER_MERGE, DOCS, CI]
 
 
 def modules() -> tuple[FamilyModule, ...]:

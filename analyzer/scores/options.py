@@ -121,6 +121,7 @@ class ScoringOptions:
     min_useful: int = 30
     min_mentees: int = 8
     min_mentee_prs: int = 30
+    min_clean_merge_mentees: int = 8  # methodology: Mentees' first clean merge
     min_upkeep: int = 10
     min_families_for_multiplier: int = 3
     # statistics (methodology: How rates are estimated, How averages are estimated)
@@ -148,6 +149,7 @@ class ScoringOptions:
     # mentoring (methodology: Newcomers mentored, Mentees who came back)
     mentoring_min_interactions: int = 2
     retention_days: int = 90
+    clean_merge_days: int = 90  # methodology: Mentees' first clean merge
     # docs (methodology: Documentation written, Docs kept up to date)
     onboarding_weight: float = 2.0
     small_doc_edit_lines: int = 2  # <= 2 added lines in a doc file: treated as a typo fix (weight 0.3)
