@@ -45,12 +45,15 @@ def changes_requested(frames: Frames, pr_ids: np.ndarray, authors: pd.Series) ->
     return requested
 
 
-def first_clean_merges(frames: Frames) -> pd.DataFrame:
-    """One row per human PR author: their first PR opened (``first_*``) and their first PR merged with no
-    changes requested (``clean_*``, by merge time; missing when there is none), with its ``ordinal``
-    among their PRs by opening time (1 = their first PR)."""
+def first_clean_merges(frames: Frames, people: pd.Series | None = None) -> pd.DataFrame:
+    """One row per human PR author (of ``people`` only, when given: the mentees, a few of all authors):
+    their first PR opened (``first_*``) and their first PR merged with no changes requested (``clean_*``,
+    by merge time; missing when there is none), with its ``ordinal`` among their PRs by opening time
+    (1 = their first PR)."""
     prs = frames.prs
     known = prs[["pr_id", "person", "created_at"]].notna().all(axis=1).to_numpy()
+    if people is not None:
+        known = known & prs["person"].isin(pd.unique(people.dropna())).to_numpy(dtype=bool, na_value=False)
     rows = np.flatnonzero(known & ~bool_mask(prs["is_bot"]))
     pr_ids = int_ids(prs["pr_id"])[rows]
     authors = prs["person"].take(rows).reset_index(drop=True)
@@ -91,7 +94,8 @@ def mentee_clean_merges(pairs: pd.DataFrame, frames: Frames, options: ScoringOpt
     if pairs.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in MENTEE_COLUMNS})
     mentees = pairs[["mentor", "mentee"]].dropna().drop_duplicates()
-    rows = mentees.merge(first_clean_merges(frames), left_on="mentee", right_on="person").drop(columns="person")
+    merges = first_clean_merges(frames, mentees["mentee"])
+    rows = mentees.merge(merges, left_on="mentee", right_on="person").drop(columns="person")
     rows = rows.sort_values(["mentor", "mentee"], kind="stable").reset_index(drop=True)
     first_ns = rows["first_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     clean = rows["clean_at"].to_numpy(dtype="datetime64[ns]")
