@@ -1,5 +1,5 @@
 """Distil static token vectors from the all-MiniLM-L6-v2 sentence encoder, in numpy (docs/methodology.md,
-"Static word vectors").
+"Representation": static word vectors).
 
 Model2vec's recipe (Tulkens & van Dongen 2024): every WordPiece token of the encoder's vocabulary is
 encoded alone, as ``[CLS] token [SEP]``, through the full 6-layer BERT encoder, and mean-pooled over the

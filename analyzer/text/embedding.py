@@ -1,5 +1,5 @@
 """Comment vectors from static token vectors distilled from a sentence encoder (docs/methodology.md,
-"Static word vectors").
+"Representation": static word vectors).
 
 ``static_vectors.npz`` (beside this module, pinned by ``STATIC_VECTORS_SHA256``) holds one float16 vector
 per WordPiece token of sentence-transformers/all-MiniLM-L6-v2, written by :mod:`analyzer.text.distill`.
