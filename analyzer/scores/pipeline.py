@@ -133,12 +133,8 @@ def _score_all(
         uplift_job = later(uplift_cache.cached_uplift, frames, start, end, uplift.settings_from(options), options.cache)
         # a stage that runs on other processes (a Dask cluster: distributed.ClusterStage) leaves this one idle
         # until it hands its rows back, which it does once the fit is done: the client never holds both
-        # the steps after the per-PR stage: on the threads, but one after another in a cluster run, whose
-        # client holds every comment row handed back (two team-level steps at once raised the 5M run's peak)
-        team_later = later
         if (waiting_for := getattr(stage, "waiting_for", None)) is not None:
             stage = waiting_for(uplift_job.result)
-            team_later = schedule.at_once
         if options.cache is not None:
             per_pr = incremental.cached_per_pr_stage(frames, options, start, end, score_with, options.cache, stage)
             comments, base = per_pr.comments, per_pr.episodes
@@ -154,7 +150,7 @@ def _score_all(
             frames, review_comments=frames.review_comments.iloc[:0], issue_comments=frames.issue_comments.iloc[:0]
         )
         release_memory()
-        eps_job = team_later(episodes.finish_episodes, base, frames, options)
+        eps_job = later(episodes.finish_episodes, base, frames, options)
         comments["to_newcomer"] = episodes.to_newcomer(comments["pr_id"], frames)
         teaching = mentoring.teaching_comments(comments, base)  # needs only the episode keys
         pairs = mentoring.mentoring_pairs(teaching)
@@ -166,9 +162,9 @@ def _score_all(
         inputs = FamilyInputs(
             frames, options, start, end, comments, eps, teaching, pairs, outcomes, changes, code_prs, ci
         )
-        family_jobs = [team_later(module.scores, inputs) for module in family_modules()]
-        evidence_jobs = [team_later(module.evidence, inputs) for module in family_modules() if module.evidence]
-        edges_job = team_later(mentoring.review_edges, eps)
+        family_jobs = [later(module.scores, inputs) for module in family_modules()]
+        evidence_jobs = [later(module.evidence, inputs) for module in family_modules() if module.evidence]
+        edges_job = later(mentoring.review_edges, eps)
         people = _people(frames, comments, eps, start, end)
         inflow = mentoring.newcomer_inflow(frames, pairs, start, end)
         families = pd.concat([job.result() for job in family_jobs], ignore_index=True)

@@ -40,8 +40,7 @@ class _Done(Generic[T]):
         return self.value
 
 
-def at_once(step: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Pending[T]:
-    """A ``start`` that runs the step at once, in the caller's thread (what ``steps(0, ...)`` yields)."""
+def _now(step: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Pending[T]:
     return _Done(step(*args, **kwargs))
 
 
@@ -50,7 +49,7 @@ def steps(threads: int, name: str) -> Iterator[Start]:
     """A ``start`` for the block: steps run on ``threads`` threads named ``name-N`` while the caller
     goes on (0: each step runs at once, in the caller's thread). Leaving the block waits for them all."""
     if threads <= 0:
-        yield at_once
+        yield _now
         return
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix=name) as pool:
         yield pool.submit
