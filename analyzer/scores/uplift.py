@@ -22,7 +22,6 @@ than ``min_authors`` exposed authors get "insufficient data" and stay out of the
 from __future__ import annotations
 
 import functools
-import warnings
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -30,11 +29,8 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import statsmodels.api as sm
 from scipy import linalg, optimize, special
 from scipy import stats as sps
-from statsmodels.regression.linear_model import RegressionResults
-from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 from threadpoolctl import threadpool_limits
 
 from analyzer.frames.model import Frames
@@ -179,47 +175,6 @@ def exposure_dtype(kernel: Kernel) -> type[np.generic]:
 def _ns(times: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
     values = pd.to_datetime(pd.Series(times), utc=True).to_numpy(dtype="datetime64[ns]")
     return values.view(np.int64)
-
-
-Basis = tuple[FloatArray, FloatArray]  # eigenvalues and eigenvectors of x'x
-
-
-def gram_basis(x: FloatArray) -> Basis:
-    """The eigendecomposition of x'x (k x k)."""
-    return basis_of(x.T @ x)
-
-
-def basis_of(gram: FloatArray) -> Basis:
-    values, vectors = np.linalg.eigh(gram)
-    return values, vectors
-
-
-def clustered_ols(y: FloatArray, x: FloatArray, clusters: npt.NDArray[np.intp], basis: Basis | None = None) -> Any:
-    """statsmodels OLS of ``y`` on ``x`` with errors clustered by ``clusters`` (CR1, t(G - 1)).
-
-    The same estimates and covariance as ``sm.OLS(y, x).fit(cov_type="cluster", ...)``, but statsmodels
-    fits the reduced system (R, z) with R'R = x'x and R'z = x'y (from the eigendecomposition of the small
-    k x k matrix x'x; rank-deficient directions dropped, as the pseudo-inverse does), so the costly
-    decomposition is of a k x k matrix rather than of the n x k design; the clustered covariance is then
-    statsmodels' sandwich on the full data with those estimates. (A direct fit spends most of the uplift
-    stage in one SVD of the n x k design: minutes on a million-comment corpus.)"""
-    values, vectors = basis if basis is not None else gram_basis(x)
-    keep = values > values.max(initial=0.0) * 1e-12
-    root = np.sqrt(values[keep])
-    reduced = sm.OLS((vectors[:, keep].T @ (x.T @ y)) / root, vectors[:, keep].T * root[:, None], hasconst=False)
-    with warnings.catch_warnings():  # collinear exposures: the pseudo-inverse's minimum-norm answer, as intended
-        warnings.simplefilter("ignore", SingularMatrixWarning)
-        fitted = reduced.fit()
-    full = sm.OLS(y, x, hasconst=False)
-    full.rank = int(keep.sum())  # known from the reduced fit: spares statsmodels a rank decomposition of x
-    return RegressionResults(
-        full,
-        fitted.params,
-        normalized_cov_params=fitted.normalized_cov_params,
-        cov_type="cluster",
-        cov_kwds={"groups": clusters, "use_correction": True, "df_correction": True},
-        use_t=True,
-    )
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 
 from analyzer.demo import generate_org
 from analyzer.fakegithub.model import Trait
 from analyzer.scores.exposure import KERNELS, Kernel, exposure_at, exposure_matrix
 from analyzer.scores.pipeline import Scores, read_scores
-from analyzer.scores.uplift import Within, clustered_ols, demean, poisson_fe, robust_critical_value, shrink
+from analyzer.scores.uplift import Within, demean, poisson_fe, robust_critical_value, shrink
 
 
 @cache
@@ -145,25 +144,6 @@ def test_shrinkage_pulls_noise_to_zero_and_keeps_a_clear_effect() -> None:
 def test_robust_critical_value_reduces_to_the_normal_quantile_without_bias() -> None:
     assert robust_critical_value(0.0, 0.90) == pytest.approx(1.6449, abs=1e-3)
     assert robust_critical_value(1.0, 0.90) > robust_critical_value(0.1, 0.90) > 1.645
-
-
-def test_the_reduced_fit_equals_statsmodels_direct_clustered_ols() -> None:
-    """clustered_ols fits the k x k reduced system: same estimates and clustered errors as the direct fit,
-    rank-deficient designs included (the pseudo-inverse's minimum-norm answer)."""
-    rng = np.random.default_rng(11)
-    n, k = 1500, 30
-    x = rng.normal(size=(n, k))
-    x[:, 7] = 2 * x[:, 6]  # collinear columns, as two people who always review together
-    groups = rng.integers(0, 35, n)
-    y = 0.4 * x[:, 0] + rng.normal(size=n) + 0.1 * groups
-    fast = clustered_ols(y, x, groups)
-    with pytest.warns(SingularMatrixWarning):
-        direct = sm.OLS(y, x).fit(
-            cov_type="cluster", cov_kwds={"groups": groups, "use_correction": True, "df_correction": True}
-        )
-    np.testing.assert_allclose(fast.params, direct.params, atol=1e-10)
-    np.testing.assert_allclose(fast.bse, direct.bse, atol=1e-10)
-    assert fast.df_resid == direct.df_resid
 
 
 def test_demeaning_equals_the_dummy_regression() -> None:
