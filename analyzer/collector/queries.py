@@ -1,8 +1,17 @@
 """The GraphQL documents the collector sends; each is validated against GitHub's schema in the tests.
 
 Point cost (GitHub's formula: one "request" per parent instance of every connection, /100) of a repo
-page with 50 PRs is 1 + 50 x 6 + 50 x 30 (thread comments) + 1 (history) = 1,802 -> 18 points, and it
+page with 50 PRs is 1 + 50 x 7 + 50 x 30 (thread comments) + 1 (history) = 1,852 -> 19 points, and it
 carries up to 100 default-branch commits along for free.
+
+When a PR was marked ready for review: ``timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT])``
+(``ReadyFields``). A PR can go back to draft and be marked ready again, several times; the outcome
+"time from ready-for-review to merge" (docs/methodology.md) starts at the LAST ready-for-review, the
+start of the review that ended in the merge (a PR cannot be merged while it is a draft, so the last one
+precedes the merge; time spent back in draft is the author's, not the reviewers'). ``last: 1`` hands
+over exactly that event on the PR's own page: one more connection per PR (+50 requests, half a point
+per page), never a follow-up page, and ``totalCount`` still counts every ready-for-review. Both
+github.com and Enterprise Server 3.16 have this field, union member and enum value.
 """
 
 from __future__ import annotations
@@ -10,6 +19,14 @@ from __future__ import annotations
 from functools import cache
 
 ACTOR = "__typename login ... on User { name }"
+
+READY_FIELDS = """
+fragment ReadyFields on PullRequest {
+  timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT]) {
+    totalCount nodes { ... on ReadyForReviewEvent { createdAt } }
+  }
+}
+"""
 
 PR_FIELDS = f"""
 fragment PrFields on PullRequest {{
@@ -27,6 +44,7 @@ fragment PrFields on PullRequest {{
     totalCount pageInfo {{ hasNextPage endCursor }}
     nodes {{ ...ThreadFields }}
   }}
+  ...ReadyFields
 }}
 fragment FileFields on PullRequestChangedFile {{ path additions deletions changeType }}
 fragment PrCommitFields on PullRequestCommit {{
@@ -60,7 +78,7 @@ fragment ReviewCommentFields on PullRequestReviewComment {{
   replyTo {{ id fullDatabaseId }}
   pullRequestReview {{ id fullDatabaseId state }}
 }}
-"""
+""" + READY_FIELDS
 
 HISTORY_FIELDS = """
 fragment HistoryFields on Commit {
@@ -134,6 +152,19 @@ query RepoPage($owner: String!, $name: String!, $prFirst: Int!, $prAfter: String
     + PR_FIELDS
     + HISTORY_FIELDS
 )
+
+# PRs stored before the ready-for-review moment was collected (store schema 3): that moment alone, up to
+# 100 PRs a query (100 requests: 1 point).
+READY_BACKFILL = (
+    """
+query ReadyAt($ids: [ID!]!) {
+  %s
+  nodes(ids: $ids) { ... on PullRequest { id ...ReadyFields } }
+}
+""".replace("%s", RATE)
+    + READY_FIELDS
+)
+READY_BACKFILL_BATCH = 100
 
 # After GitHub timed out on a page of one PR: that PR's number and the cursor past it, nothing heavy.
 PR_CURSOR = (

@@ -11,6 +11,8 @@ from typing import Any
 from analyzer.store.store import dumps
 
 JSON = dict[str, Any]
+# a PR node's connections stored as rows of their own (or as columns), not in its ``raw``
+PR_NESTED = ("files", "commits", "reviews", "comments", "reviewThreads", "timelineItems")
 
 
 @dataclass
@@ -91,7 +93,8 @@ def _actor_raw_cached(items: tuple[tuple[str, Any], ...]) -> str:
 def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
     """Rows for one PR node whose nested connections are complete (overflow already merged in)."""
     pr_id = item_key(node)
-    core = {k: v for k, v in node.items() if k not in ("files", "commits", "reviews", "comments", "reviewThreads")}
+    core = {k: v for k, v in node.items() if k not in PR_NESTED}
+    ready_at, ready_events = ready_of(node)
     state = "MERGED" if node.get("mergedAt") else str(node.get("state") or "OPEN")
     bundle = PrBundle(
         pr={
@@ -106,6 +109,8 @@ def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
             "author_association": node.get("authorAssociation"),
             "state": state,
             "draft": int(bool(node.get("isDraft"))),
+            "ready_at": ready_at,
+            "ready_events": ready_events,
             "created_at": node["createdAt"],
             "updated_at": node["updatedAt"],
             "closed_at": node.get("closedAt"),
@@ -141,6 +146,20 @@ def pr_bundle(repo: str, node: JSON, fetched_at: str) -> PrBundle:
             bundle.review_comments.append(_review_comment_row(pr_id, thread["id"], comment, fetched_at))
             _note_actor(bundle.actors, comment.get("author"), fetched_at)
     return bundle
+
+
+def ready_of(node: JSON) -> tuple[str | None, int | None]:
+    """When the PR was last marked ready for review, and how often it was: ``(None, 0)`` for a PR never
+    marked ready (never a draft, or a draft still); ``(None, None)`` when GitHub did not say (the
+    timeline was not asked for, or came back null with an error)."""
+    timeline = node.get("timelineItems")
+    if not isinstance(timeline, dict) or timeline.get("totalCount") is None:
+        return None, None
+    times = [str(n["createdAt"]) for n in timeline.get("nodes") or [] if n and n.get("createdAt")]
+    count = int(timeline["totalCount"])
+    if count and not times:  # counted but not handed over: the moment is unknown
+        return None, None
+    return (max(times) if times else None), count
 
 
 def _nodes(parent: JSON, connection: str) -> list[JSON]:

@@ -1,5 +1,6 @@
 """Per-repository streams: the PR graph with default-branch history (GraphQL), workflow runs and
-files of directly pushed commits (REST).
+files of directly pushed commits (REST); and, once after an upgrade, the ready-for-review moment of
+PRs stored before the collector asked for it (GraphQL, 100 PRs a query).
 
 Each page is written in one transaction together with the sync state that says how far the pass got,
 so a crash at any moment resumes at the first page not yet written. Writes run in order on a
@@ -26,6 +27,7 @@ from analyzer.collector.rows import (
     commit_file_rows,
     history_row,
     pr_bundle,
+    ready_of,
     repo_row,
     run_row,
 )
@@ -36,6 +38,7 @@ from analyzer.store.store import Store, SyncState
 JSON = dict[str, Any]
 PR_CHILD_TABLES = ("review_comments", "review_threads", "issue_comments", "reviews", "pr_commits", "pr_files")
 RUNS_CAP = 1000  # GitHub returns at most 1,000 runs for one filtered search
+GRAPHQL_STREAMS = ("pulls", "commits", "ready_for_review")
 # A PR page answered within this many seconds may double: GitHub cuts a GraphQL request off at 10 s,
 # so even a page twice as heavy stays well clear of it. A gateway timeout stops the growth for good.
 GROW_PAGE_BELOW = 2.0
@@ -116,7 +119,8 @@ class RepoSync:
         self._open_unnumbered = any(g["pr_number"] is None for g in open_gaps)
         self.writer.submit(partial(self._write_repo, repo_row(self.node, self.now_iso())))
         # A phase's last write may still run when the next phase starts (that is the point).
-        for stream, step in (("graph", self.sync_graph), ("runs", self.sync_runs), ("files", self.sync_commit_files)):
+        for stream, step in (("graph", self.sync_graph), ("ready", self.sync_ready), ("runs", self.sync_runs),
+                             ("files", self.sync_commit_files)):
             started = time.perf_counter()
             step()
             self.seconds[stream] = time.perf_counter() - started
@@ -136,7 +140,7 @@ class RepoSync:
 
     def _emit(self, stream: str, pages: int, items: int) -> None:
         budget = self.client.budget
-        left = budget.graphql_remaining if stream in ("pulls", "commits") else budget.rest_remaining
+        left = budget.graphql_remaining if stream in GRAPHQL_STREAMS else budget.rest_remaining
         self.progress(
             ProgressEvent(
                 self.repo, stream, pages, items, budget.requests, left, budget.rest_remaining, budget.graphql_remaining
@@ -433,6 +437,34 @@ class RepoSync:
             conn["pageInfo"] = more.get("pageInfo") or {"hasNextPage": False}
             if not new_nodes:
                 break
+
+    # -- the ready-for-review moment of PRs stored before it was collected ---------------------
+
+    def sync_ready(self) -> None:
+        """Ask GitHub when each stored PR of the repository whose ready-for-review moment is unknown (stored
+        by an analyzer that did not collect it, or a page that came back without it) was last marked
+        ready, 100 PRs a query. A PR GitHub no longer has stays unknown (asked again by the next run)."""
+        node_ids = self.writer.read(partial(self.store.prs_without_ready, self.repo))
+        found = 0
+        for page, start in enumerate(range(0, len(node_ids), queries.READY_BACKFILL_BATCH), start=1):
+            batch = node_ids[start : start + queries.READY_BACKFILL_BATCH]
+            try:
+                data = self.client.graphql(queries.READY_BACKFILL, {"ids": batch}, errors=[])
+            except QueryTimedOut:
+                continue  # these stay unknown; the next run asks again
+            rows = []
+            for node in data.get("nodes") or []:
+                ready_at, count = ready_of(node) if isinstance(node, dict) and node.get("id") else (None, None)
+                if count is not None:
+                    rows.append((str(node["id"]), ready_at, count))
+            self.writer.submit(partial(self._write_ready, rows))
+            found += len(rows)
+            self._emit("ready_for_review", page, found)
+        self.counts["ready_for_review"] = found
+
+    def _write_ready(self, rows: list[tuple[str, str | None, int]]) -> None:
+        with self.store.transaction():
+            self.store.set_ready(rows)
 
     # -- workflow runs (REST) --------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ class BuildContext:
     pr_bases: list[tuple[Commit, datetime]] = field(default_factory=list)  # first PR commit, branch time
     ci_changes: list[CiChange] = field(default_factory=list)
     causal: Causal | None = None  # the rounds knobs (None: every PR has the baseline rounds)
+    draft_rng: random.Random | None = None  # draws for drafts marked ready later (None: no drafts; demo/drafts.py)
 
     def take_number(self, repo: str) -> int:
         number = self.next_number.get(repo, 1)

@@ -15,6 +15,7 @@ from analyzer.demo.causal import make_causal
 from analyzer.demo.ci import all_run_specs, generate_runs, make_workflows
 from analyzer.demo.clock import DEMO_NOW, DEMO_START, day
 from analyzer.demo.context import BuildContext
+from analyzer.demo.drafts import draft_stream
 from analyzer.demo.ids import IdAllocator
 from analyzer.demo.layouts import LAYOUTS
 from analyzer.demo.people import REPOS, Person, build_roster, by_login
@@ -99,6 +100,7 @@ def generate_org(seed: int = 7, scale: float = 1.0, now: datetime | None = None)
     roster = build_roster()
     ctx = BuildContext(model, rng, IdAllocator(rng), by_login(roster), horizon=DEMO_NOW)
     ctx.causal = make_causal(seed, roster)
+    ctx.draft_rng = draft_stream(seed)
     _users(ctx, roster)
     _repos(ctx)
     root_commits(ctx, ctx.people["mlindqvist"])

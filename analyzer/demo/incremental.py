@@ -45,6 +45,7 @@ COUNT_KEYS = (
     "direct_pushes",
     "new_runs",
     "resolved_threads",
+    "readied_drafts",
 )
 
 
@@ -277,6 +278,16 @@ def _merge(m: Mutation, pr: PullRequest, ctx: BuildContext) -> None:
     m.count("merged_prs")
 
 
+def _ready_a_draft(m: Mutation) -> None:
+    """The oldest open draft is marked ready for review (GitHub moves its ``updated_at``)."""
+    drafts = sorted((p for p in m.model.pulls.values() if p.closed_at is None and p.draft),
+                    key=lambda p: (p.repo, p.number))
+    if drafts:
+        pr = drafts[0]
+        m.model.toggle_draft(pr, "ready_for_review", m.moment(), pr.author)
+        m.count("readied_drafts")
+
+
 def _flows(model: OrgModel) -> dict[tuple[str, str], Workflow]:
     return {(w.repo, w.path): w for w in model.workflows.values()}
 
@@ -423,4 +434,5 @@ def mutate_for_incremental(model: OrgModel, seed: int, now: datetime) -> dict[st
     before = set(model.workflow_runs)
     m.counts["new_runs"] = generate_runs(ctx, _flows(model), m.new_specs, horizon=now)
     _match_recent_durations(model, [r for i, r in model.workflow_runs.items() if i not in before])
+    _ready_a_draft(m)  # last: the draws above stay what they were before drafts existed
     return m.counts

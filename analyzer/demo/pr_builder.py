@@ -6,6 +6,7 @@ from datetime import datetime
 
 from analyzer.demo.clock import after
 from analyzer.demo.context import BuildContext, login_of
+from analyzer.demo.drafts import plant_draft_toggles
 from analyzer.demo.episode import PRBuild
 from analyzer.demo.layouts import LAYOUTS
 from analyzer.demo.people import Person
@@ -107,6 +108,7 @@ def build_pr(ctx: BuildContext, plan: PRPlan) -> PullRequest:
     end = build.pr.closed_at or ctx.horizon
     talk(build, end)
     _touch(build.pr, build)
+    plant_draft_toggles(ctx, build.pr, build.author, build.reviews)
     if ctx.causal is not None:
         ctx.causal.record(plan.author, _first_reviews(build))
     return build.pr

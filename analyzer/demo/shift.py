@@ -26,6 +26,7 @@ def shift_model(model: OrgModel, delta: timedelta) -> None:
         model.review_threads.values(),
         model.review_comments.values(),
         model.issue_comments.values(),
+        model.draft_events.values(),
         model.commits.values(),
         model.workflows.values(),
         model.workflow_runs.values(),

@@ -8,8 +8,8 @@ the reshaped part is exactly what the model holds.
 - ``timeout_prs``: any query that loads the nested connections of one of these PRs answers HTTP 200
   with ``data: null`` and GitHub's "Something went wrong while executing your query" (GitHub's own
   timeout for a heavy query, which repeats for the same PR on every try).
-- ``forbidden``: (repo, PR number) -> a nested connection of that PR, answered ``null`` beside an
-  error of type FORBIDDEN ("Resource not accessible by integration") that carries its ``path``.
+- ``forbidden``: (repo, PR number) -> a nested connection of that PR (``timelineItems`` too), answered
+  ``null`` beside an error of type FORBIDDEN ("Resource not accessible by integration") that carries its ``path``.
 - ``not_found_prs``: these PR nodes answer ``null`` beside a NOT_FOUND error with its path.
 - ``upstream_prs``: repo -> another repo of the model; a commit's ``associatedPullRequests`` lists a
   PR of that other repo first, as a fork's commits list the upstream's PRs.
@@ -93,8 +93,8 @@ class Fidelity:
         errors: list[JSON] = list(body.get("errors") or [])
         for path, node in list(_dicts(data, [])):
             key = by_node.get(str(node.get("id")))
-            if key is not None and any(c in node for c in PR_CONNECTIONS):
-                if key in self.timeout_prs:
+            if key is not None and any(c in node for c in (*PR_CONNECTIONS, "timelineItems")):
+                if key in self.timeout_prs and any(c in node for c in PR_CONNECTIONS):  # a heavy query only
                     return {"data": None, "errors": [{"message": something_went_wrong(now)}]}
                 if key in self.not_found_prs and path:
                     _set(data, path, None)

@@ -30,6 +30,7 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -45,6 +46,7 @@ from analyzer.fakegithub import query_plan
 from analyzer.fakegithub.fidelity import Fidelity
 from analyzer.fakegithub.model import (
     Commit,
+    DraftEvent,
     IssueComment,
     OrgModel,
     PullRequest,
@@ -82,9 +84,9 @@ def schema() -> GraphQLSchema:
         assert isinstance(gql_type, GraphQLObjectType)
         for field_name, resolver in fields.items():
             gql_type.fields[field_name].resolve = resolver
-    for iface in ("Node", "Actor", "GitObject"):
+    for iface in ("Node", "Actor", "GitObject", "PullRequestTimelineItems"):
         abstract = built.type_map[iface]
-        assert isinstance(abstract, GraphQLInterfaceType)
+        assert isinstance(abstract, GraphQLInterfaceType | GraphQLUnionType)
         abstract.resolve_type = _type_name
     return built
 
@@ -141,6 +143,8 @@ class GitActor:
 def _type_name(value: Any, _info: Any, _abstract: Any) -> str:
     if isinstance(value, User):
         return "Bot" if value.type == "Bot" else "User"
+    if isinstance(value, DraftEvent):
+        return "ReadyForReviewEvent" if value.kind == "ready_for_review" else "ConvertToDraftEvent"
     names: dict[type, str] = {
         PullRequest: "PullRequest",
         ReviewThread: "PullRequestReviewThread",
@@ -204,19 +208,28 @@ def connection(
     first: int | None,
     after: str | None,
     descending: bool = False,
+    *,
+    last: int | None = None,
+    before: str | None = None,
+    skip: int = 0,
 ) -> JSON:
-    """One page of ``items`` (already in output order) after the keyset cursor ``after``."""
-    start = 0
+    """One page of ``items`` (already in output order): those between the keyset cursors ``after`` and
+    ``before``, less the first ``skip``, then the ``first`` of them or the ``last`` (GitHub's order of
+    slicing). ``totalCount`` counts ``items``; ``filteredCount`` what lies between the cursors."""
+    start, end = 0, len(items)
     if after is not None:
         mark = decode_cursor(after)
-        start = len(items)
-        for i, item in enumerate(items):
-            k = key(item)
-            if (k < mark) if descending else (k > mark):
-                start = i
-                break
-    size = MAX_PAGE if first is None else first
-    page = list(items[start : start + size])
+        start = _first_index(items, key, (lambda k: k < mark) if descending else (lambda k: k > mark))
+    if before is not None:
+        stop = decode_cursor(before)
+        end = max(start, _first_index(items, key, (lambda k: k <= stop) if descending else (lambda k: k >= stop)))
+    filtered = end - start
+    start = min(end, start + max(skip, 0))
+    if last is not None and first is None:
+        start = max(start, end - last)
+    else:
+        end = min(end, start + (MAX_PAGE if first is None else first))
+    page = list(items[start:end])
 
     # Edges and cursors are built only when a query asks for them: the default resolver calls a
     # callable it finds in a dict, and most connections of a big page are read without them.
@@ -231,15 +244,25 @@ def connection(
 
     return {
         "totalCount": len(items),
+        "filteredCount": filtered,
+        "pageCount": len(page),
         "nodes": page,
         "edges": edges,
         "pageInfo": {
             "startCursor": start_cursor,
             "endCursor": end_cursor,
-            "hasNextPage": start + len(page) < len(items),
+            "hasNextPage": end < len(items),
             "hasPreviousPage": start > 0,
         },
     }
+
+
+def _first_index(items: Sequence[Any], key: Callable[[Any], SortKey], past: Callable[[SortKey], bool]) -> int:
+    """The first index whose key is ``past`` a cursor (``len(items)`` when none is)."""
+    for i, item in enumerate(items):
+        if past(key(item)):
+            return i
+    return len(items)
 
 
 def _pushed_at(repo: Repo, info: Any) -> str | None:
@@ -305,21 +328,7 @@ class _CostWalker:
             return
         named = get_named_type(fields[name].type)
         if named.name.endswith("Connection"):
-            first = self._int_arg(node, "first")
-            if first is None:
-                raise GitHubError(
-                    "MISSING_PAGINATION_BOUNDARIES",
-                    "You must provide a `first` or `last` value to properly paginate the "
-                    f"`{name}` connection.",
-                )
-            if first > MAX_PAGE or first < 0:
-                raise GitHubError(
-                    "EXCESSIVE_PAGINATION",
-                    f"Requesting {first} records on the `{name}` connection exceeds the `first` limit of "
-                    f"{MAX_PAGE} records."
-                    if first > MAX_PAGE
-                    else f"`first` on the `{name}` connection cannot be less than zero.",
-                )
+            first = self._page_size(node, name)
             self.cost.requests += multiplier
             multiplier *= max(first, 1)
             self.cost.nodes += multiplier
@@ -330,6 +339,30 @@ class _CostWalker:
                     f"{self.cost.nodes:,} possible nodes which exceeds the maximum limit of {MAX_NODES:,}.",
                 )
         self.walk(node.selection_set, named, multiplier)
+
+    def _page_size(self, node: FieldNode, name: str) -> int:
+        """The ``first`` or ``last`` of a connection field, held to GitHub's pagination rules."""
+        first, last = self._int_arg(node, "first"), self._int_arg(node, "last")
+        if first is not None and last is not None:
+            raise GitHubError(
+                "INVALID_PAGINATION",
+                f"Passing both `first` and `last` to paginate the `{name}` connection is not supported.",
+            )
+        size, arg = (first, "first") if first is not None else (last, "last")
+        if size is None:
+            raise GitHubError(
+                "MISSING_PAGINATION_BOUNDARIES",
+                f"You must provide a `first` or `last` value to properly paginate the `{name}` connection.",
+            )
+        if size > MAX_PAGE or size < 0:
+            raise GitHubError(
+                "EXCESSIVE_PAGINATION",
+                f"Requesting {size} records on the `{name}` connection exceeds the `{arg}` limit of "
+                f"{MAX_PAGE} records."
+                if size > MAX_PAGE
+                else f"`{arg}` on the `{name}` connection cannot be less than zero.",
+            )
+        return size
 
     def _int_arg(self, node: FieldNode, arg: str) -> int | None:
         for argument in node.arguments or ():
@@ -489,6 +522,8 @@ def _lookup_node(info: Any, global_id: str) -> Any:
         "PullRequestReviewThread": model.review_threads.get,
         "PullRequestReview": model.reviews.get,
         "IssueComment": model.issue_comments.get,
+        "ReadyForReviewEvent": lambda n: _draft_event(model, n, "ready_for_review"),
+        "ConvertToDraftEvent": lambda n: _draft_event(model, n, "convert_to_draft"),
         "PullRequestReviewComment": model.review_comments.get,
         "Repository": lambda n: next((r for r in model.repos.values() if r.id == n), None),
         "User": lambda n: next((u for u in model.users.values() if u.id == n and not u.deleted), None),
@@ -500,13 +535,19 @@ def _lookup_node(info: Any, global_id: str) -> Any:
     return found
 
 
+def _draft_event(model: OrgModel, number: int, kind: str) -> DraftEvent | None:
+    event = model.draft_events.get(number)
+    return event if event is not None and event.kind == kind else None
+
+
 def _resolve_nodes(_root: Any, info: Any, ids: list[str]) -> list[Any]:
+    """Each node, or (for an id nothing answers to) the error GitHub reports beside a null at its index."""
     out: list[Any] = []
     for gid in ids:
         try:
             out.append(_lookup_node(info, gid))
-        except GitHubError:
-            out.append(None)
+        except GitHubError as err:
+            out.append(err)  # graphql-core nulls the item and reports it with path ["nodes", index]
     return out
 
 
@@ -607,6 +648,51 @@ def _thread_comments(
         (table[i] for i in thread.comment_ids if i in table), key=lambda c: (c.created_at, c.id)
     )
     return connection(comments, lambda c: (_ts(c.created_at), c.id), first, after)
+
+
+_ITEM_TYPES = {"READY_FOR_REVIEW_EVENT": "ready_for_review", "CONVERT_TO_DRAFT_EVENT": "convert_to_draft"}
+
+
+def _timeline_items(
+    pr: PullRequest,
+    info: Any,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    itemTypes: list[str] | None = None,  # noqa: N803 - GraphQL argument name
+    since: str | None = None,
+    skip: int | None = None,
+) -> JSON:
+    """The PR's draft/ready toggles, oldest first, as GitHub pages its timeline (``totalCount``: the
+    items of the asked types since ``since``, whatever the page)."""
+    if not itemTypes:  # GitHub would list comments, commits, reviews... too: the fake serves only these
+        raise GitHubError("UNSUPPORTED_BY_FAKE", "the fake GitHub serves timelineItems only with itemTypes")
+    kinds = {_ITEM_TYPES[name] for name in itemTypes}
+    lo = _parse_ts(since)
+    events = [
+        e
+        for e in _ctx(info).renderer.index.draft_events_by_pr.get((pr.repo, pr.number), [])
+        if e.kind in kinds and (lo is None or e.created_at >= lo)
+    ]
+    page = connection(events, lambda e: (_ts(e.created_at), e.id), first, after, last=last, before=before,
+                      skip=skip or 0)
+    page["updatedAt"] = iso(pr.updated_at)
+    return page
+
+
+def _event_url(event: DraftEvent, info: Any) -> str:
+    return f"{_ctx(info).renderer.urls.repo_html(event.repo)}/pull/{event.pr_number}#event-{event.id}"
+
+
+_DRAFT_EVENT: dict[str, Callable[..., Any]] = {
+    "id": _attr("node_id"),
+    "actor": lambda e, info: _actor(info, e.actor),
+    "createdAt": _attr("created_at", iso),
+    "pullRequest": lambda e, info: _ctx(info).model.pulls[(e.repo, e.pr_number)],
+    "url": _event_url,
+    "resourcePath": lambda e, info: "/" + _event_url(e, info).split("/", 3)[3],
+}
 
 
 def _pr_commits(pr: PullRequest, info: Any, first: int | None = None, after: str | None = None) -> JSON:
@@ -808,7 +894,10 @@ _RESOLVERS: dict[str, dict[str, Callable[..., Any]]] = {
         "reviews": _reviews,
         "comments": _issue_comments,
         "reviewThreads": _threads,
+        "timelineItems": _timeline_items,
     },
+    "ReadyForReviewEvent": _DRAFT_EVENT,
+    "ConvertToDraftEvent": _DRAFT_EVENT,
     "Label": {
         "id": lambda lb, _i: node_id("Label", abs(hash((lb.repo, lb.name))) % 10**9),
         "name": _attr("name"),

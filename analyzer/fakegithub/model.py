@@ -276,6 +276,27 @@ class PullRequest:
         return sum(f.deletions for f in self.files)
 
 
+DraftEventKind = Literal["ready_for_review", "convert_to_draft"]
+
+
+@dataclass
+class DraftEvent:
+    """A PR marked ready for review, or converted back to a draft (GitHub's ReadyForReviewEvent and
+    ConvertToDraftEvent timeline items). A PR opened as a draft and later marked ready has one
+    ``ready_for_review``; each toggle back and forth adds a pair."""
+
+    id: int
+    repo: str
+    pr_number: int
+    kind: DraftEventKind
+    actor: str | None  # login; None for a ghost (GitHub's ``actor`` is nullable)
+    created_at: datetime
+
+    @property
+    def node_id(self) -> str:
+        return node_id("ReadyForReviewEvent" if self.kind == "ready_for_review" else "ConvertToDraftEvent", self.id)
+
+
 @dataclass
 class Workflow:
     id: int
@@ -349,6 +370,7 @@ class OrgModel:
     review_threads: dict[int, ReviewThread] = field(default_factory=dict)
     review_comments: dict[int, ReviewComment] = field(default_factory=dict)
     issue_comments: dict[int, IssueComment] = field(default_factory=dict)
+    draft_events: dict[int, DraftEvent] = field(default_factory=dict)  # ready-for-review / back-to-draft
     commits: dict[tuple[str, str], Commit] = field(default_factory=dict)  # (repo, sha)
     workflows: dict[int, Workflow] = field(default_factory=dict)
     workflow_runs: dict[int, WorkflowRun] = field(default_factory=dict)
@@ -362,6 +384,15 @@ class OrgModel:
             value = Table(value)
         super().__setattr__(name, value)
 
+    def toggle_draft(self, pr: PullRequest, kind: DraftEventKind, at: datetime, actor: str | None) -> DraftEvent:
+        """Mark ``pr`` ready for review (or convert it back to a draft) at ``at``, as GitHub records it:
+        one timeline event, the PR's draft flag, and its ``updated_at`` moved on."""
+        event = DraftEvent(self.next_id("draft_event"), pr.repo, pr.number, kind, actor, at)
+        self.draft_events[event.id] = event
+        pr.draft = kind == "convert_to_draft"
+        pr.updated_at = max(pr.updated_at, at)
+        return event
+
     def next_id(self, kind: str) -> int:
         """A fresh id for ``kind`` ("review", "comment", ...), larger than any in use."""
         pools: dict[str, list[int]] = {
@@ -370,6 +401,7 @@ class OrgModel:
             "thread": list(self.review_threads),
             "review_comment": list(self.review_comments),
             "issue_comment": list(self.issue_comments),
+            "draft_event": list(self.draft_events),
             "run": list(self.workflow_runs),
             "user": [u.id for u in self.users.values()],
         }

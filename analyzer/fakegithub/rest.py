@@ -16,6 +16,7 @@ from urllib.parse import quote
 from analyzer.fakegithub.model import (
     GHOST_LOGIN,
     Commit,
+    DraftEvent,
     IssueComment,
     OrgModel,
     PRFile,
@@ -84,6 +85,7 @@ class ModelIndex:
     threads_by_pr: dict[tuple[str, int], list[ReviewThread]] = field(default_factory=dict)
     review_comments_by_pr: dict[tuple[str, int], list[ReviewComment]] = field(default_factory=dict)
     issue_comments_by_issue: dict[tuple[str, int], list[IssueComment]] = field(default_factory=dict)
+    draft_events_by_pr: dict[tuple[str, int], list[DraftEvent]] = field(default_factory=dict)  # oldest first
     branch_commits: dict[str, list[Commit]] = field(default_factory=dict)  # newest first
     pulls_by_sha: dict[tuple[str, str], list[PullRequest]] = field(default_factory=dict)
     runs_by_repo: dict[str, list[WorkflowRun]] = field(default_factory=dict)  # newest first
@@ -105,6 +107,7 @@ def fingerprint(model: OrgModel) -> tuple[int, ...]:
         model.review_threads,
         model.review_comments,
         model.issue_comments,
+        model.draft_events,
         model.commits,
         model.workflow_runs,
         model.workflows,
@@ -130,6 +133,8 @@ def build_index(model: OrgModel) -> ModelIndex:
         idx.review_comments_by_pr.setdefault((rc.repo, rc.pr_number), []).append(rc)
     for ic in sorted(model.issue_comments.values(), key=_sort_key_created):
         idx.issue_comments_by_issue.setdefault((ic.repo, ic.issue_number), []).append(ic)
+    for event in sorted(model.draft_events.values(), key=_sort_key_created):
+        idx.draft_events_by_pr.setdefault((event.repo, event.pr_number), []).append(event)
     for commit in sorted(model.commits.values(), key=lambda c: (c.committed_at, c.sha), reverse=True):
         if commit.on_default_branch:
             idx.branch_commits.setdefault(commit.repo, []).append(commit)

@@ -56,6 +56,8 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "state": STR,
         "draft": "boolean",
         "created_at": TS,
+        "ready_at": TS,  # last marked ready for review; <NaT> when never (or not known: ready_events <NA>)
+        "ready_events": "Int64",  # times marked ready for review; <NA> when the store does not know
         "closed_at": TS,
         "merged_at": TS,
         "additions": "Int64",

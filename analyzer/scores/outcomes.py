@@ -6,8 +6,12 @@ merged PRs:
 
 - review rounds to merge: ``mentee_outcomes.pr_review_rounds`` (changes-requested reviews by others plus
   the author's pushes after the first human review);
-- hours from ready-for-review to merge: the store has no ready-for-review event, so the PR's creation
-  (drafts never reach the model: they are not merged as drafts) to its merge; modelled on the log scale;
+- hours from ready-for-review to merge: from the LAST time the PR was marked ready for review (GitHub's
+  last ReadyForReviewEvent: a draft toggled back and forth counts from its final review request) or, for
+  a PR never marked ready, its creation, to its merge (``review_start``); modelled on the log scale. Where
+  the moment is unknown (``ready_events`` <NA>: GitHub refused the PR's timeline, or tables from another
+  source without it) the PR counts from its creation, as before the moment was collected; `analyzer
+  collect` asks GitHub for it for every stored PR that lacks it, so a collected store rarely has any;
 - CI failure on the first push: 1 when the PR's first CI'd commit (the head of its earliest
   ``pull_request`` workflow run) has a run that failed or timed out, 0 when its decided runs passed, NaN
   without a decided run;
@@ -79,7 +83,7 @@ def pr_outcomes(frames: Frames) -> pd.DataFrame:
     ids = rows["pr_id"].to_numpy(dtype=np.int64)
     merged = rows["merged_at"].notna().to_numpy()
     rounds = pr_review_rounds(frames).reindex(ids).to_numpy(dtype=float)
-    hours = (rows["merged_at"] - rows["created_at"]).dt.total_seconds().to_numpy(dtype=float) / 3600.0
+    hours = (rows["merged_at"] - review_start(rows)).dt.total_seconds().to_numpy(dtype=float) / 3600.0
     size = rows["additions"].fillna(0).to_numpy(dtype=float) + rows["deletions"].fillna(0).to_numpy(dtype=float)
     out = pd.DataFrame(
         {
@@ -97,6 +101,15 @@ def pr_outcomes(frames: Frames) -> pd.DataFrame:
     out = out.sort_values(["created_at", "pr_id"], kind="stable").reset_index(drop=True)
     out["prior_prs"] = out.groupby("person", sort=False).cumcount().astype(float)  # the learning curve
     return out[list(PR_COLUMNS)]
+
+
+def review_start(prs: pd.DataFrame) -> pd.Series:
+    """When each PR went up for the review that ended in its merge: its last ready-for-review (never after
+    the merge: GitHub merges no draft, so a later one is a clock quirk and the merge bounds it), else its
+    creation (never marked ready, or not known)."""
+    ready = prs["ready_at"].where(prs["ready_at"].isna() | (prs["ready_at"] <= prs["merged_at"]), prs["merged_at"])
+    start: pd.Series = ready.fillna(prs["created_at"])
+    return start
 
 
 def first_push_failed(frames: Frames) -> pd.Series:

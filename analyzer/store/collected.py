@@ -26,8 +26,8 @@ COLLECTED: dict[str, str] = {
     "repos": "SELECT full_name AS repo, default_branch, html_url AS url FROM repos",
     "actors": "SELECT login, type, name FROM actors",
     "prs": """SELECT id AS pr_id, repo, number, title, body, author, author_type, author_association, state,
-        draft, created_at, closed_at, merged_at, additions, deletions, changed_files, html_url AS url
-        FROM pull_requests""",
+        draft, created_at, ready_at, ready_events, closed_at, merged_at, additions, deletions, changed_files,
+        html_url AS url FROM pull_requests""",
     "pr_files": "SELECT pr_id, path, additions, deletions, change_type FROM pr_files",
     "pr_commits": """SELECT pr_id, sha, author_login, author_email, authored_at, committed_at, message
         FROM pr_commits""",
@@ -63,7 +63,11 @@ def read_collected(path: Path, *, detect_app_comments: bool) -> dict[str, pd.Dat
         with closing(connect_readonly(path)) as conn:
             conn.execute("BEGIN")  # one snapshot of every table, even while a collector writes
             return _read_tolerant(conn, detect_app_comments)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps the errors of a query
+        missing = re.search(r"no such column: [\w.]+", str(exc))
+        if missing:  # written by an older analyzer (only `analyzer collect` migrates a store)
+            raise StoreError(f"cannot read store {path} ({missing[0]}): it is of an older schema; run `analyzer"
+                             " collect` once to upgrade it") from exc
         raise StoreError(f"cannot read store {path}: {exc} (is it an analyzer store?)") from exc
 
 

@@ -258,5 +258,13 @@ CREATE TABLE IF NOT EXISTS collection_gaps (
 );
 CREATE INDEX IF NOT EXISTS collection_gaps_repo ON collection_gaps (repo, pr_number);
 """,
+    """
+-- when each PR was last marked ready for review (GitHub's last ReadyForReviewEvent; the start of the
+-- outcome "time from ready-for-review to merge") and how many times it was. ready_at is NULL for a PR
+-- never marked ready; ready_events is NULL while GitHub has not been asked: every PR stored before this
+-- version, until the next `analyzer collect` fetches the moment for them (collector/streams.py)
+ALTER TABLE pull_requests ADD COLUMN ready_at TEXT;
+ALTER TABLE pull_requests ADD COLUMN ready_events INTEGER;
+""",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -312,6 +312,20 @@ class Store:
             )
         return found
 
+    def prs_without_ready(self, repo: str) -> list[str]:
+        """Node ids of ``repo``'s stored PRs whose ready-for-review moment was never asked of GitHub."""
+        rows = self._conn.execute(
+            "SELECT node_id FROM pull_requests WHERE repo = ? AND ready_events IS NULL ORDER BY id", (repo,)
+        )
+        return [str(r[0]) for r in rows]
+
+    def set_ready(self, rows: Iterable[tuple[str, str | None, int]]) -> None:
+        """(node id, last ready-for-review or None, how many) for PRs already stored."""
+        self._conn.executemany(
+            "UPDATE pull_requests SET ready_at = ?, ready_events = ? WHERE node_id = ?",
+            ((ready_at, count, node) for node, ready_at, count in rows),
+        )
+
     def commits_with_files(self, repo: str, shas: Sequence[str]) -> set[str]:
         """Those of ``shas`` in ``repo`` whose changed files are already stored."""
         marks = ", ".join("?" for _ in shas)

@@ -14,6 +14,7 @@ from analyzer.config import GitHubSection
 from analyzer.fakegithub import FakeGitHub
 from analyzer.fakegithub.model import OrgModel
 from analyzer.fakegithub.ratelimit import FakeClock
+from analyzer.fakegithub.rest import iso
 
 TOKEN = "ghp_TESTtokenDoNotLeak0123456789abcdef"
 WINDOW = (0.0, 4_102_444_800.0)  # 1970 .. 2100: everything the model holds
@@ -72,7 +73,21 @@ def truth(model: OrgModel) -> dict[str, Any]:
         "workflow_runs": set(model.workflow_runs),
         "comment_bodies": {c.id: c.body for c in model.review_comments.values()},
         "merged": {p.id for p in model.pulls.values() if p.merged_at is not None},
+        "ready": ready_truth(model),
     }
+
+
+def ready_truth(model: OrgModel) -> dict[int, tuple[str | None, int]]:
+    """Per PR id: its last ready-for-review as GitHub writes it (None: never marked ready) and how many."""
+    ready: dict[tuple[str, int], list[str]] = {}
+    for event in model.draft_events.values():
+        if event.kind == "ready_for_review":
+            ready.setdefault((event.repo, event.pr_number), []).append(str(iso(event.created_at)))
+    out: dict[int, tuple[str | None, int]] = {}
+    for pr in model.pulls.values():
+        times = ready.get((pr.repo, pr.number), [])
+        out[pr.id] = (max(times) if times else None, len(times))
+    return out
 
 
 def stored(store: Path) -> dict[str, Any]:
@@ -93,6 +108,7 @@ def stored(store: Path) -> dict[str, Any]:
             "workflow_runs": one("SELECT id FROM workflow_runs"),
             "comment_bodies": dict(conn.execute("SELECT id, body FROM review_comments").fetchall()),
             "merged": one("SELECT id FROM pull_requests WHERE merged_at IS NOT NULL"),
+            "ready": {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, ready_at, ready_events FROM pull_requests")},
         }
     finally:
         conn.close()

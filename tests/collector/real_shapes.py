@@ -19,6 +19,7 @@ def truth_without(model: OrgModel, prs: Keys = frozenset(), reviews_of: Keys = f
         pr = model.pulls[(repo, number)]
         want["pull_requests"].discard(pr.id)
         want["merged"].discard(pr.id)
+        want["ready"].pop(pr.id, None)
         want["pr_files"] -= len(pr.files)
         want["pr_commits"] -= len(set(pr.commit_shas))
         for c in model.review_comments.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ def insert(conn: sqlite3.Connection, table: str, **row: Any) -> None:
 
 def build_store(path: Path) -> Path:
     conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0])
+    for migration in MIGRATIONS:  # the current schema, as `Store` would create it
+        conn.executescript(migration)
     insert(conn, "repos", id=1, owner="o", name="r", full_name="o/r", default_branch="main")
     insert(conn, "actors", login="alice", type="User", name="Alice A.")
     insert(conn, "actors", login="alice-work", type="User", name=None)
@@ -169,6 +171,27 @@ def test_frames_have_declared_dtypes(tmp_path: Path) -> None:
             assert str(frame[col].dtype) == str(pd.Series(dtype=dtype).dtype), (name, col)  # type: ignore[call-overload]
     assert frames.workflow_runs.loc[0, "duration_s"] == 600.0  # 00:11 - 00:01
     assert frames.now == datetime(2024, 7, 1, tzinfo=UTC)
+
+
+def test_the_ready_for_review_moment_is_a_typed_column_unknown_stays_unknown(tmp_path: Path) -> None:
+    path = build_store(tmp_path / "s.db")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE pull_requests SET ready_at = '2024-05-31T12:30:00Z', ready_events = 2 WHERE id = 1")
+        conn.execute("UPDATE pull_requests SET ready_at = NULL, ready_events = 0 WHERE id = 2")
+    prs = load_frames(path, OPTS).prs.set_index("pr_id")
+    assert prs.loc[1, "ready_at"] == pd.Timestamp("2024-05-31T12:30:00Z") and prs.loc[1, "ready_events"] == 2
+    assert pd.isna(prs.loc[2, "ready_at"]) and prs.loc[2, "ready_events"] == 0  # never marked ready
+    assert pd.isna(prs.loc[3, "ready_at"]) and pd.isna(prs.loc[3, "ready_events"])  # not known
+
+
+def test_a_store_of_an_older_schema_is_one_error_that_says_to_collect(tmp_path: Path) -> None:
+    path = build_store(tmp_path / "s.db")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("ALTER TABLE pull_requests DROP COLUMN ready_events")
+    with pytest.raises(StoreError, match=r"\(no such column: ready_events\): it is of an older schema; run"
+                       " `analyzer collect` once") as caught:
+        load_frames(path, OPTS)
+    assert "SELECT" not in str(caught.value)
 
 
 def test_bot_rules_each_fire(tmp_path: Path) -> None:

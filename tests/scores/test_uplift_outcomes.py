@@ -114,3 +114,22 @@ def test_rework_is_a_fix_or_revert_touching_the_files_within_14_days() -> None:
 def test_what_reads_as_a_fix_or_revert() -> None:
     titles = pd.Series(["fix: x", 'Revert "y"', "hotfix", "Bugfix for z", "Rolled back w", "prefix tree", None])
     assert reads_as_fix(titles).tolist() == [True, True, True, True, True, False, False]
+
+
+def test_a_drafts_hours_to_merge_count_from_its_last_ready_for_review() -> None:
+    def with_ready(row: dict[str, object], ready: float | None, events: int | None) -> dict[str, object]:
+        return {**row, "ready_at": day(ready) if ready is not None else None, "ready_events": events}
+
+    prs = [
+        with_ready(pr(1, "ana", "Add paging", 0, 3), 2, 2),  # a draft for two days (marked ready twice)
+        with_ready(pr(2, "ana", "Add limits", 0, 3), None, 0),  # never a draft: from its opening
+        with_ready(pr(3, "ben", "Add metrics", 0, 3), None, None),  # not known: from its opening, as before
+        with_ready(pr(4, "ben", "Add tracing", 0, 3), 5, 1),  # "ready" after the merge: bounded by it
+        with_ready(pr(5, "ben", "Add logs", 0, None), 1, 1),  # not merged: no outcome
+    ]
+    frames = build_frames({"prs": pd.DataFrame(prs)}, ScoringOptions(now=NOW))
+    hours = pr_outcomes(frames).set_index("pr_id")["hours_to_merge"]
+    assert hours[1] == 24.0  # from the last ready-for-review (day 2), not the opening (day 0)
+    assert hours[2] == hours[3] == 72.0
+    assert hours[4] == 1 / 60  # the floor of one minute
+    assert np.isnan(hours[5])

@@ -222,3 +222,33 @@ def test_a_frame_written_as_a_score_table_reads_back_with_its_values(tmp_path: P
     rows = stored.tables["t"].to_dict("records")
     assert rows[0] == {"at": "2024-01-01T10:00:00.500000Z", "n": 3.0, "flag": 1, "x": 0.5, "kind": "a", "text": "é"}
     assert all(pd.isna(rows[1][c]) for c in ("at", "n", "x", "kind", "text")) and rows[1]["flag"] == 0
+
+
+def test_a_store_of_schema_2_gains_the_ready_columns_and_loses_nothing(tmp_path: Path) -> None:
+    from analyzer.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for migration in MIGRATIONS[:2]:  # exactly what the analyzer before schema 3 created
+            conn.executescript(migration)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '2')")
+        for number in (1, 2):
+            conn.execute(
+                "INSERT INTO pull_requests (id, node_id, repo, number, title, state, draft, created_at, updated_at,"
+                " additions, deletions, changed_files, raw, fetched_at) VALUES (?, ?, 'o/r', ?, 't', 'MERGED', 0,"
+                " '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 1, 2, 3, '{\"x\": 1}', 'f')",
+                (number, f"PR_{number}", number),
+            )
+        conn.execute("INSERT INTO collection_gaps (repo, pr_number, error, recorded_at) VALUES ('o/r', 2, 'e', 't')")
+        before = conn.execute("SELECT * FROM pull_requests ORDER BY id").fetchall()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.prs_without_ready("o/r") == ["PR_1", "PR_2"]  # the next collection asks GitHub for these
+        with store.transaction():
+            store.set_ready([("PR_1", "2024-01-01T12:00:00Z", 1)])
+        assert store.prs_without_ready("o/r") == ["PR_2"]
+        assert len(store.open_gaps("o/r")) == 1
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT * FROM pull_requests ORDER BY id").fetchall()
+    assert [row[:-2] for row in rows] == before  # every stored value kept, the new columns last
+    assert [row[-2:] for row in rows] == [("2024-01-01T12:00:00Z", 1), (None, None)]
