@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from analyzer.fakegithub.model import OrgModel, PullRequest
+from analyzer.fakegithub.model import DraftEvent, OrgModel, PullRequest
 
 
 def _pr_problems(model: OrgModel, pr: PullRequest) -> list[str]:
@@ -135,6 +135,27 @@ def _identity_problems(model: OrgModel) -> list[str]:
     return [f"unknown logins: {sorted(unknown)}"] if unknown else []
 
 
+def _draft_problems(model: OrgModel) -> list[str]:
+    """Draft toggles alternate (ready first), fall within the PR's life, and leave its draft flag right."""
+    problems: list[str] = []
+    events: dict[tuple[str, int], list[DraftEvent]] = {}
+    for event in sorted(model.draft_events.values(), key=lambda e: (e.created_at, e.id)):
+        events.setdefault((event.repo, event.pr_number), []).append(event)
+    for key, toggles in events.items():
+        pr, where = model.pulls.get(key), f"{key[0]}#{key[1]}"
+        if pr is None:
+            problems.append(f"{where}: draft events of no PR")
+            continue
+        kinds = [e.kind for e in toggles]
+        if kinds != ["ready_for_review", "convert_to_draft"] * (len(kinds) // 2) + ["ready_for_review"] * (len(kinds) % 2):
+            problems.append(f"{where}: draft toggles out of order {kinds}")
+        if toggles[0].created_at < pr.created_at or toggles[-1].created_at > (pr.merged_at or pr.updated_at):
+            problems.append(f"{where}: a draft toggle outside the PR's life")
+        if pr.draft != (kinds[-1] == "convert_to_draft"):
+            problems.append(f"{where}: draft flag disagrees with its last toggle")
+    return problems
+
+
 def latest(model: OrgModel) -> datetime:
     return max(
         [p.updated_at for p in model.pulls.values()]
@@ -150,6 +171,7 @@ def check_invariants(model: OrgModel, now: datetime) -> list[str]:
         problems += _pr_problems(model, pr)
     problems += _review_problems(model, pulls) + _thread_problems(model) + _comment_problems(model, pulls)
     problems += _run_problems(model) + _commit_problems(model) + _identity_problems(model) + _repo_problems(model)
+    problems += _draft_problems(model)
     if latest(model) > now:
         problems.append("activity after 'now'")
     return problems

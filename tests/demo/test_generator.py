@@ -162,6 +162,39 @@ def test_pr_shapes(demo_full: OrgModel) -> None:
     assert max(per_review.values()) > 100
 
 
+def test_drafts_marked_ready_before_their_first_review(demo_full: OrgModel) -> None:
+    """About a fifth of PRs open as drafts; some go back to draft and are marked ready again."""
+    toggles: dict[tuple[str, int], list[str]] = {}
+    for event in sorted(demo_full.draft_events.values(), key=lambda e: (e.created_at, e.id)):
+        toggles.setdefault((event.repo, event.pr_number), []).append(event.kind)
+    twice = [k for k, kinds in toggles.items() if kinds.count("ready_for_review") == 2]
+    assert 0.1 < len(toggles) / len(demo_full.pulls) < 0.3 and len(twice) >= 20
+    assert any(demo_full.pulls[k].draft for k in toggles)  # marked ready, then taken back: still a draft
+    first_review: dict[tuple[str, int], object] = {}
+    for review in sorted(demo_full.reviews.values(), key=lambda r: r.submitted_at):
+        first_review.setdefault((review.repo, review.pr_number), review.submitted_at)
+    events = demo_full.draft_events.values()
+    assert all(e.created_at <= first_review[(e.repo, e.pr_number)] for e in events  # type: ignore[operator]
+               if (e.repo, e.pr_number) in first_review)
+    assert not any(demo_full.pulls[k].author in ("dependabot[bot]", "renovate[bot]") for k in toggles)
+
+
+def test_drafts_leave_everything_else_as_it_was() -> None:
+    """The drafts come from a random stream of their own: without them the model is the same otherwise."""
+    import analyzer.demo.generator as generator
+
+    with_drafts = generate_org(seed=3, scale=0.2)
+    stream = generator.draft_stream
+    generator.draft_stream = lambda seed: None  # type: ignore[assignment,return-value]
+    try:
+        without = generate_org(seed=3, scale=0.2)
+    finally:
+        generator.draft_stream = stream
+    assert with_drafts.draft_events and not without.draft_events
+    with_drafts.draft_events.clear()
+    assert with_drafts == without
+
+
 def test_review_states_and_threads(demo_full: OrgModel) -> None:
     states = {r.state for r in demo_full.reviews.values()}
     assert {"APPROVED", "CHANGES_REQUESTED", "COMMENTED"} <= states

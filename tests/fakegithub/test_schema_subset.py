@@ -11,6 +11,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLUnionType,
     build_schema,
 )
 
@@ -54,6 +55,10 @@ def subset_violations(ours: GraphQLSchema, official: GraphQLSchema) -> list[str]
                 tfield = theirs.fields.get(fname)
                 if tfield is None or str(tfield.type) != str(ifield.type):
                     problems.append(f"input {name}.{fname}")
+        if isinstance(ours_type, GraphQLUnionType):
+            assert isinstance(theirs, GraphQLUnionType)
+            upstream_members = {m.name for m in theirs.types}
+            problems += [f"{name} = ... | {m.name}" for m in ours_type.types if m.name not in upstream_members]
         if isinstance(ours_type, GraphQLScalarType) and not isinstance(theirs, GraphQLScalarType):
             problems.append(f"scalar {name}")
     return problems
@@ -63,12 +68,21 @@ def test_our_schema_is_a_subset_of_githubs(official_schema: GraphQLSchema) -> No
     assert subset_violations(_ours(), official_schema) == []
 
 
+def test_our_schema_is_a_subset_of_enterprise_server_3_16s(official_schema: GraphQLSchema) -> None:
+    from conftest import OFFICIAL_SDL  # beside github.com's (official_schema skips when ../shared is absent)
+
+    sdl = (OFFICIAL_SDL.parent / "ghes-3.16.schema.graphql").read_text(encoding="utf-8")
+    assert subset_violations(_ours(), build_schema(sdl, assume_valid_sdl=True, assume_valid=True)) == []
+
+
 def test_the_subset_check_catches_a_wrong_type(official_schema: GraphQLSchema) -> None:
     official = official_schema
     broken = build_schema(
         "type Query { rateLimit: RateLimit } type RateLimit { cost: String limit: Int! made_up: Int }"
+        " union PullRequestTimelineItems = RateLimit"
     )
     assert subset_violations(broken, official) == [
         "RateLimit.cost: String vs Int!",
         "RateLimit.made_up: Int vs absent",
+        "PullRequestTimelineItems = ... | RateLimit",
     ]
