@@ -139,7 +139,8 @@ BLOCKS: dict[str, str] = {
     ),
     "uplift": (
         "Multiplier effect (observational evidence, not proof). Per merged human PR in the window, outcomes: "
-        "review rounds (as for mentee outcomes), hours from opening to merge, CI failure on the first push "
+        "review rounds (as for mentee outcomes), hours from the last ready-for-review (the opening, for a PR "
+        "never a draft) to merge, CI failure on the first push "
         "and rework (a fix or revert touching its files within 14 days). Exposure of the PR to person r = 1 "
         "when r reviewed one of the author's PRs in the {uplift_decay_days:g} days before it, else 0 (first "
         "review per PR; history before the window counts). Model per outcome: log E[y] = author effect + "
@@ -234,7 +235,8 @@ DEVIATIONS: list[str] = [
     ),
     ("Mentoring reach and breadth are counts without intervals (lo/hi are empty)."),
     (
-        "Multiplier effect: ready-for-review is not collected, so time to merge runs from the PR's opening; "
+        "Multiplier effect: a PR whose ready-for-review moment is unknown (GitHub refused its timeline; "
+        "`ready_events` NULL in the store) counts from its opening; "
         "newcomer milestones (first clean merge, still active 90 days later) are not modelled yet; docs the "
         "person wrote that a PR touches are not part of the exposure yet."
     ),
