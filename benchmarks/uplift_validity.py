@@ -21,11 +21,14 @@ before/after contrast side by side:
 
 With ``--speed N`` it instead times the uplift stage alone on the score_speed benchmark corpus of N comments
 (``benchmarks/score_speed.py`` builds it; 1,000,000 by default there) in a child process and prints its wall
-time and the child's peak memory (target: at most 30 s added, peak within 4 GB).
+time and the child's peak memory (target: at most 30 s added, peak within 4 GB). That corpus changes no
+doc files, so the docs channel of the exposure has nothing to do there; ``--docs-share 0.2`` makes one file
+of a fifth of its PRs a doc file (a pool of 50 per repository, a few of them changed by many PRs, as a
+README is) to time the stage with the docs channel at work.
 
 Usage: python benchmarks/uplift_validity.py [--orgs 200] [--workers 2] [--save rows.csv] [--kernel decayed]
        python benchmarks/uplift_validity.py --load rows.csv
-       python benchmarks/uplift_validity.py --speed 1000000
+       python benchmarks/uplift_validity.py --speed 1000000 [--docs-share 0.2]
 """
 
 from __future__ import annotations
@@ -350,24 +353,40 @@ def other_outcomes(rows: pd.DataFrame) -> str:
     return "outcomes with nothing planted, people without a planted trait: " + "; ".join(parts)
 
 
-def _speed_child(n_comments: int, out: Any) -> None:
+def with_doc_files(tables: dict[str, pd.DataFrame], share: float, seed: int = 11) -> dict[str, pd.DataFrame]:
+    """The corpus with the first file of ``share`` of its PRs turned into a doc file: docs/page<k>.md,
+    k Zipf-distributed over 50 pages per repository (page 1 changed by many PRs, like a README)."""
+    if share <= 0:
+        return tables
+    rng = np.random.default_rng(seed)
+    files = tables["pr_files"].copy()
+    first = ~files["pr_id"].duplicated().to_numpy()
+    chosen = first & (rng.random(len(files)) < share)
+    pages = np.minimum(rng.zipf(1.5, int(chosen.sum())), 50)
+    files.loc[chosen, "path"] = [f"docs/page{k}.md" for k in pages]
+    return {**tables, "pr_files": files.drop_duplicates(["pr_id", "path"])}
+
+
+def _speed_child(n_comments: int, docs_share: float, out: Any) -> None:
     import resource
 
     from analyzer.scores.uplift import uplift_scores
 
     options = ScoringOptions(now=NOW)
-    frames = build_frames(synthetic_tables(n_comments), options)
+    frames = build_frames(with_doc_files(synthetic_tables(n_comments), docs_share), options)
     started, cpu = time.perf_counter(), time.process_time()
     table = uplift_scores(frames, frames.window_start, frames.window_end, UpliftSettings())
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.send({"wall": wall, "cpu": cpu, "peak_mb": peak, "prs": len(frames.prs), "rows": len(table)})
+    docs = int(frames.pr_files.loc[frames.pr_files["is_doc"].fillna(False).astype(bool), "pr_id"].nunique())
+    out.send({"wall": wall, "cpu": cpu, "peak_mb": peak, "prs": len(frames.prs), "rows": len(table), "docs": docs})
 
 
-def speed(n_comments: int) -> None:
-    result = in_fresh_process(_speed_child, n_comments)
+def speed(n_comments: int, docs_share: float) -> None:
+    result = in_fresh_process(_speed_child, n_comments, docs_share)
     print(
-        f"uplift stage on {n_comments:,} comments ({result['prs']:,} PRs, {result['rows']:,} rows): "
+        f"uplift stage on {n_comments:,} comments ({result['prs']:,} PRs, {result['docs']:,} of them changing "
+        f"docs, {result['rows']:,} rows): "
         f"{result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU (target <= 30 s; wall time grows with other "
         f"load on the machine), peak memory of the process {result['peak_mb']:.0f} MB "
         "(frames included; target: the whole scoring run within 4 GB)"
@@ -384,11 +403,14 @@ def main() -> None:
     parser.add_argument("--load", default="", help="print the figures of rows saved by --save instead of running")
     parser.add_argument("--speed", type=int, default=0, help="time the stage on the score_speed corpus instead")
     parser.add_argument(
+        "--docs-share", type=float, default=0.0, help="with --speed: share of the corpus's PRs made to change a doc"
+    )
+    parser.add_argument(
         "--kernel", choices=KERNELS, default=DEFAULT_KERNEL, help="the exposure the effects are planted on and fitted"
     )
     args = parser.parse_args()
     if args.speed:
-        speed(args.speed)
+        speed(args.speed, args.docs_share)
         return
     if args.load:
         rows = pd.read_csv(args.load)

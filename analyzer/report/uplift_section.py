@@ -17,9 +17,10 @@ from analyzer.scores.outcomes import OUTCOMES, Outcome
 
 CAVEAT = (
     "Observational evidence, not proof: the model compares each author's pull requests before and after "
-    "working with this person, holding the author, the repository and month, the size of the change and "
-    "who reviews it fixed. Effects are on the pull requests of the three months after a review by this "
-    "person, shrunk towards no effect, with 90 % intervals. See the methodology page."
+    "working with this person, holding the author, the repository and month, the size of the change, "
+    "whether it changes docs and who reviews it fixed. Worked with: a review by this person in the three "
+    "months before the pull request, or docs this person wrote in those three months that the pull "
+    "request changes. Effects are shrunk towards no effect, with 90 % intervals. See the methodology page."
 )
 TEAM_INTRO = (
     "How much the review rounds of the people each engineer works with change afterwards, for everyone with "
@@ -105,7 +106,7 @@ def person_chart(name: str, rows: dict[str, dict[str, Any]]) -> Spec | None:
         f"Change for authors after working with {plain(name)} (%, 90 % interval; left of 0 = better)",
         90 + 45 * len(shown),
         shapes=[zero],
-        xaxis={"title": {"text": "% change, 3 months after a review"}, "zeroline": False},
+        xaxis={"title": {"text": "% change, 3 months after working with them"}, "zeroline": False},
         yaxis={"automargin": True},
     )
     return {"data": [trace], "layout": layout}
@@ -150,7 +151,7 @@ def team_distribution(data: ReportData) -> Spec | None:
         f"Change in review rounds after working with each of {len(values)} people (%, shrunk estimates)",
         260,
         bargap=0.05,
-        xaxis={"title": {"text": "change in the three months after a review (%)"}, "zeroline": True},
+        xaxis={"title": {"text": "change in the three months after working with them (%)"}, "zeroline": True},
         yaxis={"title": {"text": "people"}, "rangemode": "tozero"},
     )
     return {"data": [trace], "layout": layout}

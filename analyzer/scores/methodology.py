@@ -142,14 +142,17 @@ BLOCKS: dict[str, str] = {
         "review rounds (as for mentee outcomes), hours from the last ready-for-review (the opening, for a PR "
         "never a draft) to merge, CI failure on the first push "
         "and rework (a fix or revert touching its files within 14 days). Exposure of the PR to person r = 1 "
-        "when r reviewed one of the author's PRs in the {uplift_decay_days:g} days before it, else 0 (first "
-        "review per PR; history before the window counts). Model per outcome: log E[y] = author effect + "
-        "repository x month effect + log1p(size) + log1p(author's earlier PRs) + sum_r beta_r exposure_r + "
-        "sum_r c_r [r reviews this PR]: Poisson quasi-likelihood for counts and 0/1 outcomes, OLS of log "
+        "when the author worked with r in the {uplift_decay_days:g} days before it, else 0: r reviewed one of "
+        "the author's PRs (first review per PR; history before the window counts), or r wrote, in a merged "
+        "PR, a doc file this PR changes (the docs channel; only the docs the PR itself changes; the author's "
+        "own docs and bots excluded). Model per outcome: log E[y] = author effect + "
+        "repository x month effect + log1p(size) + log1p(author's earlier PRs) + [PR changes a doc file] + "
+        "sum_r beta_r exposure_r + sum_r c_r [r reviews this PR]: Poisson quasi-likelihood for counts and "
+        "0/1 outcomes, OLS of log "
         "hours for time; fixed effects absorbed by (weighted) alternating demeaning, statsmodels WLS/OLS; "
         "standard error the larger of the author-clustered (CR1) and the conventional quasi-likelihood one "
         "(t(G-1), absorbed levels counted). Effect = "
-        "exp(beta_r) - 1 on the PRs of the {uplift_decay_days:g} days after a review by r. Empirical Bayes "
+        "exp(beta_r) - 1 on the PRs of the {uplift_decay_days:g} days after working with r. Empirical Bayes "
         "towards no effect on the log scale: tau2 by moments over the other people (floored), estimate w x, "
         "w = tau2/(tau2 + se^2), 90 % FAB interval (Yu & Hoff), which covers each person's own effect 90 % of "
         "the time and excludes 0 exactly when |x|/se > 1.645. Credited only when the interval excludes 0; "
@@ -237,8 +240,7 @@ DEVIATIONS: list[str] = [
     (
         "Multiplier effect: a PR whose ready-for-review moment is unknown (GitHub refused its timeline; "
         "`ready_events` NULL in the store) counts from its opening; "
-        "newcomer milestones (first clean merge, still active 90 days later) are not modelled yet; docs the "
-        "person wrote that a PR touches are not part of the exposure yet."
+        "newcomer milestones (first clean merge, still active 90 days later) are not modelled yet."
     ),
 ]
 

@@ -3,6 +3,7 @@
 docs/methodology.md, "Multiplier effect (uplift)", is the specification. In short, per outcome (``OUTCOMES``):
 
     E[y_j] = exp( a_author + g_(repo, month) + b1 log1p(size) + b2 log1p(prior PRs)
+                  + b3 [PR j changes a doc file]
                   + sum_r beta_r * exposure_(j, r) + sum_r c_r * [r reviews PR j] )
 
 over merged human PRs of the window. Counts and 0/1 outcomes (review rounds, CI failure on the first push,
@@ -10,8 +11,9 @@ rework) are fitted by Poisson quasi-likelihood, time to merge by OLS of its log;
 month effects are absorbed by (weighted) alternating demeaning, the fitting is statsmodels' (OLS, WLS in
 the Poisson iterations) with standard errors the larger of the author-clustered and the conventional
 quasi-likelihood one (``standard_errors``). Exposure (``analyzer.scores.exposure``) is by
-default "r reviewed one of the author's PRs in the last 90 days"; the current-review indicator keeps a
-strict reviewer's own rounds on the PR out of beta_r. exp(beta_r) - 1 is the relative change on the PRs
+default "the author worked with r in the last 90 days: r reviewed one of the author's PRs, or wrote (in a
+merged PR) a doc file this PR changes"; the current-review indicator keeps a strict reviewer's own rounds
+on the PR out of beta_r. exp(beta_r) - 1 is the relative change on the PRs
 of the three months after working with r; the log ratios of everyone are shrunk towards no effect by
 empirical Bayes, with FAB intervals that cover each person's own effect at the stated level (Yu and Hoff
 2018, ``analyzer.scores.fab_intervals``; the robust intervals of Armstrong, Kolesar and Plagborg-Moller
@@ -35,7 +37,7 @@ from threadpoolctl import threadpool_limits
 
 from analyzer.frames.model import Frames
 from analyzer.scores.codes import bool_mask
-from analyzer.scores.exposure import DEFAULT_KERNEL, Kernel, exposure_matrix
+from analyzer.scores.exposure import DEFAULT_KERNEL, Kernel, PRInteractions, exposure_matrix, recent_doc_writes
 from analyzer.scores.fab_intervals import fab_intervals
 from analyzer.scores.fixed_effects import (
     DEMEAN_BLOCK,
@@ -70,6 +72,7 @@ class UpliftSettings:
     level: float = ScoringOptions.level
     shrink: bool = True
     kernel: Kernel = DEFAULT_KERNEL  # the exposure's shape (analyzer.scores.exposure)
+    docs: bool = True  # the docs channel of the exposure (False: reviews only; the notebook's sensitivity)
     # the shrunk intervals: "fab" (per-person coverage, analyzer.scores.fab_intervals) or "linear" (robust
     # empirical-Bayes intervals around linear shrinkage: coverage on average over people, ``shrink``)
     intervals: Literal["fab", "linear"] = "fab"
@@ -86,10 +89,10 @@ def settings_from(options: ScoringOptions) -> UpliftSettings:
 class Design:
     """Everything one fit needs, built once for all outcomes."""
 
-    prs: pd.DataFrame  # pr_outcomes rows in the window with a merge, in model order
+    prs: pd.DataFrame  # pr_outcomes rows in the window with a merge, in model order (+ ``changes_docs``)
     exposure: npt.NDArray[np.float32] | npt.NDArray[np.bool_]  # n_prs x n_people (``exposure_dtype``)
     reviewing: npt.NDArray[np.bool_]  # n_prs x n_people: the person reviewed the PR
-    people: pd.Index  # the people of the columns (everyone with an interaction)
+    people: pd.Index  # the people of the columns (everyone with an interaction: a review or docs)
     n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
     n_prs: npt.NDArray[np.int64]
     author: npt.NDArray[np.intp]  # per PR row: codes of its author and of its repository x month
@@ -115,26 +118,61 @@ def interactions(frames: Frames, prs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def doc_files(frames: Frames, every: pd.DataFrame) -> pd.DataFrame:
+    """The docs channel's input: one row per (PR of ``every``, documentation file it changes: the frames'
+    ``is_doc``) with the PR's author and repository and its merge time (NaT when not merged). A merged
+    PR's rows are writes of those docs by its author; any modelled PR's rows say which docs it changes.
+    ``every`` holds human PRs only, so bots neither write nor touch docs here."""
+    files = frames.pr_files
+    files = files.loc[bool_mask(files["is_doc"]) & files["pr_id"].notna().to_numpy(), ["pr_id", "path"]]
+    prs = frames.prs.dropna(subset=["pr_id"]).drop_duplicates("pr_id").set_index("pr_id")["merged_at"]
+    pr = pd.Series(np.arange(len(every)), index=every["pr_id"].to_numpy())
+    at = pr.reindex(files["pr_id"].to_numpy(dtype=np.int64)).to_numpy()
+    here = ~np.isnan(at)
+    rows, ids = at[here].astype(np.intp), files["pr_id"].to_numpy(dtype=np.int64)[here]
+    return pd.DataFrame(
+        {
+            "pr_id": ids,
+            "person": every["person"].to_numpy(dtype=object)[rows],
+            "repo": every["repo"].to_numpy(dtype=object)[rows],
+            "path": files["path"].astype(object).to_numpy()[here],
+            "merged_at": pd.to_datetime(prs.reindex(ids).to_numpy(), utc=True),
+        }
+    ).drop_duplicates(["pr_id", "path"], ignore_index=True)
+
+
 def build_design(frames: Frames, start: datetime, end: datetime, settings: UpliftSettings) -> Design:
     """PR rows of the window, their exposure to everyone, and who reviewed them (history before the window
     counts towards exposure)."""
     every = pr_outcomes(frames)
-    return design_from(every, interactions(frames, every), start, end, settings)
+    return design_from(every, interactions(frames, every), doc_files(frames, every), start, end, settings)
 
 
 def design_from(
-    every: pd.DataFrame, met: pd.DataFrame, start: datetime, end: datetime, settings: UpliftSettings
+    every: pd.DataFrame,
+    met: pd.DataFrame,
+    docs: pd.DataFrame,
+    start: datetime,
+    end: datetime,
+    settings: UpliftSettings,
 ) -> Design:
-    """``build_design`` from its only inputs: every PR's outcomes (``pr_outcomes``) and the reviewer
-    interactions (``interactions``); nothing else of the frames enters the model."""
+    """``build_design`` from its only inputs: every PR's outcomes (``pr_outcomes``), the reviewer
+    interactions (``interactions``) and the doc files of the PRs (``doc_files``); nothing else of the
+    frames enters the model."""
     created = every["created_at"]
     in_window = (created >= pd.Timestamp(start)) & (created <= pd.Timestamp(end))
     prs = every[in_window.to_numpy() & every["review_rounds"].notna().to_numpy()].reset_index(drop=True)
-    people = pd.Index(sorted(set(met["person"])), dtype=object)
+    prs["changes_docs"] = prs["pr_id"].isin(docs["pr_id"]).to_numpy(dtype=float)
     authors = pd.Index(sorted(set(every["person"]) | set(met["author"])), dtype=object)
+    author_code = authors.get_indexer(prs["person"]).astype(np.int64)
+    created_ns = _ns(prs["created_at"])
+    own = docs_channel(
+        docs if settings.docs else docs.iloc[:0], prs, authors, author_code, created_ns, settings.tau_days
+    )
+    people = pd.Index(sorted(set(met["person"]) | set(authors[own.person])), dtype=object)
     exposure = exposure_matrix(
-        authors.get_indexer(prs["person"]).astype(np.int64),
-        _ns(prs["created_at"]),
+        author_code,
+        created_ns,
         authors.get_indexer(met["author"]).astype(np.int64),
         people.get_indexer(met["person"]).astype(np.int64),
         _ns(met["at"]),
@@ -142,6 +180,7 @@ def design_from(
         settings.tau_days,
         exposure_dtype(settings.kernel),
         settings.kernel,
+        replace(own, person=people.get_indexer(authors[own.person]).astype(np.int64)),
     )
     reviewing = np.zeros(exposure.shape, dtype=np.bool_)
     row_of = pd.Series(np.arange(len(prs)), index=prs["pr_id"].to_numpy())
@@ -149,7 +188,6 @@ def design_from(
     here = ~np.isnan(at_row)
     reviewing[at_row[here].astype(np.intp), people.get_indexer(met["person"][here])] = True
     exposed = exposure >= EXPOSED
-    author_code = authors.get_indexer(prs["person"])
     n_authors = np.array([len(np.unique(author_code[exposed[:, k]])) for k in range(len(people))], dtype=np.int64)
     # to_datetime: an empty window arrives as an object column, which has no .dt
     month = pd.to_datetime(prs["created_at"], utc=True).dt.strftime("%Y-%m").to_numpy(dtype=object)
@@ -163,6 +201,34 @@ def design_from(
         exposed.sum(axis=0).astype(np.int64),
         pd.factorize(prs["person"])[0],
         repo_month,
+    )
+
+
+def docs_channel(
+    docs: pd.DataFrame,
+    prs: pd.DataFrame,
+    authors: pd.Index,
+    author_code: npt.NDArray[np.int64],
+    created_ns: npt.NDArray[np.int64],
+    tau_days: float,
+) -> PRInteractions:
+    """Per modelled PR (row of ``prs``), the recent writes by others of the doc files it changes
+    (``exposure.recent_doc_writes``); persons as codes of ``authors``."""
+    files = pd.factorize(docs["repo"].astype(object).to_numpy() + "\0" + docs["path"].astype(object).to_numpy())[0]
+    writes = docs["merged_at"].notna().to_numpy()
+    row = pd.Series(np.arange(len(prs)), index=prs["pr_id"].to_numpy()).reindex(docs["pr_id"].to_numpy()).to_numpy()
+    touch = ~np.isnan(row)
+    rows = row[touch].astype(np.int64)
+    return recent_doc_writes(
+        rows,
+        files[touch].astype(np.int64),
+        author_code[rows],
+        created_ns[rows],
+        files[writes].astype(np.int64),
+        authors.get_indexer(pd.Index(docs["person"].to_numpy(dtype=object)[writes])).astype(np.int64),
+        docs["pr_id"].to_numpy(dtype=np.int64)[writes],
+        _ns(docs["merged_at"][writes]),
+        tau_days,
     )
 
 
@@ -196,19 +262,19 @@ class Within:
     author: npt.NDArray[np.intp]  # cluster codes of those rows
     repo_month: npt.NDArray[np.intp]
     x: FloatArray | Regressors  # regressors of the usable columns (an array, or read from the design)
-    usable: npt.NDArray[np.bool_]  # over [exposure..., reviewing..., log size, log prior PRs]
+    usable: npt.NDArray[np.bool_]  # over [exposure..., reviewing..., covariates...]
     effects: Effects | None = None  # author and repository x month effects of x's columns (None: x is demeaned)
 
 
 @dataclass(frozen=True)
 class DesignColumns:
     """Regressors of a fit read from the design's compact arrays a block at a time (``Regressors``):
-    the columns at ``which`` of [exposure..., reviewing..., log size, log prior PRs] of the people at
+    the columns at ``which`` of [exposure..., reviewing..., covariates...] of the people at
     ``people``, on the PR rows ``rows``."""
 
     exposure: npt.NDArray[np.float32] | npt.NDArray[np.bool_]  # the design's (window PRs x people)
     reviewing: npt.NDArray[np.bool_]
-    covariates: FloatArray  # model rows x [log1p(size), log1p(prior PRs)]
+    covariates: FloatArray  # model rows x ``covariates``
     rows: npt.NDArray[np.intp]
     people: npt.NDArray[np.intp]
     which: npt.NDArray[np.intp]  # ascending
@@ -247,18 +313,29 @@ def model_rows(design: Design, outcome: Outcome) -> npt.NDArray[np.bool_]:
     return keep
 
 
+def covariates(prs: pd.DataFrame) -> FloatArray:
+    """The PR-level controls, one column each: log1p(size), log1p(the author's earlier PRs), and whether
+    the PR changes a doc file. The last because the docs channel can only expose a PR that changes docs:
+    without it, whatever sets docs-changing PRs apart (smaller, fewer rounds) would be credited to the
+    people who write docs; with it, the docs channel compares docs-changing PRs with and without a
+    person's recent docs."""
+    return np.column_stack(
+        [
+            np.log1p(prs["size"].to_numpy(dtype=float)),
+            np.log1p(prs["prior_prs"].to_numpy(dtype=float)),
+            prs["changes_docs"].to_numpy(dtype=float),
+        ]
+    )
+
+
 def within_design(design: Design, columns: npt.NDArray[np.intp], keep: npt.NDArray[np.bool_]) -> Within | None:
     """Demean the regressors of the rows in ``keep``: exposure and current-review indicators of the people
-    at ``columns``, log1p(size) and log1p(earlier PRs), by author and by repository x month. None without
-    two authors."""
-    prs = design.prs
+    at ``columns`` and the ``covariates``, by author and by repository x month. None without two authors."""
     rows, k = np.flatnonzero(keep), len(columns)
     if len(rows) < 3 or len(np.unique(design.author[rows])) < 2:
         return None
-    covariates = np.column_stack(
-        [np.log1p(prs["size"].to_numpy(dtype=float)[rows]), np.log1p(prs["prior_prs"].to_numpy(dtype=float)[rows])]
-    )
-    x = DesignColumns(design.exposure, design.reviewing, covariates, rows, columns, np.arange(2 * k + 2))
+    controls = covariates(design.prs)[rows]
+    x = DesignColumns(design.exposure, design.reviewing, controls, rows, columns, np.arange(2 * k + controls.shape[1]))
     codes, rm_codes = pd.factorize(design.author[rows])[0], pd.factorize(design.repo_month[rows])[0]
     effects, norms = group_effects(x, [codes, rm_codes])
     usable = norms > 1e-8 * np.sqrt(len(rows))

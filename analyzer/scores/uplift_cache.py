@@ -1,10 +1,11 @@
 """The uplift table kept in the score cache, reused while the model's inputs are unchanged.
 
 The uplift model is one fit over every merged PR of the window, so it cannot be updated a PR at a time
-the way the per-PR stage is. But its only inputs are each PR's outcomes and covariates and who reviewed
-whom when (``uplift.design_from``); comments never enter it. A re-score after new or edited comments, the
-common case between two collects, therefore reuses the last table, while a new PR, review or merge (or
-another window or setting) fits the model afresh. The table sits beside the per-PR cache as
+the way the per-PR stage is. But its only inputs are each PR's outcomes and covariates, who reviewed
+whom when, and which doc files each PR changed (``uplift.design_from``); comments never enter it. A
+re-score after new or edited comments, the common case between two collects, therefore reuses the last
+table, while a new PR, review, merge or changed file list (or another window or setting) fits the model
+afresh. The table sits beside the per-PR cache as
 ``uplift.parquet`` with ``uplift.json`` holding the inputs' key, the file's size and its CRC-32: a file
 that does not match is ignored and rewritten (a damaged cache only costs a fit).
 """
@@ -29,14 +30,21 @@ from analyzer.outputs import write_atomically
 from analyzer.scores import uplift
 from analyzer.scores.outcomes import pr_outcomes
 
-VERSION = 2  # bump when the model's code changes what a table holds for the same inputs
+VERSION = 3  # bump when the model's code changes what a table holds for the same inputs
 TABLE, KEY = "uplift.parquet", "uplift.json"
 
 
-def inputs_key(every: pd.DataFrame, met: pd.DataFrame, start: datetime, end: datetime, s: uplift.UpliftSettings) -> str:
+def inputs_key(
+    every: pd.DataFrame,
+    met: pd.DataFrame,
+    docs: pd.DataFrame,
+    start: datetime,
+    end: datetime,
+    s: uplift.UpliftSettings,
+) -> str:
     """A digest of everything the uplift table depends on."""
     digest = hashlib.sha256(json.dumps([VERSION, str(start), str(end), asdict(s)], sort_keys=True).encode())
-    for frame in (every, met):
+    for frame in (every, met, docs):
         digest.update(",".join(map(str, frame.columns)).encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()
@@ -77,11 +85,11 @@ def cached_uplift(
         return uplift.uplift_scores(frames, start, end, settings)
     with threadpool_limits(limits=1, user_api="blas"):
         every = pr_outcomes(frames)
-        met = uplift.interactions(frames, every)
-        key = inputs_key(every, met, start, end, settings)
+        met, docs = uplift.interactions(frames, every), uplift.doc_files(frames, every)
+        key = inputs_key(every, met, docs, start, end, settings)
         if (known := read_table(folder, key)) is not None:
             return known
-        table = uplift.uplift_table(uplift.design_from(every, met, start, end, settings), settings)
+        table = uplift.uplift_table(uplift.design_from(every, met, docs, start, end, settings), settings)
     # the cache is an accelerator: the per-PR cache reports an unwritable folder in one line
     with contextlib.suppress(OutputError):
         write_table(folder, key, table)

@@ -69,7 +69,9 @@ def _design(seed: int = 5, n: int = 2500, people: int = 12) -> Design:
     author, repo_month = rng.integers(0, 30, n), rng.integers(0, 10, n)
     exposure = (rng.random((n, people)) < 0.25).astype(np.float32)
     reviewing = rng.random((n, people)) < 0.05
-    prs = pd.DataFrame({"size": rng.integers(1, 500, n), "prior_prs": rng.integers(0, 60, n)})
+    prs = pd.DataFrame(
+        {"size": rng.integers(1, 500, n), "prior_prs": rng.integers(0, 60, n), "changes_docs": rng.random(n) < 0.2}
+    )
     for outcome in OUTCOMES:
         prs[outcome.name] = rng.poisson(1.0 + exposure[:, 0], n).astype(float) + (outcome.model == "log")
     ones = np.ones(people, dtype=np.int64)
@@ -91,9 +93,10 @@ def test_the_design_read_in_blocks_equals_the_dense_design_and_gives_its_fits() 
             design.reviewing[np.ix_(rows, columns)],
             np.log1p(design.prs["size"].to_numpy(dtype=float)[rows]),
             np.log1p(design.prs["prior_prs"].to_numpy(dtype=float)[rows]),
+            design.prs["changes_docs"].to_numpy(dtype=float)[rows],
         ]
     )
-    assert within.usable.shape == (2 * k + 2,)
+    assert within.usable.shape == (2 * k + 3,)
     np.testing.assert_array_equal(within.x.block(slice(None), slice(None)), dense[:, within.usable])
     np.testing.assert_array_equal(within.x.block(slice(100, 140), slice(3, 9)), dense[:, within.usable][100:140, 3:9])
     groups = [within.author, within.repo_month]

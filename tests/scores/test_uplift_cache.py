@@ -71,9 +71,12 @@ def test_a_damaged_cached_table_is_refitted(demo: tuple[Frames, ScoringOptions],
     assert uplift_cache.read_table(tmp_path, uplift_cache.inputs_key(*key_inputs(frames))) is not None
 
 
-def key_inputs(frames: Frames) -> tuple[pd.DataFrame, pd.DataFrame, object, object, uplift.UpliftSettings]:
+def key_inputs(
+    frames: Frames,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, object, object, uplift.UpliftSettings]:
     every = uplift.pr_outcomes(frames)
-    return every, uplift.interactions(frames, every), frames.window_start, frames.window_end, uplift.UpliftSettings()
+    met, docs = uplift.interactions(frames, every), uplift.doc_files(frames, every)
+    return every, met, docs, frames.window_start, frames.window_end, uplift.UpliftSettings()
 
 
 def test_the_pipeline_with_a_cache_gives_the_same_uplift_table(
@@ -86,3 +89,14 @@ def test_the_pipeline_with_a_cache_gives_the_same_uplift_table(
     plain = score_all(frames, options)
     pd.testing.assert_frame_equal(first.uplift, plain.uplift)
     pd.testing.assert_frame_equal(again.uplift, plain.uplift)
+
+
+def test_a_changed_doc_file_list_is_another_input(demo: tuple[Frames, ScoringOptions]) -> None:
+    """The docs channel's input (which doc files each PR changed) is part of the key: a PR that no longer
+    changes one of its doc files is fitted afresh."""
+    frames, _ = demo
+    every, met, docs, start, end, settings = key_inputs(frames)
+    assert len(docs) > 0
+    assert uplift_cache.inputs_key(every, met, docs.iloc[1:], start, end, settings) != uplift_cache.inputs_key(
+        every, met, docs, start, end, settings
+    )
