@@ -1,8 +1,8 @@
 """The GraphQL documents the collector sends; each is validated against GitHub's schema in the tests.
 
 Point cost (GitHub's formula: one "request" per parent instance of every connection, /100) of a repo
-page with 50 PRs is 1 + 50 x 7 + 50 x 30 (thread comments) + 1 (history) = 1,852 -> 19 points, and it
-carries up to 100 default-branch commits along for free.
+page with 50 PRs is 1 + 50 x 7 + 50 x 30 (thread comments) + 1 (history) + 100 x 2 (each commit's
+PRs and parents) = 2,052 -> 21 points, and it carries up to 100 default-branch commits along.
 
 When a PR was marked ready for review: ``timelineItems(last: 1, itemTypes: [READY_FOR_REVIEW_EVENT])``
 (``ReadyFields``). A PR can go back to draft and be marked ready again, several times; the outcome

@@ -26,8 +26,10 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLID,
     GraphQLInt,
     GraphQLInterfaceType,
+    GraphQLList,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
@@ -338,7 +340,16 @@ class _CostWalker:
                     f"By the time this query traverses to the {name} connection, it is requesting up to "
                     f"{self.cost.nodes:,} possible nodes which exceeds the maximum limit of {MAX_NODES:,}.",
                 )
+        elif name == "nodes" and parent is self.schema.query_type:
+            multiplier *= max(len(self._list_arg(node, "ids")), 1)  # one parent instance per id asked
         self.walk(node.selection_set, named, multiplier)
+
+    def _list_arg(self, node: FieldNode, arg: str) -> list[Any]:
+        for argument in node.arguments or ():
+            if argument.name.value == arg:
+                value = value_from_ast(argument.value, GraphQLList(GraphQLID), self.variables)
+                return value if isinstance(value, list) else []
+        return []
 
     def _page_size(self, node: FieldNode, name: str) -> int:
         """The ``first`` or ``last`` of a connection field, held to GitHub's pagination rules."""

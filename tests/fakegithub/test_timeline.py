@@ -121,3 +121,17 @@ def test_the_collectors_queries_and_this_one_validate_on_github_com_and_ghes(
 
 def _ghes(path: Path) -> GraphQLSchema:
     return build_schema(path.read_text(encoding="utf-8"), assume_valid_sdl=True, assume_valid=True)
+
+
+def test_nodes_by_id_cost_one_request_per_id_and_report_each_missing_one(server: FakeGitHub, model: OrgModel) -> None:
+    pr = _toggled(model)
+    ids = [pr.node_id] * 99 + ["UHVsbFJlcXVlc3Q6OTk5OTk5"]  # the last: "PullRequest:999999", no such PR
+    body = graphql(server, queries.READY_BACKFILL, {"ids": ids}).json()
+    assert body["data"]["rateLimit"]["cost"] == 1  # 100 parents of one connection: 100 requests, 1 point
+    nodes = body["data"]["nodes"]
+    assert nodes[0]["timelineItems"]["totalCount"] == 2 and nodes[-1] is None
+    assert [(e["type"], e["path"]) for e in body["errors"]] == [("NOT_FOUND", ["nodes", 99])]
+    nested = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on PullRequest { reviewThreads(first: 10) { nodes {"
+    nested += " comments(first: 100) { totalCount } } } } } rateLimit { cost } }"
+    deep = graphql(server, nested, {"ids": [pr.node_id] * 100}).json()
+    assert deep["data"]["rateLimit"]["cost"] == 11  # 100 + 100 x 10 requests: the ids multiply, as parents do
