@@ -239,7 +239,8 @@ DEVIATIONS: list[str] = [
     ("Mentoring reach and breadth are counts without intervals (lo/hi are empty)."),
     (
         "Multiplier effect: a PR whose ready-for-review moment is unknown (GitHub refused its timeline; "
-        "`ready_events` NULL in the store) counts from its opening; "
+        "`ready_events` NULL in the store) has no time to merge: it is left out of that outcome, not timed "
+        "from its opening; "
         "newcomer milestones (first clean merge, still active 90 days later) are not modelled yet."
     ),
 ]

@@ -10,8 +10,9 @@ merged PRs:
   last ReadyForReviewEvent: a draft toggled back and forth counts from its final review request) or, for
   a PR never marked ready, its creation, to its merge (``review_start``); modelled on the log scale. Where
   the moment is unknown (``ready_events`` <NA>: GitHub refused the PR's timeline, or tables from another
-  source without it) the PR counts from its creation, as before the moment was collected; `analyzer
-  collect` asks GitHub for it for every stored PR that lacks it, so a collected store rarely has any;
+  source without it) the outcome is unknown too (NaN), not guessed from the creation: a draft's days
+  would count as review time; `analyzer collect` asks GitHub for it for every stored PR that lacks it,
+  so a collected store rarely has any;
 - CI failure on the first push: 1 when the PR's first CI'd commit (the head of its earliest
   ``pull_request`` workflow run) has a run that failed or timed out, 0 when its decided runs passed, NaN
   without a decided run;
@@ -56,7 +57,7 @@ class Outcome:
 
 OUTCOMES: tuple[Outcome, ...] = (
     Outcome("review_rounds", "review rounds", "poisson", "fewer", "more"),
-    Outcome("hours_to_merge", "time from review request to merge", "log", "less", "more", short="time to merge"),
+    Outcome("hours_to_merge", "time from ready-for-review to merge", "log", "less", "more", short="time to merge"),
     Outcome(
         "ci_failed_first", "pull requests failing CI on their first push", "poisson", "fewer", "more", "had",
         short="CI failed, 1st push",
@@ -105,10 +106,11 @@ def pr_outcomes(frames: Frames) -> pd.DataFrame:
 
 def review_start(prs: pd.DataFrame) -> pd.Series:
     """When each PR went up for the review that ended in its merge: its last ready-for-review (never after
-    the merge: GitHub merges no draft, so a later one is a clock quirk and the merge bounds it), else its
-    creation (never marked ready, or not known)."""
+    the merge: GitHub merges no draft, so a later one is a clock quirk and the merge bounds it), its
+    creation when it was never marked ready, NaT when that is not known (``ready_events`` <NA>)."""
     ready = prs["ready_at"].where(prs["ready_at"].isna() | (prs["ready_at"] <= prs["merged_at"]), prs["merged_at"])
-    start: pd.Series = ready.fillna(prs["created_at"])
+    never_ready = prs["ready_events"].eq(0).fillna(False).to_numpy(dtype=bool)
+    start: pd.Series = ready.where(~never_ready, prs["created_at"])
     return start
 
 

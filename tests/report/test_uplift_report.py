@@ -42,7 +42,7 @@ def test_a_credited_decrease_reads_as_fewer_rounds_with_its_interval() -> None:
 
 def test_a_credited_increase_reads_as_more() -> None:
     text = sentence("Viktor", HOURS, row(outcome="hours_to_merge", estimate=0.3, lo=0.1, hi=0.5, credited=True))
-    assert "needed 30 % more time from review request to merge [10 %, 50 %]" in text
+    assert "needed 30 % more time from ready-for-review to merge [10 %, 50 %]" in text
 
 
 def test_outcomes_counted_in_pull_requests_read_as_had() -> None:

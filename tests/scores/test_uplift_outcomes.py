@@ -123,13 +123,14 @@ def test_a_drafts_hours_to_merge_count_from_its_last_ready_for_review() -> None:
     prs = [
         with_ready(pr(1, "ana", "Add paging", 0, 3), 2, 2),  # a draft for two days (marked ready twice)
         with_ready(pr(2, "ana", "Add limits", 0, 3), None, 0),  # never a draft: from its opening
-        with_ready(pr(3, "ben", "Add metrics", 0, 3), None, None),  # not known: from its opening, as before
+        with_ready(pr(3, "ben", "Add metrics", 0, 3), None, None),  # not known: unknown, not guessed
         with_ready(pr(4, "ben", "Add tracing", 0, 3), 5, 1),  # "ready" after the merge: bounded by it
         with_ready(pr(5, "ben", "Add logs", 0, None), 1, 1),  # not merged: no outcome
     ]
     frames = build_frames({"prs": pd.DataFrame(prs)}, ScoringOptions(now=NOW))
     hours = pr_outcomes(frames).set_index("pr_id")["hours_to_merge"]
     assert hours[1] == 24.0  # from the last ready-for-review (day 2), not the opening (day 0)
-    assert hours[2] == hours[3] == 72.0
+    assert hours[2] == 72.0
+    assert np.isnan(hours[3])  # a draft's days would count as review time: not filled in from the opening
     assert hours[4] == 1 / 60  # the floor of one minute
     assert np.isnan(hours[5])
