@@ -18,6 +18,7 @@ STREAM_WORDS = {
     "commits": "commits",
     "workflow_runs": "CI runs",
     "commit_files": "commit files",
+    "ready_for_review": "ready-for-review moments of stored PRs",
 }
 
 
