@@ -57,3 +57,10 @@ def test_a_log_gets_one_line_per_stream_and_quiet_gets_none() -> None:
     silent("scoring")
     silent.close()
     assert quiet.getvalue() == ""
+
+
+def test_every_graphql_stream_has_words() -> None:
+    from analyzer.cli_progress import STREAM_WORDS
+    from analyzer.collector.streams import GRAPHQL_STREAMS
+
+    assert set(GRAPHQL_STREAMS) <= set(STREAM_WORDS)  # a new stream must not show up by its code name
