@@ -30,7 +30,7 @@ from analyzer.errors import AnalyzerError
 from analyzer.frames.model import Frames
 from analyzer.scores import partitions, per_pr
 from analyzer.scores.comment_table import CommentScorer
-from analyzer.scores.memory import release_memory
+from analyzer.scores.memory import FrugalAllocation, frugal_allocation, release_memory
 from analyzer.scores.options import ScoringOptions
 from analyzer.scores.per_pr import PerPr
 
@@ -53,6 +53,22 @@ class ClusterStage:
     folder: Path  # the hand-off folder: one sub-folder per run, removed after it
     rows_per_part: int = partitions.ROWS_PER_PART
     before_hand_back: Callable[[], object] | None = None  # see ``waiting_for``
+    # a local cluster started for this stage (``cluster_stage(workers=N)``) and its number of workers:
+    # they run only while the per-PR stage does (see ``ready``); None for a cluster someone else runs
+    local: Any = None
+    workers: int = 0
+    frugal: FrugalAllocation | None = None  # started once the uplift fit is done (see memory.FrugalAllocation)
+
+    def ready(self) -> int:
+        """Start a local cluster's workers if they were stopped; returns the number of workers. The stage
+        stops a local cluster's workers as soon as their blocks are done: they sit idle while the client
+        runs the team-level steps, and on the machine the client runs on (measured at 5M comments: two
+        workers held 0.67 GB of the whole run's peak, with their nannies). Starting them again takes a
+        few seconds, at the next run's start."""
+        if self.local is not None:
+            self.local.scale(self.workers)
+            self.client.wait_for_workers(self.workers, timeout=300)
+        return max(len(self.client.scheduler_info().get("workers", {})), 1)
 
     def waiting_for(self, step: Callable[[], object]) -> ClusterStage:
         """The same stage, reading the workers' rows back only once ``step`` returns. ``score_all`` passes
@@ -73,7 +89,7 @@ class ClusterStage:
     ) -> PerPr:
         run = Path(tempfile.mkdtemp(prefix="run-", dir=self.folder))
         try:
-            workers = max(len(self.client.scheduler_info().get("workers", {})), 1)
+            workers = self.ready()
             parts = partitions.write_parts(frames, run, workers, self.rows_per_part)
             known_file = partitions.write_known(known, run)
             models = _active_models()
@@ -89,9 +105,13 @@ class ClusterStage:
                 raise
             except Exception as exc:  # a worker died or the task raised: one line, the stage named
                 raise ClusterError(f"scoring on the cluster failed: {type(exc).__name__}: {exc}") from exc
+            if self.local is not None:
+                self.local.scale(0)  # their blocks are done (see ``ready``)
             if self.before_hand_back is not None:
                 self.before_hand_back()
-                release_memory()  # what the step freed, before the rows arrive
+            if self.frugal is not None:
+                self.frugal.start()  # the rest of the run: the hand-back and the team-level steps
+            release_memory()  # what the step freed, before the rows arrive
             comments, episode_rows = partitions.read_results(parts)
             release_memory()  # the client's too: what reading the blocks freed
         finally:
@@ -145,8 +165,9 @@ def cluster_stage(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> Iterator[ClusterStage]:
     """A per-PR stage on a Dask cluster: the one at ``scheduler`` (``tcp://host:8786``), or a local one
-    of ``workers`` processes (one thread each, ``memory_limit`` each) started here and stopped after.
-    The hand-off Parquet goes under ``folder`` (default: a temporary folder)."""
+    of ``workers`` processes (one thread each, ``memory_limit`` each) started here, running only while
+    a per-PR stage does (``ClusterStage.ready``), and stopped after. The hand-off Parquet goes under
+    ``folder`` (default: a temporary folder)."""
     try:
         dask: Any = importlib.import_module("distributed")  # untyped library
     except ImportError as exc:  # pragma: no cover - a dependency of the package
@@ -158,6 +179,7 @@ def cluster_stage(
         base.mkdir(parents=True, exist_ok=True)
     hand_off = Path(tempfile.mkdtemp(prefix="analyzer-dask-", dir=base))
     cluster: Any = None
+    n_workers = max(workers or 2, 1)  # of a local cluster
     try:
         if scheduler:
             try:
@@ -169,7 +191,7 @@ def cluster_stage(
                 ) from exc
         else:
             cluster = dask.LocalCluster(
-                n_workers=max(workers or 2, 1),
+                n_workers=n_workers,
                 threads_per_worker=1,
                 processes=True,
                 memory_limit=memory_limit,
@@ -177,7 +199,9 @@ def cluster_stage(
             )
             client = dask.Client(cluster)
         try:
-            yield ClusterStage(client, hand_off)
+            # the client holds every row handed back while its team-level steps make and drop working copies
+            with frugal_allocation() as frugal:
+                yield ClusterStage(client, hand_off, local=cluster, workers=n_workers, frugal=frugal)
         finally:
             client.close()
     finally:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ctypes
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -25,6 +27,60 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+# glibc's mallopt parameter and its initial value: allocations of at least this many bytes get their own
+# mapping, returned to the system the moment they are freed
+M_MMAP_THRESHOLD = -3
+GLIBC_MMAP_THRESHOLD = 128 * 1024
+FRUGAL_MMAP_THRESHOLD = 1 << 20  # 1 MiB: any column of more than ~130,000 rows
+
+
+class FrugalAllocation:
+    """From ``start()`` until ``stop()``, large buffers go back to the system as soon as they are freed:
+    Arrow allocates from the system allocator (not its own pool, which keeps freed buffers), and glibc
+    maps every allocation of 1 MiB or more on its own instead of raising its threshold as large blocks
+    are freed (by default it rises up to 32 MiB, after which large numpy and Arrow buffers come from
+    heaps, one per thread, that stay as large as they ever were).
+
+    For a process that holds large tables for minutes while steps on several threads make and drop
+    working copies: the client of a cluster run once the uplift fit is done (``distributed.ClusterStage``;
+    not during the fit, whose many blocks of about 1 MiB would each be a fresh mapping). Measured on the
+    hand-back and team-level steps (load 6-9, so roughly): the client's peak 0.94 GB instead of 1.06 GB
+    at 600,000 comments, 2.50 GB instead of 2.56 GB at 2 million; freed memory kept at the end of a run
+    of 300,000 comments 0.02 GB instead of 0.24 GB.
+    ``stop`` restores Arrow's pool and sets glibc's threshold back to its initial value (no longer
+    rising by itself)."""
+
+    def __init__(self) -> None:
+        self._pool: pa.MemoryPool | None = None
+
+    def start(self) -> None:
+        if self._pool is None:
+            self._pool = pa.default_memory_pool()
+            pa.set_memory_pool(pa.system_memory_pool())
+            _mmap_threshold(FRUGAL_MMAP_THRESHOLD)
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            _mmap_threshold(GLIBC_MMAP_THRESHOLD)
+            pa.set_memory_pool(self._pool)
+            self._pool = None
+
+
+@contextmanager
+def frugal_allocation() -> Iterator[FrugalAllocation]:
+    """A ``FrugalAllocation`` (started by its holder when the time comes), stopped when the block ends."""
+    frugal = FrugalAllocation()
+    try:
+        yield frugal
+    finally:
+        frugal.stop()
+
+
+def _mmap_threshold(size: int) -> None:
+    if _LIBC is not None and hasattr(_LIBC, "mallopt"):
+        _LIBC.mallopt(M_MMAP_THRESHOLD, size)
+
+
 def _glibc() -> Any:
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -35,4 +91,4 @@ def _glibc() -> Any:
 
 _LIBC = _glibc()
 
-__all__ = ["release_memory"]
+__all__ = ["FrugalAllocation", "frugal_allocation", "release_memory"]

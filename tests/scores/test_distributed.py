@@ -94,6 +94,12 @@ def test_blocks_come_back_in_order_with_the_team_columns_only(
     pd.testing.assert_frame_equal(comments, out.comments)
     pd.testing.assert_frame_equal(eps, out.episodes)
     assert np.shares_memory(comments["considerate"].to_numpy(), out.comments["considerate"].to_numpy())
+    # the local cluster's workers are stopped once their blocks are done (the client's steps need the memory)
+    deadline = time.monotonic() + 60
+    while stage.client.scheduler_info()["workers"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not stage.client.scheduler_info()["workers"]
+    assert stage.ready() == 2  # and started again for the next run
 
 
 def test_rows_come_back_only_after_the_uplift_fit(
@@ -158,6 +164,7 @@ def test_cli_scores_on_an_existing_cluster_like_one_process(
     demo_store: Path, stage: ClusterStage, tmp_path: Path
 ) -> None:
     stores = {}
+    stage.ready()  # the workers of the fixture's local cluster, stopped after every per-PR stage
     for name, flags in (("local", []), ("cluster", ["--scheduler", stage.client.scheduler.address])):
         store = tmp_path / name / "store.sqlite"
         store.parent.mkdir()
