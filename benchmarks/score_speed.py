@@ -115,6 +115,7 @@ def synthetic_tables(n_comments: int, seed: int = 7, id_offset: int = 0) -> dict
             "state": "MERGED",
             "created_at": created,
             "merged_at": created + pd.Timedelta(days=3),
+            "ready_events": 0,  # never drafts: known, so time to merge counts from the opening
             "additions": rng.integers(1, 800, n_prs),
             "deletions": rng.integers(0, 200, n_prs),
             "changed_files": 3,
