@@ -19,6 +19,11 @@ before/after contrast side by side:
 - the outcomes nothing is planted on (time to merge, CI failure on the first push, rework): the share of
   people without a planted trait the model credits, and the spread of their estimate / standard error.
 
+``--compare-docs`` fits every org twice, with the exposure's docs channel (the model) and without it
+(reviews only), and prints both sets of figures: paired on the same orgs, so the docs channel's cost or
+gain is not lost in the noise between draws. ``--scales 1.0`` keeps only the orgs of the demo's size
+(the same seeds as in the full study), where power is judged.
+
 With ``--speed N`` it instead times the uplift stage alone on the score_speed benchmark corpus of N comments
 (``benchmarks/score_speed.py`` builds it; 1,000,000 by default there) in a child process and prints its wall
 time and the child's peak memory (target: at most 30 s added, peak within 4 GB). That corpus changes no
@@ -27,6 +32,7 @@ of a fifth of its PRs a doc file (a pool of 50 per repository, a few of them cha
 README is) to time the stage with the docs channel at work.
 
 Usage: python benchmarks/uplift_validity.py [--orgs 200] [--workers 2] [--save rows.csv] [--kernel decayed]
+           [--compare-docs] [--scales 1.0]
        python benchmarks/uplift_validity.py --load rows.csv
        python benchmarks/uplift_validity.py --speed 1000000 [--docs-share 0.2]
 """
@@ -72,6 +78,10 @@ def model_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
     """The store-shaped tables the uplift stage reads (PRs, reviews, PR commits), straight from the model."""
     users = model.users
     pulls = list(model.pulls.values())
+    ready: dict[tuple[str, int], list[Any]] = {}  # the collector's ready_at / ready_events: last ready-for-review
+    for event in sorted(model.draft_events.values(), key=lambda e: e.created_at):
+        if event.kind == "ready_for_review":
+            ready.setdefault((event.repo, event.pr_number), []).append(event.created_at)
     prs = pd.DataFrame(
         {
             "pr_id": [p.id for p in pulls],
@@ -89,6 +99,8 @@ def model_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
             "additions": [sum(f.additions for f in p.files) for p in pulls],
             "deletions": [sum(f.deletions for f in p.files) for p in pulls],
             "changed_files": [len(p.files) for p in pulls],
+            "ready_at": [max(ready.get((p.repo, p.number), [None]), key=_time_or_min) for p in pulls],
+            "ready_events": [len(ready.get((p.repo, p.number), [])) for p in pulls],
         }
     )
     pr_id = {(p.repo, p.number): p.id for p in pulls}
@@ -120,6 +132,10 @@ def model_tables(model: OrgModel) -> dict[str, pd.DataFrame]:
         ]
     )
     return {"prs": prs, "reviews": reviews, "pr_commits": commits, **file_and_ci_tables(model, pr_id)}
+
+
+def _time_or_min(moment: Any) -> Any:
+    return moment if moment is not None else pd.Timestamp.min.tz_localize("UTC")
 
 
 def file_and_ci_tables(model: OrgModel, pr_id: dict[tuple[str, int], int]) -> dict[str, pd.DataFrame]:
@@ -192,18 +208,26 @@ def file_and_ci_tables(model: OrgModel, pr_id: dict[tuple[str, int], int]) -> di
     return {"pr_files": pr_files, "commits": commit_rows, "commit_files": commit_files, "workflow_runs": runs}
 
 
+EXPOSURES = {"reviews and docs": True, "reviews only": False}  # --compare-docs: UpliftSettings.docs
+
+
 @dataclass(frozen=True)
 class Replicate:
     seed: int
     scale: float
     effect: float
     kernel: Kernel = DEFAULT_KERNEL
+    compare_docs: bool = False  # also fit the exposure without its docs channel, on the same org
 
 
-def replicates(n: int, kernel: Kernel = DEFAULT_KERNEL) -> Iterator[Replicate]:
+def replicates(
+    n: int, kernel: Kernel = DEFAULT_KERNEL, scales: tuple[float, ...] = (), compare_docs: bool = False
+) -> Iterator[Replicate]:
+    """The study's replicates; ``scales``: only those of these sizes (the same orgs as in the full study)."""
     for index in range(n):
         scale, effect = SCALES[index % len(SCALES)], EFFECTS[(index // len(SCALES)) % len(EFFECTS)]
-        yield Replicate(1000 + index, scale, effect, kernel)
+        if not scales or scale in scales:
+            yield Replicate(1000 + index, scale, effect, kernel, compare_docs)
 
 
 def planted_org(rep: Replicate) -> OrgModel:
@@ -236,12 +260,14 @@ def run_one(rep: Replicate) -> pd.DataFrame:
     options = ScoringOptions(now=DEMO_NOW, window_days=WINDOW_DAYS)
     frames = build_frames(model_tables(model), options)
     generated = time.perf_counter()
-    settings = UpliftSettings(kernel=rep.kernel)  # the model states its effect on the planted exposure
-    design = build_design(frames, frames.window_start, frames.window_end, settings)
-    table = uplift_table(design, settings)
+    tables = []
+    for exposure, docs in EXPOSURES.items() if rep.compare_docs else [("reviews and docs", True)]:
+        settings = UpliftSettings(kernel=rep.kernel, docs=docs)  # the model states its effect on the planted exposure
+        fit = uplift_table(build_design(frames, frames.window_start, frames.window_end, settings), settings)
+        tables.append(fit.assign(exposure=exposure))
     fitted = time.perf_counter()
-    table = table.copy()
-    for _, rows in table.groupby("outcome"):
+    table = pd.concat(tables, ignore_index=True)
+    for _, rows in table.groupby(["exposure", "outcome"]):
         part = rows.copy()
         add_linear(part, settings.level)
         table.loc[part.index, ["linear", "linear_lo", "linear_hi"]] = part[["linear", "linear_lo", "linear_hi"]]
@@ -408,6 +434,10 @@ def main() -> None:
     parser.add_argument(
         "--kernel", choices=KERNELS, default=DEFAULT_KERNEL, help="the exposure the effects are planted on and fitted"
     )
+    parser.add_argument(
+        "--compare-docs", action="store_true", help="also fit each org without the docs channel (paired figures)"
+    )
+    parser.add_argument("--scales", default="", help="only the orgs of these sizes, e.g. 1.0 (same seeds as the study)")
     args = parser.parse_args()
     if args.speed:
         speed(args.speed, args.docs_share)
@@ -415,18 +445,30 @@ def main() -> None:
     if args.load:
         rows = pd.read_csv(args.load)
         kernel = str(rows["kernel"].iloc[0]) if "kernel" in rows else DEFAULT_KERNEL
-        report(rows, rows["seed"].nunique(), kernel, float("nan"))
+        report_each(rows, rows["seed"].nunique(), kernel, float("nan"))
         return
     started, tables = time.perf_counter(), []
+    scales = tuple(float(x) for x in args.scales.split(",") if x)
+    reps = list(replicates(args.orgs, args.kernel, scales, args.compare_docs))
     with mp.get_context("fork").Pool(args.workers) as pool:
-        for table in pool.imap(run_one, list(replicates(args.orgs, args.kernel)), chunksize=1):
+        for table in pool.imap(run_one, reps, chunksize=1):
             tables.append(table)
             if args.save and len(tables) % 10 == 0:  # a checkpoint: --load prints the orgs done so far
                 pd.concat(tables, ignore_index=True).to_csv(args.save, index=False)
     rows = pd.concat(tables, ignore_index=True)
     if args.save:
         rows.to_csv(args.save, index=False)
-    report(rows, args.orgs, args.kernel, time.perf_counter() - started)
+    report_each(rows, len(reps), args.kernel, time.perf_counter() - started)
+
+
+def report_each(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
+    """``report`` per exposure fitted (rows saved before the docs channel: the one exposure they have)."""
+    if "exposure" not in rows:
+        report(rows, n_orgs, kernel, wall)
+        return
+    for exposure, group in rows.groupby("exposure", sort=False):
+        print(f"--- exposure fitted: {exposure}")
+        report(group, n_orgs, kernel, wall)
 
 
 def report(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
