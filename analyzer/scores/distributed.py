@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -70,6 +71,16 @@ class ClusterStage:
             self.client.wait_for_workers(self.workers, timeout=300)
         return max(len(self.client.scheduler_info().get("workers", {})), 1)
 
+    def _stop_workers(self, futures: list[Any]) -> None:
+        """Stop a local cluster's workers once the scheduler has let their results go (stopping a worker
+        that still holds a result it wants makes it log that the result is lost and will be recomputed)."""
+        for future in futures:
+            future.release()
+        deadline = time.monotonic() + 30
+        while self.client.run_on_scheduler(_tasks_held) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.local.scale(0)
+
     def waiting_for(self, step: Callable[[], object]) -> ClusterStage:
         """The same stage, reading the workers' rows back only once ``step`` returns. ``score_all`` passes
         the uplift fit, which runs on a client thread meanwhile: the client then never holds the fit's
@@ -105,8 +116,8 @@ class ClusterStage:
                 raise
             except Exception as exc:  # a worker died or the task raised: one line, the stage named
                 raise ClusterError(f"scoring on the cluster failed: {type(exc).__name__}: {exc}") from exc
-            if self.local is not None:
-                self.local.scale(0)  # their blocks are done (see ``ready``)
+            if self.local is not None:  # their blocks are done (see ``ready``)
+                self._stop_workers(futures)
             if self.before_hand_back is not None:
                 self.before_hand_back()
             if self.frugal is not None:
@@ -149,6 +160,11 @@ def score_part(
     del comment_rows, episode_rows, result
     release_memory()
     return result_stats
+
+
+def _tasks_held(dask_scheduler: Any) -> int:
+    """On the scheduler: how many tasks it still keeps (``Client.run_on_scheduler`` passes it in)."""
+    return len(dask_scheduler.tasks)
 
 
 def _active_models() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -88,7 +89,15 @@ def test_blocks_come_back_in_order_with_the_team_columns_only(
     """The client's memory: without the cache it reads back only the columns the team-level stage keeps,
     already in the canonical order, so ordering them takes no second copy of every comment row."""
     frames, options = demo
-    out = stage(frames, options, frames.window_start, frames.window_end, score_comments, None, False)
+    scheduler_log = logging.getLogger("distributed.scheduler")  # the local cluster's scheduler: this process
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    scheduler_log.addHandler(handler)
+    try:
+        out = stage(frames, options, frames.window_start, frames.window_end, score_comments, None, False)
+    finally:
+        scheduler_log.removeHandler(handler)
     assert tuple(out.comments.columns) == HANDED_BACK
     comments, eps = canonical_order(out.comments, out.episodes)
     pd.testing.assert_frame_equal(comments, out.comments)
@@ -99,6 +108,8 @@ def test_blocks_come_back_in_order_with_the_team_columns_only(
     while stage.client.scheduler_info()["workers"] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not stage.client.scheduler_info()["workers"]
+    # ... after the scheduler let their results go: nothing said lost, nothing to recompute
+    assert not [r.getMessage() for r in records if r.levelno >= logging.WARNING]
     assert stage.ready() == 2  # and started again for the next run
 
 
