@@ -83,6 +83,15 @@ def test_incremental_rescore_on_the_cluster_equals_a_full_run(
         pd.testing.assert_frame_equal(getattr(rescored, name), getattr(full, name), obj=name)
 
 
+class Recorded(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 def test_blocks_come_back_in_order_with_the_team_columns_only(
     demo: tuple[Frames, ScoringOptions], stage: ClusterStage
 ) -> None:
@@ -90,9 +99,8 @@ def test_blocks_come_back_in_order_with_the_team_columns_only(
     already in the canonical order, so ordering them takes no second copy of every comment row."""
     frames, options = demo
     scheduler_log = logging.getLogger("distributed.scheduler")  # the local cluster's scheduler: this process
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+    handler = Recorded()
+    records = handler.records
     scheduler_log.addHandler(handler)
     try:
         out = stage(frames, options, frames.window_start, frames.window_end, score_comments, None, False)
