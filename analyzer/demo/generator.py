@@ -84,8 +84,14 @@ def _traits(ctx: BuildContext, roster: list[Person]) -> list[Trait]:
 
 
 _UPLIFT_NOTES = {
-    "uplift_improver": "authors they reviewed need 20 % fewer review rounds in the following three months",
-    "uplift_worsener": "authors they reviewed need 20 % more review rounds in the following three months",
+    "uplift_improver": (
+        "authors who worked with them (their reviews, or docs they wrote) need 20 % fewer review rounds "
+        "in the following three months"
+    ),
+    "uplift_worsener": (
+        "authors who worked with them (their reviews, or docs they wrote) need 20 % more review rounds "
+        "in the following three months"
+    ),
     "uplift_busy_null": "reviews a lot, with no effect on the later review rounds of the people reviewed",
     "uplift_confounded": "is only given the strongest authors: looks good naively, has no effect",
 }

@@ -98,9 +98,10 @@ def _touch(pr: PullRequest, build: PRBuild) -> None:
 
 def build_pr(ctx: BuildContext, plan: PRPlan) -> PullRequest:
     build = PRBuild(ctx, plan)
-    if ctx.causal is not None:
-        build.rounds_factor = ctx.causal.rounds_factor(plan.author, plan.repo, plan.created_at)
     build.make_pr()
+    if ctx.causal is not None:  # after make_pr: the docs channel of the exposure needs the PR's files
+        paths = [f.path for f in build.pr.files]
+        build.rounds_factor = ctx.causal.rounds_factor(plan.author, plan.repo, plan.created_at, paths)
     build.initial_commits()
     if plan.outcome != "draft":
         run_rounds(build)
@@ -110,7 +111,7 @@ def build_pr(ctx: BuildContext, plan: PRPlan) -> PullRequest:
     _touch(build.pr, build)
     plant_draft_toggles(ctx, build.pr, build.author, build.reviews)
     if ctx.causal is not None:
-        ctx.causal.record(plan.author, _first_reviews(build))
+        ctx.causal.record(plan.author, _first_reviews(build), build.pr)
     return build.pr
 
 

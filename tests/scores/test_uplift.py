@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy.stats import binom
 
 from analyzer.demo import generate_org
 from analyzer.fakegithub.model import Trait
@@ -60,11 +61,14 @@ def test_planted_people_are_found_with_the_sign_of_their_effect(rounds: pd.DataF
     nulls = rounds[(rounds["status"] == "ok") & ~rounds.index.isin(planted_logins)]["raw"]
     assert all(rounds.loc[login, "raw"] < nulls.median() for login in holders("uplift_improver"))
     assert all(rounds.loc[login, "raw"] > nulls.quantile(0.75) for login in holders("uplift_worsener"))
-    # everyone else has no planted effect: 90 % intervals may still credit a few by chance, no more than
-    # the false-credit target of benchmarks/uplift_validity.py (10 %)
+    # everyone else has no planted effect: 90 % intervals may still credit a few by chance. The rate itself
+    # is measured over 200 orgs by benchmarks/uplift_validity.py (target 10 %); on this one draw of ~27
+    # people the count can only be held to what chance allows at that rate (binomial, 99th percentile),
+    # (7 of 27; a model crediting 30 % of them exceeds it more often than not)
     planted = set(holders("uplift_improver") + holders("uplift_worsener"))
     others = rounds[(rounds["status"] == "ok") & ~rounds.index.isin(planted)]
-    assert others["credited"].mean() <= 0.10, sorted(others.index[others["credited"]])
+    allowed = binom.ppf(0.99, len(others), 0.10)
+    assert others["credited"].sum() <= allowed, sorted(others.index[others["credited"]])
 
 
 def test_no_effect_and_confounded_reviewers_are_not_credited(rounds: pd.DataFrame) -> None:
