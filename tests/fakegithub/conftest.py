@@ -13,13 +13,11 @@ from graphql import GraphQLSchema, build_schema
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakegh_support import client  # noqa: E402
-from openapi_check import SPEC_PATH  # noqa: E402
+from openapi_check import OFFICIAL_SDL, SPEC_PATH  # noqa: E402
 from tiny_org import TOKEN, build_tiny_org  # noqa: E402
 
 from analyzer.fakegithub import FakeGitHub  # noqa: E402
 from analyzer.fakegithub.model import OrgModel  # noqa: E402
-
-OFFICIAL_SDL = SPEC_PATH.parents[1] / "graphql" / "schema.graphql"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from referencing.jsonschema import DRAFT4
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SPEC_PATH = SHARED / "github-api" / "rest" / "api.github.com.subset.json"
+OFFICIAL_SDL = SPEC_PATH.parents[1] / "graphql" / "schema.graphql"  # github.com's GraphQL schema, beside the REST spec
 SPEC_URI = "urn:github:rest-subset"
 
 

@@ -112,7 +112,7 @@ def test_the_collectors_queries_and_this_one_validate_on_github_com_and_ghes(
     official_schema: GraphQLSchema, sdl: str
 ) -> None:
     """``official_schema`` skips the test without ../shared; GHES 3.16 is read from beside it."""
-    from conftest import OFFICIAL_SDL
+    from openapi_check import OFFICIAL_SDL
 
     schema = official_schema if sdl == "schema.graphql" else _ghes(OFFICIAL_SDL.parent / sdl)
     for query in (TIMELINE, queries.REPO_PAGE, queries.GAP_PR, queries.READY_BACKFILL):
