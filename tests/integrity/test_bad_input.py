@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -54,9 +55,13 @@ def write(name: str, data: bytes | str) -> Setup:
 
 def pr_created_at(value: str) -> Setup:
     def setup(folder: Path) -> None:
-        with sqlite3.connect(folder / "s.sqlite") as conn:
+        with closing(sqlite3.connect(folder / "s.sqlite")) as conn, conn:
             conn.execute("UPDATE pull_requests SET created_at = ? WHERE id = (SELECT MIN(id) FROM pull_requests)",
                          (value,))
+        # the change into the store file itself now, not left in the -wal side file that state() skips:
+        # otherwise the run under test, closing the store last, checkpoints it and the file "changes"
+        with closing(sqlite3.connect(folder / "s.sqlite")) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     return setup
 
