@@ -150,10 +150,10 @@ def exposure_matrix(
     if len(event_author):
         _author_exposure(out, pr_author, pr_time_ns, event_author, event_person, event_time_ns, tau_days, kernel)
     if own is not None and len(own.row):
-        ages = (pr_time_ns[own.row] - own.time_ns) / NS_PER_DAY
         if kernel == "window":
             out[own.row, own.person] = True
         else:
+            ages = (pr_time_ns[own.row] - own.time_ns) / NS_PER_DAY
             np.add.at(out, (own.row, own.person), np.exp(-ages / tau_days).astype(out.dtype))
     if kernel == "decayed":
         for start in range(0, n_people, 256):  # in place, a block of columns at a time
