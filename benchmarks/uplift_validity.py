@@ -19,6 +19,10 @@ before/after contrast side by side:
 - the outcomes nothing is planted on (time to merge, CI failure on the first push, rework): the share of
   people without a planted trait the model credits, and the spread of their estimate / standard error.
 
+``--compare-time`` fits every org with each choice of time effects (``uplift.TIME_EFFECTS``: repository x
+month, the model's; repository x quarter; month over the org; repository alone), paired likewise: how much
+power the time effects cost at the demo's size, and what dropping them does to false credit.
+
 ``--compare-docs`` fits every org twice, with the exposure's docs channel (the model) and without it
 (reviews only), and prints both sets of figures: paired on the same orgs, so the docs channel's cost or
 gain is not lost in the noise between draws. ``--scales 1.0`` keeps only the orgs of the demo's size
@@ -32,7 +36,7 @@ of a fifth of its PRs a doc file (a pool of 50 per repository, a few of them cha
 README is) to time the stage with the docs channel at work.
 
 Usage: python benchmarks/uplift_validity.py [--orgs 200] [--workers 2] [--save rows.csv] [--kernel decayed]
-           [--compare-docs] [--scales 1.0]
+           [--compare-docs | --compare-time] [--scales 1.0]
        python benchmarks/uplift_validity.py --load rows.csv
        python benchmarks/uplift_validity.py --speed 1000000 [--docs-share 0.2]
 """
@@ -66,7 +70,7 @@ from analyzer.fakegithub.model import OrgModel  # noqa: E402
 from analyzer.frames import build_frames  # noqa: E402
 from analyzer.scores.exposure import DEFAULT_KERNEL, KERNELS, Kernel  # noqa: E402
 from analyzer.scores.options import ScoringOptions  # noqa: E402
-from analyzer.scores.uplift import UpliftSettings, build_design, shrink, uplift_table  # noqa: E402
+from analyzer.scores.uplift import TIME_EFFECTS, UpliftSettings, build_design, shrink, uplift_table  # noqa: E402
 
 DEMO_SCALE = 1.0
 SCALES = (0.5, 0.75, 1.0, 1.0, 1.5, 3.0)  # the demo's size twice as often: power is judged there
@@ -218,16 +222,31 @@ class Replicate:
     effect: float
     kernel: Kernel = DEFAULT_KERNEL
     compare_docs: bool = False  # also fit the exposure without its docs channel, on the same org
+    compare_time: bool = False  # fit the same org with each choice of time effects (TIME_EFFECTS)
+
+    def fits(self) -> list[tuple[str, UpliftSettings]]:
+        """The fits of this org: the model's, or each variant compared on it (the label, its settings).
+        Every fit states its effect on the planted exposure kernel."""
+        model = UpliftSettings(kernel=self.kernel)
+        if self.compare_docs:
+            return [(label, replace(model, docs=docs)) for label, docs in EXPOSURES.items()]
+        if self.compare_time:
+            return [(f"time effects {cells}", replace(model, time_effects=cells)) for cells in TIME_EFFECTS]
+        return [("reviews and docs", model)]
 
 
 def replicates(
-    n: int, kernel: Kernel = DEFAULT_KERNEL, scales: tuple[float, ...] = (), compare_docs: bool = False
+    n: int,
+    kernel: Kernel = DEFAULT_KERNEL,
+    scales: tuple[float, ...] = (),
+    compare_docs: bool = False,
+    compare_time: bool = False,
 ) -> Iterator[Replicate]:
     """The study's replicates; ``scales``: only those of these sizes (the same orgs as in the full study)."""
     for index in range(n):
         scale, effect = SCALES[index % len(SCALES)], EFFECTS[(index // len(SCALES)) % len(EFFECTS)]
         if not scales or scale in scales:
-            yield Replicate(1000 + index, scale, effect, kernel, compare_docs)
+            yield Replicate(1000 + index, scale, effect, kernel, compare_docs, compare_time)
 
 
 def planted_org(rep: Replicate) -> OrgModel:
@@ -261,13 +280,12 @@ def run_one(rep: Replicate) -> pd.DataFrame:
     frames = build_frames(model_tables(model), options)
     generated = time.perf_counter()
     tables = []
-    for exposure, docs in EXPOSURES.items() if rep.compare_docs else [("reviews and docs", True)]:
-        settings = UpliftSettings(kernel=rep.kernel, docs=docs)  # the model states its effect on the planted exposure
+    for label, settings in rep.fits():
         fit = uplift_table(build_design(frames, frames.window_start, frames.window_end, settings), settings)
-        tables.append(fit.assign(exposure=exposure))
+        tables.append(fit.assign(fit=label))
     fitted = time.perf_counter()
     table = pd.concat(tables, ignore_index=True)
-    for _, rows in table.groupby(["exposure", "outcome"]):
+    for _, rows in table.groupby(["fit", "outcome"]):
         part = rows.copy()
         add_linear(part, settings.level)
         table.loc[part.index, ["linear", "linear_lo", "linear_hi"]] = part[["linear", "linear_lo", "linear_hi"]]
@@ -437,6 +455,9 @@ def main() -> None:
     parser.add_argument(
         "--compare-docs", action="store_true", help="also fit each org without the docs channel (paired figures)"
     )
+    parser.add_argument(
+        "--compare-time", action="store_true", help="fit each org with each choice of time effects (paired figures)"
+    )
     parser.add_argument("--scales", default="", help="only the orgs of these sizes, e.g. 1.0 (same seeds as the study)")
     args = parser.parse_args()
     if args.speed:
@@ -449,7 +470,7 @@ def main() -> None:
         return
     started, tables = time.perf_counter(), []
     scales = tuple(float(x) for x in args.scales.split(",") if x)
-    reps = list(replicates(args.orgs, args.kernel, scales, args.compare_docs))
+    reps = list(replicates(args.orgs, args.kernel, scales, args.compare_docs, args.compare_time))
     with mp.get_context("fork").Pool(args.workers) as pool:
         for table in pool.imap(run_one, reps, chunksize=1):
             tables.append(table)
@@ -462,12 +483,14 @@ def main() -> None:
 
 
 def report_each(rows: pd.DataFrame, n_orgs: int, kernel: str, wall: float) -> None:
-    """``report`` per exposure fitted (rows saved before the docs channel: the one exposure they have)."""
-    if "exposure" not in rows:
+    """``report`` per fit (rows saved before the docs channel: the one fit they have; rows saved before
+    the time effects were compared call the fit "exposure")."""
+    rows = rows.rename(columns={"exposure": "fit"})
+    if "fit" not in rows:
         report(rows, n_orgs, kernel, wall)
         return
-    for exposure, group in rows.groupby("exposure", sort=False):
-        print(f"--- exposure fitted: {exposure}")
+    for label, group in rows.groupby("fit", sort=False):
+        print(f"--- fit: {label}")
         report(group, n_orgs, kernel, wall)
 
 

@@ -56,6 +56,10 @@ from analyzer.scores.outcomes import OUTCOMES, Outcome, pr_outcomes
 from analyzer.scores.tables import UPLIFT
 
 FloatArray = npt.NDArray[np.float64]
+# the cells of the time effects: repository x month (the model's), repository x quarter, month over the
+# whole org, or none (repository alone; the author effects already absorb each author's usual repository)
+TimeEffects = Literal["repo_month", "repo_quarter", "month", "repo"]
+TIME_EFFECTS: tuple[TimeEffects, ...] = ("repo_month", "repo_quarter", "month", "repo")
 EXPOSED = 0.05  # an author "worked with" r before a PR when the exposure is at least this
 NAIVE_EXPOSED = 1 - np.exp(-np.exp(-1.0))  # naive contrast: a review by r within the last tau
 UPLIFT_DTYPES: dict[str, str] = dict(UPLIFT.dtypes)  # the uplift table's columns and dtypes (scores.tables)
@@ -76,6 +80,9 @@ class UpliftSettings:
     # the shrunk intervals: "fab" (per-person coverage, analyzer.scores.fab_intervals) or "linear" (robust
     # empirical-Bayes intervals around linear shrinkage: coverage on average over people, ``shrink``)
     intervals: Literal["fab", "linear"] = "fab"
+    # the time effects absorbed beside the author effects (``TIME_EFFECTS``); coarser cells are the
+    # notebook's and the validity study's sensitivity, not a recommendation (docs/methodology.md, "Power")
+    time_effects: TimeEffects = "repo_month"
 
 
 def settings_from(options: ScoringOptions) -> UpliftSettings:
@@ -95,8 +102,8 @@ class Design:
     people: pd.Index  # the people of the columns (everyone with an interaction: a review or docs)
     n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
     n_prs: npt.NDArray[np.int64]
-    author: npt.NDArray[np.intp]  # per PR row: codes of its author and of its repository x month
-    repo_month: npt.NDArray[np.intp]
+    author: npt.NDArray[np.intp]  # per PR row: codes of its author and of its repository x month (its cell
+    repo_month: npt.NDArray[np.intp]  # of time effects: ``UpliftSettings.time_effects``)
 
 
 def interactions(frames: Frames, prs: pd.DataFrame) -> pd.DataFrame:
@@ -189,9 +196,6 @@ def design_from(
     reviewing[at_row[here].astype(np.intp), people.get_indexer(met["person"][here])] = True
     exposed = exposure >= EXPOSED
     n_authors = np.array([len(np.unique(author_code[exposed[:, k]])) for k in range(len(people))], dtype=np.int64)
-    # to_datetime: an empty window arrives as an object column, which has no .dt
-    month = pd.to_datetime(prs["created_at"], utc=True).dt.strftime("%Y-%m").to_numpy(dtype=object)
-    repo_month = pd.factorize(prs["repo"].astype(object).to_numpy() + "|" + month)[0]
     return Design(
         prs,
         exposure,
@@ -200,8 +204,19 @@ def design_from(
         n_authors,
         exposed.sum(axis=0).astype(np.int64),
         pd.factorize(prs["person"])[0],
-        repo_month,
+        time_cells(prs, settings.time_effects),
     )
+
+
+def time_cells(prs: pd.DataFrame, time_effects: TimeEffects) -> npt.NDArray[np.intp]:
+    """Per PR row, the code of its cell of time effects (``UpliftSettings.time_effects``)."""
+    # to_datetime: an empty window arrives as an object column, which has no .dt
+    created = pd.to_datetime(prs["created_at"], utc=True)
+    repo = prs["repo"].astype(object).to_numpy()
+    month = created.dt.strftime("%Y-%m").to_numpy(dtype=object)
+    quarter = (created.dt.year.astype(str) + "Q" + ((created.dt.month - 1) // 3 + 1).astype(str)).to_numpy(dtype=object)
+    keys = {"repo_month": repo + "|" + month, "repo_quarter": repo + "|" + quarter, "month": month, "repo": repo}
+    return np.asarray(pd.factorize(keys[time_effects])[0], dtype=np.intp)
 
 
 def docs_channel(
@@ -287,10 +302,19 @@ class DesignColumns:
         k, which, pick = len(self.people), self.which[cols], self.rows[rows]
         n_exposure, n_reviewing = int((which < k).sum()), int((which < 2 * k).sum())
         out = np.empty((len(pick), len(which)))
-        out[:, :n_exposure] = self.exposure[np.ix_(pick, self.people[which[:n_exposure]])]
-        out[:, n_exposure:n_reviewing] = self.reviewing[np.ix_(pick, self.people[which[n_exposure:n_reviewing] - k])]
+        out[:, :n_exposure] = _gather(self.exposure, pick, self.people[which[:n_exposure]])
+        out[:, n_exposure:n_reviewing] = _gather(self.reviewing, pick, self.people[which[n_exposure:n_reviewing] - k])
         out[:, n_reviewing:] = self.covariates[rows][:, which[n_reviewing:] - 2 * k]
         return out
+
+
+def _gather(matrix: npt.NDArray[Any], rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> npt.NDArray[Any]:
+    """matrix[np.ix_(rows, cols)], taking first whichever of rows and columns keeps less of the matrix
+    (measured: 2 to 4 times faster than ix_, whose gather these blocks of the fit spent 4.5 s in)."""
+    n_rows, n_cols = matrix.shape
+    if len(rows) * n_cols <= n_rows * len(cols):
+        return np.take(matrix[rows], cols, axis=1)
+    return np.take(matrix, cols, axis=1)[rows]
 
 
 def model_rows(design: Design, outcome: Outcome) -> npt.NDArray[np.bool_]:
@@ -362,7 +386,7 @@ def poisson_fe(y: FloatArray, within: Within, max_iter: int = 30, tol: float = 1
     beta_before: FloatArray | None = None
     for _ in range(max_iter):
         zd = demean(zd[:, None], groups, weights=mu, copy=False)[:, 0]
-        effects = group_effects(x, groups, mu, effects)[0]
+        effects = group_effects(x, groups, mu, effects, with_norms=False)[0]
         gram, rhs = gram_and_rhs(x, groups, effects, mu, zd)
         beta = ridge_solve(gram, rhs)
         # the fitted linear predictor, fixed effects included
