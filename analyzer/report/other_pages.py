@@ -11,6 +11,7 @@ from analyzer.report.labels import family, family_label, family_order, ordered_f
 from analyzer.report.model import ReportData, window_of
 from analyzer.scores import methodology as recorded
 from analyzer.scores.families import minimums
+from analyzer.scores.uplift_precision import statement as uplift_precision
 
 CAVEATS = [
     "These numbers describe patterns in review, docs and CI work; they are not a measure of a person's worth "
@@ -33,6 +34,11 @@ def _harsh_flag_precision() -> str:
     from analyzer.scores.comments import active_models, harsh_flag_statement
 
     return harsh_flag_statement(active_models())
+
+
+def _uplift_precision() -> str:
+    """How precise the multiplier effects were on simulated orgs with known effects (issue 13)."""
+    return "Multiplier effects. " + uplift_precision()
 
 
 def recorded_values(meta: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +193,7 @@ def methodology_page(data: ReportData, methodology: dict[str, Any]) -> Markup:
             ),
         ),
         el("h2", None, "Caveats: please read before using any number"),
-        el("ul", None, [el("li", None, c) for c in [*CAVEATS, _harsh_flag_precision()]]),
+        el("ul", None, [el("li", None, c) for c in [*CAVEATS, _harsh_flag_precision(), _uplift_precision()]]),
     ]
     return el(
         "section",

@@ -14,6 +14,7 @@ from analyzer.report.html import Markup, el
 from analyzer.report.inputs import flag, number, text
 from analyzer.report.model import ReportData
 from analyzer.scores.outcomes import OUTCOMES, Outcome
+from analyzer.scores.uplift_precision import statement as precision
 
 CAVEAT = (
     "Observational evidence, not proof: the model compares each author's pull requests before and after "
@@ -126,6 +127,7 @@ def person_uplift(data: ReportData, login: str, slug: str) -> tuple[Markup, list
         el("ul", {"class": "uplift-lines"}, lines),
         chart_div(f"chart-{slug}-uplift") if spec is not None else None,
         el("p", {"class": "muted"}, CAVEAT),
+        el("p", {"class": "muted uplift-precision"}, precision()),
     )
     return body, charts
 
@@ -188,4 +190,5 @@ def team_section(data: ReportData, charts: list[tuple[str, Spec]]) -> Markup:
         el("p", {"class": "intro"}, TEAM_INTRO),
         body,
         el("p", {"class": "muted"}, CAVEAT),
+        el("p", {"class": "muted uplift-precision"}, precision()),
     )

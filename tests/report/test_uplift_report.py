@@ -4,6 +4,7 @@ headless Chromium."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from analyzer.report.uplift_section import sentence
 from analyzer.scores.outcomes import OUTCOMES
 from analyzer.scores.pipeline import SCORE_SCHEMAS, Scores, read_scores
 from analyzer.scores.uplift import UPLIFT_COLUMNS
+from analyzer.scores.uplift_precision import MEASURED, statement
 
 ROUNDS, HOURS, CI_FIRST, REWORK = OUTCOMES
 
@@ -66,6 +68,14 @@ def test_below_the_minimum_is_insufficient_data_with_n() -> None:
     assert sentence("Ana", ROUNDS, None) == "Review rounds: insufficient data (n = 0 authors)."
 
 
+def test_the_precision_statement_says_the_studys_figures_in_plain_words() -> None:
+    words = statement(replace(MEASURED, false_credit=0.104, coverage=0.9, power_demo=0.712, power_larger=0.9))
+    assert "people with no effect were credited 10 % of the time" in words
+    assert "the 90 % intervals held the true effect 90 % of the time" in words
+    assert "a true 20 % change was found 71 % of the time in an org of about 40 people" in words
+    assert '"No detectable effect" is not "no effect".' in words
+
+
 @pytest.fixture(scope="module")
 def scores(demo_run: Any) -> Scores:
     return read_scores(demo_run.store)
@@ -103,6 +113,7 @@ def test_demo_person_pages_show_the_multiplier_in_chromium(browser: Browser, dem
         words = section.inner_text()
         assert expected in words, (login, words)
         assert "Observational evidence, not proof" in words
+        assert statement() in words  # how precise the claims were, beside every person's claims
         drawn = page.evaluate(COUNT_DRAWN, f"#page-person-{key[7:]} section.uplift")
         assert drawn == (1 if rounds.loc[login, "status"] == "ok" else 0), login
     # the section sits right after the summary: before the tables of the page
