@@ -134,16 +134,14 @@ def demean(
 def _crossings(sums: list[tuple[sparse.csr_matrix, FloatArray, Codes]]) -> list[list[sparse.csr_matrix | None]]:
     """Per pair of groupings (g, h), g != h: the weighted co-occurrence G_g' W G_h (groups of g x groups of
     h), which carries one grouping's effects into the other's sums."""
-    out: list[list[sparse.csr_matrix | None]] = []
-    for transposed, _, _ in sums:
-        row: list[sparse.csr_matrix | None] = []
-        for other, (_, totals, codes) in enumerate(sums):
-            indicator = sparse.csr_matrix(
-                (np.ones(len(codes)), (np.arange(len(codes)), codes)), shape=(len(codes), len(totals))
-            )
-            row.append(None if other == len(out) else sparse.csr_matrix(transposed @ indicator))
-        out.append(row)
-    return out
+    indicators = [
+        sparse.csr_matrix((np.ones(len(codes)), (np.arange(len(codes)), codes)), shape=(len(codes), len(totals)))
+        for _, totals, codes in sums
+    ]
+    return [
+        [None if g == h else sparse.csr_matrix(transposed @ indicator) for h, indicator in enumerate(indicators)]
+        for g, (transposed, _, _) in enumerate(sums)
+    ]
 
 
 def _project_sums(
@@ -194,6 +192,7 @@ def group_effects(
     for first in range(0, k, EFFECTS_BLOCK):
         cols = slice(first, first + EFFECTS_BLOCK)
         block = x.block(slice(None), cols)
+        # the tolerance is relative to the raw columns (the row-level passes took them less ``start``)
         scale = max(float(np.abs(block).max()) if block.size else 0.0, 1.0)
         mine = [np.ascontiguousarray(e[:, cols]) for e in effects]
         _project_sums([transposed @ block for transposed, _, _ in sums], sums, crossings, mine, scale)

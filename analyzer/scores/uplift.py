@@ -81,7 +81,8 @@ class UpliftSettings:
     # empirical-Bayes intervals around linear shrinkage: coverage on average over people, ``shrink``)
     intervals: Literal["fab", "linear"] = "fab"
     # the time effects absorbed beside the author effects (``TIME_EFFECTS``); coarser cells are the
-    # notebook's and the validity study's sensitivity, not a recommendation (docs/methodology.md, "Power")
+    # notebook's and the validity study's sensitivity, not a recommendation (docs/methodology.md, "Power at
+    # the demo's size")
     time_effects: TimeEffects = "repo_month"
 
 
@@ -102,8 +103,8 @@ class Design:
     people: pd.Index  # the people of the columns (everyone with an interaction: a review or docs)
     n_authors: npt.NDArray[np.int64]  # per person: distinct authors with exposure >= EXPOSED
     n_prs: npt.NDArray[np.int64]
-    author: npt.NDArray[np.intp]  # per PR row: codes of its author and of its repository x month (its cell
-    repo_month: npt.NDArray[np.intp]  # of time effects: ``UpliftSettings.time_effects``)
+    author: npt.NDArray[np.intp]  # per PR row: the code of its author
+    repo_month: npt.NDArray[np.intp]  # per PR row: its cell of time effects (``time_cells``; repository x month)
 
 
 def interactions(frames: Frames, prs: pd.DataFrame) -> pd.DataFrame:
