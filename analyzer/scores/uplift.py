@@ -81,8 +81,8 @@ class UpliftSettings:
     # empirical-Bayes intervals around linear shrinkage: coverage on average over people, ``shrink``)
     intervals: Literal["fab", "linear"] = "fab"
     # the time effects absorbed beside the author effects (``TIME_EFFECTS``); coarser cells are the
-    # notebook's and the validity study's sensitivity, not a recommendation (docs/methodology.md, "Power at
-    # the demo's size")
+    # notebook's and the validity study's sensitivity, not a recommendation
+    # (docs/methodology.md, "Power at the demo's size")
     time_effects: TimeEffects = "repo_month"
 
 
