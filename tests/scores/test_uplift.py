@@ -159,3 +159,16 @@ def test_demeaning_equals_the_dummy_regression() -> None:
     dummies = np.column_stack([np.eye(12)[a], np.eye(9)[b][:, 1:]])
     expected = values - dummies @ np.linalg.lstsq(dummies, values, rcond=None)[0]
     np.testing.assert_allclose(demean(values, [a, b]), expected, atol=1e-8)
+
+
+def test_weighted_demeaning_equals_the_weighted_dummy_regression() -> None:
+    """With weights (each Poisson step's), the residuals of weighted least squares on both sets of dummies."""
+    rng = np.random.default_rng(4)
+    n = 400
+    a, b = rng.integers(0, 12, n), rng.integers(0, 9, n)
+    w = rng.uniform(0.2, 3.0, n)
+    values = rng.normal(size=(n, 2)) + a[:, None] * 0.3 - b[:, None] * 0.2
+    dummies = np.column_stack([np.eye(12)[a], np.eye(9)[b][:, 1:]])
+    root = np.sqrt(w)[:, None]
+    expected = values - dummies @ np.linalg.lstsq(dummies * root, values * root, rcond=None)[0]
+    np.testing.assert_allclose(demean(values, [a, b], weights=w), expected, atol=1e-8)
